@@ -1,0 +1,27 @@
+import { test, expect } from './fixtures';
+
+test('the harness page loads the app with no console errors', async ({ page, harness, consoleErrors }) => {
+  await page.goto(harness.pageUrl);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.locator('.version')).toHaveText(/^v\d+\.\d+\.\d+/);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the harness refuses calls without its token', async ({ request, harness }) => {
+  const refused = await request.post(`${harness.url}__harness/ipc/app:get-info`, { data: { arg: null, undef: true } });
+  expect(refused.status()).toBe(403);
+  const accepted = await request.post(`${harness.url}__harness/ipc/app:get-info`, {
+    data: { arg: null, undef: true },
+    headers: { 'x-harness-token': harness.token },
+  });
+  expect(accepted.status()).toBe(200);
+  expect((await accepted.json()).value.host).toBe('harness');
+});
+
+test('the page is served with a strict Content-Security-Policy', async ({ request, harness }) => {
+  const page = await request.get(harness.url);
+  const csp = page.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("connect-src 'self'");
+  expect(csp).not.toContain('unsafe-eval');
+});

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { channel } from './define';
+
+export const appInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  platform: z.string(),
+  /** 'electron' inside the app, 'harness' in the browser test harness. */
+  host: z.enum(['electron', 'harness', 'test']),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const appChannels = {
+  'app:get-info': channel(z.undefined(), appInfoSchema),
+  'app:open-external': channel(z.object({ url: z.url() }), z.object({ opened: z.boolean() })),
+  /** A save dialog (in the harness: a path in its downloads folder). */
+  'app:choose-save-path': channel(
+    z.object({ suggestedName: z.string().min(1).max(200), kind: z.enum(['csv', 'json']) }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  'app:show-in-folder': channel(z.object({ path: z.string() }), z.object({ shown: z.boolean() })),
+  /** Plain-language notices from start-up (a database moved aside, the keychain unavailable, …). */
+  'app:list-notices': channel(z.undefined(), z.array(z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }))),
+} as const;
+
+export const appEvents = {
+  'event:app-notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+} as const;
