@@ -243,7 +243,7 @@ function summarizeRowProblems(rows: Record<string, FieldProblem[]>, total: numbe
 }
 
 /** Starts the sandbox and resolves once it accepts connections. */
-export function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
+export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
   let config = resolveConfig(opts.config ?? {});
   const faults = new FaultPicker(config.faults);
   const limiter = new RollingWindowLimiter();
