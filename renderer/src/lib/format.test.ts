@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatMs, formatNumber, humanize, keyAge, summarizeResult } from './format';
+
+describe('summarizeResult', () => {
+  it('finds a class and its confidence', () => {
+    expect(summarizeResult({ predicted_class: 'churn', confidence: 0.8123 })).toMatchObject({ kind: 'class', label: 'churn', confidence: 0.8123 });
+  });
+  it('takes the confidence from a probability map when there is none', () => {
+    const s = summarizeResult({ prediction: 'yes', probabilities: { yes: 0.7, no: 0.3 } });
+    expect(s).toMatchObject({ kind: 'class', label: 'yes', confidence: 0.7 });
+  });
+  it('formats a single predicted number', () => {
+    expect(summarizeResult({ predicted_price: 385000.5 })).toMatchObject({ kind: 'number', text: '$385,001' });
+  });
+  it('lists anything else field by field', () => {
+    const s = summarizeResult({ a: 1, b: 'x', c: [1] , d: null });
+    expect(s.kind).toBe('other');
+  });
+});
+
+describe('formatting', () => {
+  it('formats numbers and durations', () => {
+    expect(formatNumber(0.12345)).toBe('0.1235');
+    expect(formatNumber(12.5, 'monthly_charges')).toBe('$12.50');
+    expect(formatMs(42.4)).toBe('42 ms');
+    expect(formatMs(1534)).toBe('1.53 s');
+    expect(humanize('predicted_price')).toBe('Predicted price');
+  });
+  it('says how old a key is and suggests rotating after 90 days', () => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    expect(keyAge('2026-06-01T08:00:00Z', now)).toEqual({ text: 'saved today', rotate: false, days: 0 });
+    expect(keyAge('2026-02-01T08:00:00Z', now).rotate).toBe(true);
+    expect(keyAge('2026-05-01T08:00:00Z', now)).toMatchObject({ text: 'saved 31 days ago', rotate: false });
+    expect(keyAge(null, now).text).toBe('date unknown');
+  });
+});
