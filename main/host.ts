@@ -5,6 +5,8 @@ export interface HostPorts {
   showInFolder(path: string): Promise<boolean>;
   openExternal(url: string): Promise<boolean>;
   notify(title: string, body: string): void;
+  /** Files handed to the app by the OS, not yet taken by the renderer. */
+  takeOpenedFiles(): string[];
 }
 
 export interface Notice {

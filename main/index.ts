@@ -6,6 +6,7 @@ import { denyAllPermissions, guardContents } from './shell/guards';
 import { rendererResponse } from './shell/serve-renderer';
 import { loadWindowState, saveWindowState } from './shell/window-state';
 import { isSafeExternalUrl } from './shell/external-links';
+import { spreadsheetArgs } from './shell/opened-files';
 import { bindIpcMain, forwardEvents } from './ipc/bind-electron';
 import { createServices, type Services } from './services';
 import type { HostPorts } from './host';
@@ -17,15 +18,28 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | null = null;
 let services: Services | null = null;
+const openedFiles: string[] = spreadsheetArgs(process.argv);
+
+function fileOpened(path: string): void {
+  if (services) services.events.emit('event:file-opened', { path });
+  else openedFiles.push(path);
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
+    for (const path of spreadsheetArgs(argv)) fileOpened(path);
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
       mainWindow.focus();
     }
+  });
+
+  // macOS hands files over with an event rather than on the command line.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    fileOpened(path);
   });
 
   app.on('web-contents-created', (_event, contents) => {
@@ -75,6 +89,7 @@ async function start(): Promise<void> {
     notify: (title, body) => {
       if (Notification.isSupported()) new Notification({ title, body }).show();
     },
+    takeOpenedFiles: () => openedFiles.splice(0),
   };
 
   services = await createServices({

@@ -96,6 +96,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     notify: (title, body) => {
       recorded.notifications.push({ title, body });
     },
+    takeOpenedFiles: () => [],
   };
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const services = await createServices({ dataDir, host, version, fetch: globalThis.fetch, ...(options.log ? { log: options.log } : {}) });

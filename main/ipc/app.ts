@@ -22,6 +22,7 @@ export function registerAppIpc(deps: AppIpcDeps): PartialHandlers<keyof typeof a
     'app:open-external': async ({ url }) => ({ opened: isSafeExternalUrl(url) ? await deps.host.openExternal(url) : false }),
     'app:choose-save-path': async ({ suggestedName, kind }) => ({ path: await deps.host.chooseSavePath(suggestedName, kind) }),
     'app:show-in-folder': async ({ path }) => ({ shown: await deps.host.showInFolder(path) }),
+    'app:take-opened-files': () => deps.host.takeOpenedFiles(),
     'app:list-notices': () => deps.notices(),
   };
 }

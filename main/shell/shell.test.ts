@@ -169,3 +169,13 @@ describe('window state', () => {
     expect(loadWindowState(file, displays)).toEqual({ width: 1200, height: 800 });
   });
 });
+
+describe('files opened with the app', async () => {
+  const { spreadsheetArgs } = await import('./opened-files');
+  it('picks spreadsheets out of the command line and ignores switches', () => {
+    expect(spreadsheetArgs(['/opt/Plexe Desktop/plexe', '--no-sandbox', '/home/a/customers.CSV', '/home/a/notes.pdf', 'C:\\x\\book.xlsx'])).toEqual([
+      '/home/a/customers.CSV',
+      'C:\\x\\book.xlsx',
+    ]);
+  });
+});

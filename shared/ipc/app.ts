@@ -21,9 +21,13 @@ export const appChannels = {
   ),
   'app:show-in-folder': channel(z.object({ path: z.string() }), z.object({ shown: z.boolean() })),
   /** Plain-language notices from start-up (a database moved aside, the keychain unavailable, …). */
+  /** Spreadsheets the OS asked us to open ("Open with Plexe Desktop"), taken once. */
+  'app:take-opened-files': channel(z.undefined(), z.array(z.string())),
   'app:list-notices': channel(z.undefined(), z.array(z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }))),
 } as const;
 
 export const appEvents = {
   'event:app-notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  /** A spreadsheet was opened with the app while it was running. */
+  'event:file-opened': z.object({ path: z.string() }),
 } as const;
