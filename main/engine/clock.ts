@@ -1,0 +1,107 @@
+/** Time as the engine sees it; tests pass a virtual clock so waits take no real time. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason as soon as the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep(ms, signal) {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortReason(signal!));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+};
+
+interface Timer {
+  at: number;
+  seq: number;
+  resolve: () => void;
+}
+
+/**
+ * A clock whose time only moves when every piece of work is waiting on it: after the microtask
+ * queue and pending I/O callbacks drain (setImmediate), it jumps to the earliest timer. Hours of
+ * rate-limited traffic against an in-process fake server run in milliseconds, in a fixed order.
+ */
+export class VirtualClock implements Clock {
+  private current: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+  private scheduled = false;
+
+  constructor(start = 1_700_000_000_000) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const timer: Timer = {
+        at: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(abortReason(signal!));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.timers.push(timer);
+      this.schedule();
+    });
+  }
+
+  /** Moves time forward by hand (tests that drive the clock themselves). */
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.fire());
+  }
+
+  private fire(): void {
+    this.scheduled = false;
+    if (this.timers.length === 0) return;
+    let earliest = this.timers[0]!;
+    for (const t of this.timers) if (t.at < earliest.at || (t.at === earliest.at && t.seq < earliest.seq)) earliest = t;
+    this.timers = this.timers.filter((t) => t !== earliest);
+    if (earliest.at > this.current) this.current = earliest.at;
+    earliest.resolve();
+    if (this.timers.length > 0) this.schedule();
+  }
+}
