@@ -46,10 +46,15 @@ async function main(): Promise<number> {
       if (stopping) return;
       stopping = true;
       process.stderr.write(`sandbox: ${signal} received, stopping\n`);
-      void sandbox.close().then(() => resolve(0));
+      void sandbox.close().then(() => {
+        process.stderr.write('sandbox: stopped\n');
+        resolve(0);
+      });
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    // `on`, not `once`: a signal sent to the whole process group reaches us twice (directly and
+    // relayed by tsx), and a second one must not fall through to the default handler.
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 }
 

@@ -65,9 +65,14 @@ export function houseRows(seed = HOUSE_SEED, count = HOUSE_ROWS): Record<string,
 
     rows.push({ listing_id: `L-${String(1001 + i)}`, square_footage: sqftText, bedrooms: bedText, bathrooms: bathText, location: locText });
   }
-  // A row someone started and never filled in, as spreadsheets have.
+  // A row someone started and never filled in, a place name where the kind of area belongs, and a
+  // typo'd size: values no clean-up can rescue, so the demo shows per-row errors too.
   const blank = rows[Math.floor(count * 0.6)];
   if (blank) Object.assign(blank, { square_footage: '', bedrooms: '', bathrooms: '', location: '' });
+  const place = rows[Math.floor(count * 0.12)];
+  if (place) place.location = 'downtown';
+  const typo = rows[Math.floor(count * 0.37)];
+  if (typo) typo.square_footage = '45';
   return rows;
 }
 
