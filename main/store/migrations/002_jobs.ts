@@ -1,0 +1,77 @@
+import type { Migration } from './types';
+
+/**
+ * Bulk jobs: one `jobs` row per spreadsheet scored, one `job_rows` row per data row, kept from the
+ * moment the file is imported so a crash, a kill or a closed lid loses nothing.
+ *
+ * - Job ids are integers (AUTOINCREMENT: a deleted job's id is never reused, so history rows that
+ *   name a job never point at a later one); the key is repeated in every row and index entry.
+ * - `job_rows` is keyed by (job_id, row_number); every read walks that key (keyset pages, never
+ *   OFFSET) and the run streams pending rows through the `(job_id, status, row_number)` index.
+ * - `cells` is the row exactly as read (a JSON array of strings, every column, in file order), so the
+ *   export can give back the original columns. The mapped input is not stored at import (that would
+ *   be a second write of every row); it is computed from the cells and the job's mapping when the row
+ *   is sent, and `input` then records what was sent.
+ * - A row leaves `pending` only by getting an outcome written in the same transaction as its result
+ *   or error; a row that is not `pending` is never read by a run again.
+ */
+export const jobs: Migration = {
+  version: 2,
+  name: 'jobs',
+  up(db) {
+    db.exec(`
+      CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        resume_key TEXT,
+        profile_id TEXT NOT NULL,
+        profile_name TEXT NOT NULL,
+        model_id TEXT,
+        model_ref TEXT NOT NULL,
+        model_label TEXT NOT NULL,
+        fields TEXT,
+        file_path TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        sheet TEXT,
+        columns TEXT NOT NULL DEFAULT '[]',
+        import_info TEXT NOT NULL DEFAULT '{}',
+        mapping TEXT,
+        checked INTEGER NOT NULL DEFAULT 0,
+        settings TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL,
+        error TEXT,
+        total_rows INTEGER NOT NULL DEFAULT 0,
+        result_fields TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        run_ms INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE INDEX jobs_by_time ON jobs(created_at);
+      CREATE INDEX jobs_by_resume_key ON jobs(resume_key) WHERE resume_key IS NOT NULL;
+
+      CREATE TABLE job_rows (
+        job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        cells TEXT NOT NULL,
+        input TEXT,
+        problems TEXT,
+        status TEXT NOT NULL DEFAULT 'pending',
+        result TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        error_details TEXT,
+        retryable INTEGER,
+        http_status INTEGER,
+        request_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        round_trip_ms REAL,
+        processing_time_ms REAL,
+        finished_at INTEGER,
+        PRIMARY KEY (job_id, row_number)
+      ) STRICT;
+      CREATE INDEX job_rows_by_status ON job_rows(job_id, status, row_number);
+    `);
+  },
+};
