@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
 import type { PlexeClient, PlexeTarget } from '../plexe/client';
@@ -116,6 +117,8 @@ export class Run {
     this.modelKey = `${baseUrl}|${ref.kind === 'model' ? `${ref.name}/${ref.version}` : `deployment/${ref.deploymentId}`}`;
     this.cache = settings.dedupe ? new LruMap(settings.dedupeCacheSize) : null;
     this.signal = opts.signal ? AbortSignal.any([opts.signal, this.internal.signal]) : this.internal.signal;
+    // Every waiting and in-flight request of the run listens to this signal.
+    setMaxListeners(0, this.internal.signal, this.signal);
     const wanted = Math.max(1, Math.floor(opts.batchSize ?? settings.batchSize));
     this.batchSize = ref.kind === 'model' ? wanted : 1;
   }

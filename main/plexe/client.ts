@@ -308,7 +308,7 @@ export class PlexeClient {
       apiMessage: apiMessage === null ? null : redact(apiMessage, target.apiKey),
       details: errObj.details ?? (Array.isArray(envelope.detail) ? envelope.detail : null),
       requestId,
-      retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), Date.now()),
+      retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), this.now()),
       html,
     });
     this.logger.warn('plexe request refused', { method, path, status: res.status, code: failed.info.code, requestId, ms: roundTripMs });
