@@ -1,0 +1,124 @@
+import type { Writable } from 'node:stream';
+import type { HistoryFilters } from '../../shared/ipc/history';
+import { CsvWriter, flattenValues, resultColumnNames } from '../sheets/csv-writer';
+import type { HistoryStore, PredictionRow } from './store';
+
+export interface ExportOptions {
+  /** Start with a UTF-8 byte-order mark (for Excel). Off by default. */
+  bom?: boolean;
+  /** Rows read per keyset step; the database is free for other work between steps. */
+  chunkRows?: number;
+  /** Called after each chunk with the rows written so far. */
+  onProgress?: (rows: number) => void;
+}
+
+export interface ExportSummary {
+  rows: number;
+  columns: string[];
+}
+
+/** The columns every history export ends with, after the input and result columns. */
+export const STATUS_COLUMNS = ['status', 'error', 'request_id'] as const;
+/** What the history adds to the bulk export's layout, after `request_id`. */
+export const HISTORY_COLUMNS = ['created_at', 'account', 'model', 'model_version', 'source', 'http_status', 'round_trip_ms', 'processing_time_ms', 'attempts', 'job_id', 'row_number'] as const;
+
+interface ShapeLayout {
+  /** For each flattened input value (in walk order), its column index. */
+  inputIndex: number[];
+  resultIndex: number[];
+}
+
+/**
+ * Streams the filtered history as CSV, newest first, with the bulk export's column rules: input fields
+ * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
+ * `status` (`ok` or the error code), `error`, `request_id`, then the history's own columns.
+ *
+ * Columns come from the distinct shapes of the rows (recorded at insert), so rows are read once. Reading
+ * happens in keyset chunks with no statement left open across awaits, so the app stays usable and
+ * memory stays flat.
+ */
+export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
+  const chunkRows = options.chunkRows ?? 5000;
+  const f = store.filterSql(filters);
+  const shapeIds = f.seriesIds !== null && f.seriesIds.length === 0 ? [] : (store.db.prepare(`SELECT DISTINCT p.shape_id FROM predictions p WHERE ${f.where} ORDER BY 1`).pluck().all(f.params) as number[]);
+  const shapeRows = shapeIds.length === 0 ? [] : (store.db.prepare(`SELECT id, input_columns, result_columns FROM prediction_shapes WHERE id IN (${shapeIds.join(',')}) ORDER BY id`).all() as { id: number; input_columns: string; result_columns: string }[]);
+
+  const split = (s: string) => (s === '' ? [] : s.split('\u0001'));
+  const inputColumns: string[] = [];
+  const resultFields: string[] = [];
+  const inputSeen = new Map<string, number>();
+  const resultSeen = new Map<string, number>();
+  for (const s of shapeRows) {
+    for (const c of split(s.input_columns)) if (!inputSeen.has(c)) inputSeen.set(c, inputColumns.push(c) - 1);
+    for (const c of split(s.result_columns)) if (!resultSeen.has(c)) resultSeen.set(c, resultFields.push(c) - 1);
+  }
+  const resultColumns = resultColumnNames(inputColumns, resultFields);
+  const leading = [...inputColumns, ...resultColumns];
+  const trailing = uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS]);
+  const columns = [...leading, ...trailing];
+  const resultOffset = inputColumns.length;
+  const statusOffset = leading.length;
+
+  const layouts = new Map<number, ShapeLayout>();
+  for (const s of shapeRows) {
+    layouts.set(s.id, {
+      inputIndex: split(s.input_columns).map((c) => inputSeen.get(c) as number),
+      resultIndex: split(s.result_columns).map((c) => resultOffset + (resultSeen.get(c) as number)),
+    });
+  }
+
+  const writer = new CsvWriter(out, { bom: options.bom ?? false });
+  await writer.writeRow(columns);
+  let cursor: { createdAt: number; id: number } | null = null;
+  const values: unknown[] = [];
+  for (;;) {
+    const rows: PredictionRow[] = store.pageRows(f, cursor, chunkRows);
+    for (const r of rows) {
+      const cells: unknown[] = new Array<unknown>(columns.length).fill(null);
+      const layout = layouts.get(r.shape_id);
+      if (layout) {
+        values.length = 0;
+        flattenValues(JSON.parse(r.input) as Record<string, unknown>, values);
+        for (let i = 0; i < values.length; i++) cells[layout.inputIndex[i] as number] = values[i];
+        if (r.result !== null) {
+          values.length = 0;
+          flattenValues(JSON.parse(r.result) as Record<string, unknown>, values);
+          for (let i = 0; i < values.length; i++) cells[layout.resultIndex[i] as number] = values[i];
+        }
+      }
+      let c = statusOffset;
+      cells[c++] = r.status;
+      cells[c++] = r.error_message;
+      cells[c++] = r.request_id;
+      cells[c++] = new Date(r.created_at).toISOString();
+      cells[c++] = r.profile_name;
+      cells[c++] = r.model_name;
+      cells[c++] = r.model_version;
+      cells[c++] = r.source;
+      cells[c++] = r.http_status;
+      cells[c++] = r.round_trip_ms;
+      cells[c++] = r.processing_time_ms;
+      cells[c++] = r.attempts;
+      cells[c++] = r.job_id;
+      cells[c++] = r.row_number;
+      await writer.writeRow(cells);
+    }
+    options.onProgress?.(writer.rows - 1);
+    if (rows.length < chunkRows) break;
+    const last = rows[rows.length - 1] as PredictionRow;
+    cursor = { createdAt: last.created_at, id: last.id };
+  }
+  await writer.end();
+  return { rows: writer.rows - 1, columns };
+}
+
+/** Keeps the fixed trailing names, suffixing `_2`, `_3`… if an input or result column already has one. */
+function uniqueAfter(taken: readonly string[], names: readonly string[]): string[] {
+  const seen = new Set(taken);
+  return names.map((name) => {
+    let n = name;
+    for (let i = 2; seen.has(n); i++) n = `${name}_${i}`;
+    seen.add(n);
+    return n;
+  });
+}

@@ -1,0 +1,355 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Writable } from 'node:stream';
+import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
+import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
+import { AppError } from '../../shared/ipc/errors';
+import type { HistoryWriter } from '../store/repositories';
+import { flattenKeys } from '../sheets/csv-writer';
+import { filterSql, matchingSeries, type FilterSql } from './filters';
+import { computeStats } from './stats';
+import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
+
+/** A row as read from SQL: `predictions p` joined with its series. */
+export interface PredictionRow {
+  id: number;
+  created_at: number;
+  profile_id: string;
+  profile_name: string;
+  model_name: string;
+  model_version: string;
+  source: string;
+  input: string;
+  result: string | null;
+  status: string;
+  error_message: string | null;
+  error_details: string | null;
+  http_status: number | null;
+  request_id: string | null;
+  round_trip_ms: number | null;
+  processing_time_ms: number | null;
+  attempts: number;
+  job_id: string | null;
+  row_number: number | null;
+  shape_id: number;
+}
+
+export const ROW_COLUMNS = `p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
+  p.status, p.error_message, p.error_details, p.http_status, p.request_id, p.round_trip_ms, p.processing_time_ms, p.attempts,
+  p.job_id, p.row_number, p.shape_id`;
+
+export function toRecord(r: PredictionRow): PredictionRecord {
+  return {
+    id: r.id,
+    createdAt: new Date(r.created_at).toISOString(),
+    profileId: r.profile_id,
+    profileName: r.profile_name,
+    modelName: r.model_name,
+    modelVersion: r.model_version,
+    source: r.source as PredictionRecord['source'],
+    input: JSON.parse(r.input) as Record<string, unknown>,
+    result: r.result === null ? null : (JSON.parse(r.result) as Record<string, unknown>),
+    status: r.status,
+    errorMessage: r.error_message,
+    errorDetails: r.error_details === null ? null : (JSON.parse(r.error_details) as unknown),
+    httpStatus: r.http_status,
+    requestId: r.request_id,
+    roundTripMs: r.round_trip_ms,
+    processingTimeMs: r.processing_time_ms,
+    attempts: r.attempts,
+    jobId: r.job_id,
+    rowNumber: r.row_number,
+  };
+}
+
+export interface PageRequest {
+  filters?: HistoryFilters;
+  cursor?: string | null;
+  limit?: number;
+}
+
+interface Cursor {
+  createdAt: number;
+  id: number;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return `${c.createdAt}.${c.id}`;
+}
+
+export function decodeCursor(text: string): Cursor {
+  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(text);
+  if (!m) throw new AppError('invalid_cursor', 'This list position is not valid any more; reload the list.');
+  return { createdAt: Number(m[1]), id: Number(m[2]) };
+}
+
+/** Above this many series, one query with `IN (…)` is cheaper than merging one query per series. */
+const MAX_MERGED_SERIES = 64;
+const DELETE_CHUNK = 20_000;
+
+/**
+ * The prediction history in SQLite: writes from the form and bulk runs, newest-first keyset pages,
+ * counts, facets, monitoring figures, CSV export and tidy-up. Every operation is a named method; no
+ * SQL leaves this folder.
+ */
+export class HistoryStore implements HistoryWriter {
+  private readonly statements = new Map<string, Statement>();
+  private readonly insertStmt: Statement;
+  private readonly seriesFind: Statement<[string, string, string, string], number>;
+  private readonly seriesInsert: Statement<[string, string, string, string]>;
+  private readonly shapeFind: Statement<[string, string], number>;
+  private readonly shapeInsert: Statement<[string, string]>;
+  private readonly addManyTx: (entries: readonly NewPrediction[]) => number[];
+
+  constructor(readonly db: Database) {
+    this.insertStmt = db.prepare(`INSERT INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.seriesFind = db.prepare('SELECT id FROM prediction_series WHERE profile_id = ? AND profile_name = ? AND model_name = ? AND model_version = ?').pluck() as Statement<[string, string, string, string], number>;
+    this.seriesInsert = db.prepare('INSERT INTO prediction_series (profile_id, profile_name, model_name, model_version) VALUES (?, ?, ?, ?)');
+    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_columns = ? AND result_columns = ?').pluck() as Statement<[string, string], number>;
+    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_columns, result_columns) VALUES (?, ?)');
+    this.addManyTx = db.transaction((entries: readonly NewPrediction[]) => this.insertAll(entries));
+  }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  add(entry: NewPrediction): number {
+    const ids = this.addManyTx([entry]);
+    return ids[0] as number;
+  }
+
+  /** All in one transaction: either every entry is kept or none is. */
+  addMany(entries: readonly NewPrediction[]): void {
+    if (entries.length === 0) return;
+    this.addManyTx(entries);
+  }
+
+  private insertAll(entries: readonly NewPrediction[]): number[] {
+    // Looked up per call (inside its transaction), so a rolled-back call can never leave a stale id behind.
+    const series = new Map<string, number>();
+    const shapes = new Map<string, number>();
+    const ids: number[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as NewPrediction;
+      const createdAt = Date.parse(e.createdAt);
+      if (Number.isNaN(createdAt)) {
+        throw new AppError('invalid_prediction', `Prediction ${i + 1} of ${entries.length} has the time "${e.createdAt}", which is not a valid date; nothing was saved.`, { index: i });
+      }
+      const seriesKey = `${e.profileId}\u0000${e.profileName}\u0000${e.modelName}\u0000${e.modelVersion}`;
+      let seriesId = series.get(seriesKey);
+      if (seriesId === undefined) {
+        seriesId = this.seriesId(e);
+        series.set(seriesKey, seriesId);
+      }
+      const inputColumns = flattenKeys(e.input).join('\u0001');
+      const resultColumns = e.result === null ? '' : flattenKeys(e.result).join('\u0001');
+      const shapeKey = `${inputColumns}\u0000${resultColumns}`;
+      let shapeId = shapes.get(shapeKey);
+      if (shapeId === undefined) {
+        shapeId = this.shapeId(inputColumns, resultColumns);
+        shapes.set(shapeKey, shapeId);
+      }
+      const info = this.insertStmt.run(
+        createdAt,
+        seriesId,
+        e.source,
+        JSON.stringify(e.input),
+        e.result === null ? null : JSON.stringify(e.result),
+        e.status,
+        e.errorMessage,
+        e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails),
+        e.httpStatus,
+        e.requestId,
+        e.roundTripMs,
+        e.processingTimeMs,
+        e.attempts,
+        e.jobId,
+        e.rowNumber,
+        shapeId,
+      );
+      ids.push(Number(info.lastInsertRowid));
+    }
+    return ids;
+  }
+
+  private seriesId(e: NewPrediction): number {
+    const found = this.seriesFind.get(e.profileId, e.profileName, e.modelName, e.modelVersion);
+    if (found !== undefined) return found;
+    return Number(this.seriesInsert.run(e.profileId, e.profileName, e.modelName, e.modelVersion).lastInsertRowid);
+  }
+
+  private shapeId(inputColumns: string, resultColumns: string): number {
+    const found = this.shapeFind.get(inputColumns, resultColumns);
+    if (found !== undefined) return found;
+    return Number(this.shapeInsert.run(inputColumns, resultColumns).lastInsertRowid);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  /** Rows up to this id are in the text index; newer ones are searched directly. */
+  textIndexedUpto(): number {
+    return this.cached('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1').pluck().get() as number;
+  }
+
+  filterSql(filters: HistoryFilters = {}): FilterSql {
+    return filterSql(filters, matchingSeries(this.db, filters), this.textIndexedUpto());
+  }
+
+  /** Newest first, `limit` rows after `cursor` (keyset on created_at, id — never OFFSET). */
+  page(request: PageRequest = {}): HistoryPage {
+    const limit = Math.max(1, Math.min(request.limit ?? 100, 10_000));
+    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
+    const f = this.filterSql(request.filters ?? {});
+    const rows = this.pageRows(f, cursor, limit + 1);
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const last = rows[rows.length - 1];
+    return {
+      rows: rows.map(toRecord),
+      nextCursor: more && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+    };
+  }
+
+  /** Raw rows for a page (also used by the export, which reads in large keyset chunks). */
+  pageRows(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return [];
+    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
+      // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
+      const merged: PredictionRow[] = [];
+      for (const sid of f.seriesIds) {
+        merged.push(...this.pageQuery(filterForSeries(f, sid), cursor, limit));
+      }
+      merged.sort((a, b) => b.created_at - a.created_at || b.id - a.id);
+      if (merged.length > limit) merged.length = limit;
+      return merged;
+    }
+    return this.pageQuery(f, cursor, limit);
+  }
+
+  private pageQuery(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
+    const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
+    const sql = `SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id
+      WHERE ${f.where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
+    const params: Record<string, string | number> = { ...f.params, limit };
+    if (cursor) {
+      params.cursorAt = cursor.createdAt;
+      params.cursorId = cursor.id;
+    }
+    return this.cached(sql).all(params) as PredictionRow[];
+  }
+
+  count(filters: HistoryFilters = {}): number {
+    const f = this.filterSql(filters);
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return 0;
+    return this.cached(`SELECT count(*) FROM predictions p WHERE ${f.where}`).pluck().get(f.params) as number;
+  }
+
+  get(id: number): PredictionRecord | undefined {
+    const row = this.cached(`SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** What the filter lists offer: models, accounts and statuses that have at least one entry. */
+  facets(): HistoryFacets {
+    const has = 'EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s.id)';
+    const models = this.cached(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
+    const profiles = this.cached(
+      `SELECT s.profile_id AS profileId, s.profile_name AS profileName FROM prediction_series s
+       WHERE s.id = (SELECT max(s2.id) FROM prediction_series s2 WHERE s2.profile_id = s.profile_id AND EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s2.id))
+       ORDER BY 2, 1`,
+    ).all() as HistoryFacets['profiles'];
+    const failed = this.cached("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1").pluck().all() as string[];
+    const anyOk = this.cached("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
+    return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
+  }
+
+  stats(request: HistoryStatsRequest): HistoryStats {
+    return computeStats(this.db, request);
+  }
+
+  /** Writes the filtered history as CSV to `out`, newest first, in chunks; resolves when all is written. */
+  exportCsv(filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
+    return exportHistoryCsv(this, filters, out, options);
+  }
+
+  // ---- tidying up ----------------------------------------------------------------------------
+
+  delete(ids: readonly number[]): number {
+    let deleted = 0;
+    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
+    const run = this.db.transaction((chunk: readonly number[]) => stmt.run(JSON.stringify(chunk)).changes);
+    for (let i = 0; i < ids.length; i += DELETE_CHUNK) deleted += run(ids.slice(i, i + DELETE_CHUNK));
+    return deleted;
+  }
+
+  /** Deletes every entry. Returns how many there were. */
+  clear(): number {
+    return this.db.transaction(() => {
+      // Empty the text index in one step, then move its watermark past every id ever used, so the
+      // per-row trigger has nothing to do while the rows go.
+      this.db.exec("INSERT INTO predictions_fts (predictions_fts) VALUES ('delete-all')");
+      this.db.exec("UPDATE predictions_fts_state SET indexed_upto = 0 WHERE id = 1");
+      const deleted = this.db.prepare('DELETE FROM predictions').run().changes;
+      this.db.exec("UPDATE predictions_fts_state SET indexed_upto = coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'predictions'), 0) WHERE id = 1");
+      return deleted;
+    }).immediate();
+  }
+
+  /** Deletes entries older than `days` days before `now`, in chunks so other work can run between them. */
+  applyRetention(days: number, now: Date = new Date()): number {
+    if (!Number.isInteger(days) || days < 1) throw new AppError('invalid_retention', `The retention period must be a whole number of days, 1 or more (got ${days}).`);
+    const cutoff = now.getTime() - days * 86_400_000;
+    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
+    const run = this.db.transaction(() => stmt.run(cutoff, DELETE_CHUNK).changes);
+    let deleted = 0;
+    for (;;) {
+      const n = run();
+      deleted += n;
+      if (n < DELETE_CHUNK) return deleted;
+    }
+  }
+
+  // ---- text index ----------------------------------------------------------------------------
+
+  /**
+   * Adds up to `maxRows` not-yet-indexed rows to the text index, oldest first. Returns how many it added
+   * (0 = up to date). Cheap to call often; the background indexer calls it in small steps.
+   */
+  indexPendingText(maxRows = 5000): number {
+    return this.db.transaction(() => {
+      const from = this.textIndexedUpto();
+      const upto = this.cached('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)').pluck().get(from, maxRows) as number | null;
+      if (upto === null) return 0;
+      const added = this.cached(
+        `INSERT INTO predictions_fts (rowid, body)
+         SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
+         FROM predictions WHERE id > ? AND id <= ?`,
+      ).run(from, upto).changes;
+      this.cached('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
+      return added;
+    }).immediate();
+  }
+
+  /** Rows the text index has not reached yet. */
+  pendingTextRows(): number {
+    return this.cached('SELECT count(*) FROM predictions WHERE id > ?').pluck().get(this.textIndexedUpto()) as number;
+  }
+
+  private cached(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+      if (this.statements.size > 500) {
+        const first = this.statements.keys().next().value;
+        if (first !== undefined) this.statements.delete(first);
+      }
+    }
+    return stmt;
+  }
+}
+
+function filterForSeries(f: FilterSql, seriesId: number): FilterSql {
+  const where = f.where.replace(/p\.series_id IN \([\d,]+\)/, `p.series_id = ${seriesId}`);
+  return { where, params: f.params, seriesIds: [seriesId] };
+}

@@ -1,0 +1,229 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Streamed CSV output shared by the history export and the bulk-job export.
+ *
+ * - RFC 4180: fields holding the delimiter, a quote, CR or LF are quoted, quotes doubled; rows end in CRLF.
+ * - Formula-safe: a text cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+ *   tab, CR or LF) gets a leading `'`. Numbers stay numbers: a JS number is written as it is, and so is
+ *   text that is exactly a plain decimal number ("-5", "+1.5e3") — a spreadsheet reads those as numbers,
+ *   never as formulas, and the bulk export carries such cells from the user's own file.
+ * - Back-pressure: output is gathered in chunks and, when the stream's buffer is full, `writeRow` waits
+ *   for 'drain', so memory stays flat however many rows go through.
+ */
+
+const FORMULA_START = /^[=+\-@\t\r\n]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NEEDS_QUOTES_COMMA = /[",\r\n]/;
+
+export interface CsvWriterOptions {
+  /** Field separator; `,` by default. */
+  delimiter?: string;
+  /** Row terminator; CRLF by default (RFC 4180). */
+  newline?: '\r\n' | '\n';
+  /** Start the file with a UTF-8 byte-order mark so Excel reads accents correctly. Off by default. */
+  bom?: boolean;
+  /** Bytes gathered before handing a chunk to the stream. */
+  chunkSize?: number;
+}
+
+/** Neutralises text a spreadsheet would treat as a formula. */
+export function neutraliseFormula(text: string): string {
+  if (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) return `'${text}`;
+  return text;
+}
+
+/** The text of one cell before quoting: numbers as numbers, booleans as true/false, objects as JSON. */
+export function cellText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return neutraliseFormula(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : neutraliseFormula(String(value));
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return '';
+    case 'object':
+      if (value === null) return '';
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+      return neutraliseFormula(JSON.stringify(value));
+    default:
+      return neutraliseFormula(String(value));
+  }
+}
+
+function quoteIfNeeded(text: string, delimiter: string): string {
+  const needs = delimiter === ',' ? NEEDS_QUOTES_COMMA.test(text) : text.includes(delimiter) || /["\r\n]/.test(text);
+  return needs ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line (without its terminator). */
+export function csvLine(cells: readonly unknown[], delimiter = ','): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) line += delimiter;
+    line += quoteIfNeeded(cellText(cells[i]), delimiter);
+  }
+  return line;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}`. Arrays and empty objects
+ * stay whole (written as JSON in their cell). Key order is the order of a depth-first walk.
+ */
+export function flattenObject(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  flattenInto(obj, prefix, out);
+  return out;
+}
+
+function flattenInto(obj: Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (isPlainObject(value) && Object.keys(value).length > 0) flattenInto(value, name, out);
+    else out[name] = value;
+  }
+}
+
+/** The dotted keys `flattenObject` would produce, in the same order, without building the object. */
+export function flattenKeys(obj: Record<string, unknown>, prefix = '', out: string[] = []): string[] {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (isPlainObject(value) && Object.keys(value).length > 0) flattenKeys(value, name, out);
+    else out.push(name);
+  }
+  return out;
+}
+
+/** The leaf values `flattenObject` would produce, in the same order as `flattenKeys`. */
+export function flattenValues(obj: Record<string, unknown>, out: unknown[] = []): unknown[] {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (isPlainObject(value) && Object.keys(value).length > 0) flattenValues(value, out);
+    else out.push(value);
+  }
+  return out;
+}
+
+export class CsvWriter {
+  private readonly delimiter: string;
+  private readonly newline: string;
+  private readonly chunkSize: number;
+  private buffer = '';
+  private failure: Error | null = null;
+  private rowsWritten = 0;
+  private readonly onError = (error: Error) => {
+    this.failure = error;
+  };
+
+  constructor(
+    private readonly out: Writable,
+    options: CsvWriterOptions = {},
+  ) {
+    this.delimiter = options.delimiter ?? ',';
+    this.newline = options.newline ?? '\r\n';
+    this.chunkSize = options.chunkSize ?? 64 * 1024;
+    if (this.delimiter.length !== 1 || /["\r\n]/.test(this.delimiter)) {
+      throw new Error(`The CSV delimiter must be one character other than a quote or line break (got ${JSON.stringify(this.delimiter)}).`);
+    }
+    if (options.bom) this.buffer = '\uFEFF';
+    out.on('error', this.onError);
+  }
+
+  get rows(): number {
+    return this.rowsWritten;
+  }
+
+  /** Adds one row; resolves at once unless the stream asked us to wait. */
+  async writeRow(cells: readonly unknown[]): Promise<void> {
+    this.buffer += csvLine(cells, this.delimiter) + this.newline;
+    this.rowsWritten++;
+    if (this.buffer.length >= this.chunkSize) await this.flush();
+  }
+
+  /** Hands what is gathered to the stream, waiting for 'drain' when its buffer is full. */
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.out.write(chunk)) await this.waitForDrain();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Flushes the rest and ends the stream; resolves when everything is written ('finish'). */
+  async end(): Promise<void> {
+    await this.flush();
+    await new Promise<void>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const onFinish = () => {
+        this.out.off('error', onFail);
+        resolve();
+      };
+      const onFail = (error: Error) => {
+        this.out.off('finish', onFinish);
+        reject(error);
+      };
+      this.out.once('finish', onFinish);
+      this.out.once('error', onFail);
+      this.out.end();
+    });
+    this.out.off('error', this.onError);
+  }
+
+  private waitForDrain(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        cleanup();
+        resolve();
+      };
+      const onFail = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const onClose = () => {
+        cleanup();
+        reject(this.failure ?? new Error('The file being written was closed before the export finished.'));
+      };
+      const cleanup = () => {
+        this.out.off('drain', onDrain);
+        this.out.off('error', onFail);
+        this.out.off('close', onClose);
+      };
+      this.out.on('drain', onDrain);
+      this.out.on('error', onFail);
+      this.out.on('close', onClose);
+    });
+  }
+}
+
+/**
+ * The header names of the result columns, following the export rule shared with the bulk export: a
+ * result field whose name is already an input column is written as `prediction_<name>` (and, should
+ * that be taken too, `prediction_<name>_2`, …).
+ */
+export function resultColumnNames(inputColumns: readonly string[], resultFields: readonly string[]): string[] {
+  const taken = new Set(inputColumns);
+  const names: string[] = [];
+  for (const field of resultFields) {
+    let name = field;
+    if (taken.has(name)) {
+      name = `prediction_${field}`;
+      for (let n = 2; taken.has(name); n++) name = `prediction_${field}_${n}`;
+    }
+    taken.add(name);
+    names.push(name);
+  }
+  return names;
+}
