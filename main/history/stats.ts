@@ -63,7 +63,8 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
 
   const where = `p.series_id IN (${seriesIds.join(',')}) AND p.created_at >= @from AND p.created_at < @to`;
   const params = { from, to, bucketMs, shift };
-  const bucketExpr = '((p.created_at + @shift) / @bucketMs)';
+  // Whole-number division: bound JS numbers may arrive as REAL.
+  const bucketExpr = 'CAST((p.created_at + @shift) / @bucketMs AS INTEGER)';
 
   const byStatus = db.prepare(`SELECT ${bucketExpr} AS b, p.status AS status, count(*) AS n FROM predictions p WHERE ${where} GROUP BY b, status`).all(params) as { b: number; status: string; n: number }[];
   const firstIndex = Math.floor((first + shift) / bucketMs);

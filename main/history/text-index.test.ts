@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTextIndexer } from './text-index';
+import { prediction, tempHistory } from './test-helpers';
+
+let t: ReturnType<typeof tempHistory>;
+beforeEach(() => {
+  t = tempHistory();
+});
+afterEach(() => t.dispose());
+
+describe('background text indexer', () => {
+  it('catches up in small steps and keeps up with new rows, then stops', async () => {
+    t.store.addMany(Array.from({ length: 2500 }, (_, i) => prediction({ input: { customer: `Customer ${i}` } })));
+    const steps: number[] = [];
+    const original = t.store.indexPendingText.bind(t.store);
+    t.store.indexPendingText = (n?: number) => {
+      const added = original(n);
+      steps.push(added);
+      return added;
+    };
+    const indexer = startTextIndexer(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(cond()).toBe(true);
+    };
+    await until(() => t.store.pendingTextRows() === 0);
+    expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
+    t.store.add(prediction({ input: { customer: 'Late arrival' } }));
+    await until(() => t.store.pendingTextRows() === 0);
+    indexer.stop();
+    const calls = steps.length;
+    t.store.add(prediction());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(steps.length).toBe(calls);
+    expect(t.store.pendingTextRows()).toBe(1);
+    expect(t.store.count({ text: 'arrival' })).toBe(1);
+  });
+});
