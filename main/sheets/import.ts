@@ -37,7 +37,7 @@ export async function listSheets(path: string): Promise<string[]> {
 export async function previewSheet(
   path: string,
   maxRows: number,
-  opts: Omit<ImportOptions, 'onProgress' | 'batchSize'> = {},
+  opts: Omit<ImportOptions, 'batchSize'> = {},
 ): Promise<{ header: SheetHeader; rows: string[][]; result: ImportResult }> {
   let header: SheetHeader = { columns: [], renamed: [] };
   const rows: string[][] = [];

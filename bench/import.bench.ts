@@ -1,0 +1,120 @@
+/**
+ * Import benchmark (issue 6/9): how long importSheet takes on a seeded ~60 MB, 1,000,000-row CSV
+ * against papaparse alone parsing the same file, and the importing process's peak memory.
+ *
+ * Each run is a fresh child process (bench/import-child.ts) so its maxRSS is its own and one
+ * run's garbage does not slow the next. Runs are interleaved (papaparse, import, papaparse,
+ * import…) so machine load hits both alike; medians are reported.
+ *
+ *   npx tsx bench/import.bench.ts [--rows N] [--repeats N] [--dir DIR] [--no-sqlite]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateCsv } from './generate-csv';
+import { median, round, type BenchFigure } from './types';
+
+interface ChildRun {
+  seconds: number;
+  rows: number;
+  peakRssMb: number;
+}
+
+const CHILD = fileURLToPath(new URL('./import-child.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const RSS_LIMIT_MB = 400;
+
+function runChild(mode: 'papaparse' | 'import' | 'sqlite', file: string, db: string): ChildRun {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, mode, file, db], { cwd: REPO, encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`import bench child (${mode}) failed: ${r.stderr || r.stdout}`);
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as ChildRun;
+}
+
+function label(rows: number): string {
+  return rows % 1_000_000 === 0 ? `${rows / 1_000_000}m` : rows % 1000 === 0 ? `${rows / 1000}k` : String(rows);
+}
+
+export async function runImportBench(opts: { rows: number; dir: string; repeats?: number; sqlite?: boolean }): Promise<BenchFigure[]> {
+  const repeats = Math.max(1, opts.repeats ?? 3);
+  mkdirSync(opts.dir, { recursive: true });
+  const file = join(opts.dir, `import-${opts.rows}-seed1.csv`);
+  if (!existsSync(file)) generateCsv(file, opts.rows, 1);
+  const mb = statSync(file).size / 1e6;
+  const db = join(opts.dir, `import-${opts.rows}.db`);
+  const name = `import.csv_${label(opts.rows)}`;
+
+  const papa: ChildRun[] = [];
+  const ours: ChildRun[] = [];
+  for (let i = 0; i < repeats; i++) {
+    papa.push(runChild('papaparse', file, db));
+    ours.push(runChild('import', file, db));
+  }
+  for (const r of [...papa, ...ours]) {
+    if (r.rows !== opts.rows) throw new Error(`expected ${opts.rows} rows, a run counted ${r.rows}`);
+  }
+  const papaSeconds = median(papa.map((r) => r.seconds));
+  const oursSeconds = median(ours.map((r) => r.seconds));
+  const oursPeak = Math.max(...ours.map((r) => r.peakRssMb));
+  const papaPeak = Math.max(...papa.map((r) => r.peakRssMb));
+  const secondsList = (runs: ChildRun[]): string => runs.map((r) => r.seconds.toFixed(2)).join(', ');
+
+  const figures: BenchFigure[] = [
+    {
+      bench: `${name}.seconds`,
+      value: round(oursSeconds),
+      unit: 's',
+      baseline: round(papaSeconds),
+      ratio: round(oursSeconds / papaSeconds),
+      notes: `importSheet (encoding check, separator detection, header, row checks, batches of 1,000 to a no-op sink) on ${opts.rows.toLocaleString('en-US')} rows / ${mb.toFixed(1)} MB; baseline = papaparse alone in its Node stream mode on the same file; ${repeats} interleaved runs each, median (ours: ${secondsList(ours)}; papaparse: ${secondsList(papa)}); target ratio ≤ 2`,
+    },
+    {
+      bench: `${name}.peak_rss_mb`,
+      value: round(oursPeak, 1),
+      unit: 'MB',
+      baseline: round(papaPeak, 1),
+      ratio: round(oursPeak / papaPeak),
+      notes: `peak RSS (maxRSS) of a child process running only the import, worst of ${repeats}; baseline = papaparse alone; limit ${RSS_LIMIT_MB} MB (${oursPeak < RSS_LIMIT_MB ? 'met' : 'NOT met'})`,
+    },
+  ];
+
+  if (opts.sqlite !== false) {
+    const s = runChild('sqlite', file, db);
+    if (s.rows !== opts.rows) throw new Error(`sqlite run counted ${s.rows} rows`);
+    figures.push(
+      {
+        bench: `${name}.sqlite_seconds`,
+        value: round(s.seconds),
+        unit: 's',
+        baseline: round(papaSeconds),
+        ratio: round(s.seconds / papaSeconds),
+        notes: 'importSheet into better-sqlite3 (WAL, synchronous=NORMAL): each batch of 1,000 rows inserted as JSON in one transaction into a temp table; one run; baseline = papaparse alone (median above). The job store\'s real schema comes later.',
+      },
+      {
+        bench: `${name}.sqlite_peak_rss_mb`,
+        value: round(s.peakRssMb, 1),
+        unit: 'MB',
+        baseline: round(papaPeak, 1),
+        ratio: round(s.peakRssMb / papaPeak),
+        notes: `peak RSS of the process importing into SQLite; limit ${RSS_LIMIT_MB} MB`,
+      },
+    );
+  }
+  return figures;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      repeats: { type: 'string', default: '3' },
+      dir: { type: 'string', default: join(tmpdir(), 'plexe-bench') },
+      'no-sqlite': { type: 'boolean', default: false },
+    },
+  });
+  const figures = await runImportBench({ rows: Number(values.rows), dir: values.dir!, repeats: Number(values.repeats), sqlite: !values['no-sqlite'] });
+  for (const f of figures) console.log(JSON.stringify(f));
+}
