@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { Account, AccountInput, ConnectionTest } from '../../shared/ipc/accounts';
+import { accountInputSchema } from '../../shared/ipc/accounts';
+import type { KeyStatus, Profile } from '../../shared/domain/profile';
+import { DEFAULT_RPM } from '../../shared/domain/profile';
+import { AppError } from '../../shared/ipc/errors';
+import type { PlexeClient } from '../plexe/client';
+import { asPlexeError, errorInfo } from '../plexe/errors';
+import { silentLogger, type Logger } from '../plexe/logger';
+import { normalizeBaseUrl } from '../plexe/urls';
+import type { KeyStore } from '../keys/keystore';
+import type { ProfileRepository, SettingsRepository } from '../store/repositories';
+
+export const ACTIVE_PROFILE_SETTING = 'accounts.activeId';
+export const DEFAULT_CONCURRENCY = 4;
+export const DEMO_PROFILE_NAME = 'Demo workspace';
+
+export interface AccountsDeps {
+  profiles: ProfileRepository;
+  settings: SettingsRepository;
+  keys: KeyStore;
+  client: PlexeClient;
+  /** Called when an account is deleted, so the engine forgets its limiter. */
+  onDeleted?: (profileId: string) => void;
+  now?: () => Date;
+  newId?: () => string;
+  logger?: Logger;
+  /** Time limit for "Test connection". */
+  testTimeoutMs?: number;
+}
+
+/** Accounts (profiles) and their keys: what the Accounts screen does, and how other services get a profile with its key. */
+export class AccountsService {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: AccountsDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? (() => randomUUID());
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  async list(): Promise<{ accounts: Account[]; activeId: string | null }> {
+    const profiles = this.deps.profiles.list().sort((a, b) => Number(b.isDemo) - Number(a.isDemo) || a.createdAt.localeCompare(b.createdAt));
+    const accounts = await Promise.all(profiles.map(async (p) => ({ ...p, key: await this.deps.keys.status(p.id) })));
+    return { accounts, activeId: this.activeId() };
+  }
+
+  activeId(): string | null {
+    const stored = this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING);
+    if (stored && this.deps.profiles.get(stored)) return stored;
+    const all = this.deps.profiles.list();
+    const fallback = all.find((p) => !p.isDemo) ?? all[0];
+    return fallback?.id ?? null;
+  }
+
+  getProfile(id: string): Profile {
+    const p = this.deps.profiles.get(id);
+    if (!p) throw new AppError('account_not_found', 'This account no longer exists. Choose another one in Accounts.');
+    return p;
+  }
+
+  async save(raw: AccountInput): Promise<Account> {
+    const input = accountInputSchema.parse(raw);
+    const baseUrl = normalizeBaseUrl(input.baseUrl);
+    const existing = input.id ? this.getProfile(input.id) : undefined;
+    const profile: Profile = {
+      id: existing?.id ?? this.newId(),
+      name: input.name,
+      baseUrl,
+      rpm: input.rpm,
+      concurrency: input.concurrency ?? existing?.concurrency ?? DEFAULT_CONCURRENCY,
+      isDemo: existing?.isDemo ?? false,
+      createdAt: existing?.createdAt ?? this.now().toISOString(),
+    };
+    this.deps.profiles.save(profile);
+    if (!existing && !this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING)) this.deps.settings.set(ACTIVE_PROFILE_SETTING, profile.id);
+    return { ...profile, key: await this.deps.keys.status(profile.id) };
+  }
+
+  async delete(id: string): Promise<{ deleted: boolean }> {
+    if (!this.deps.profiles.get(id)) return { deleted: false };
+    await this.deps.keys.delete(id);
+    this.deps.profiles.delete(id);
+    this.deps.onDeleted?.(id);
+    if (this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING) === id) this.deps.settings.set(ACTIVE_PROFILE_SETTING, this.activeId());
+    return { deleted: true };
+  }
+
+  setActive(id: string): { activeId: string } {
+    this.getProfile(id);
+    this.deps.settings.set(ACTIVE_PROFILE_SETTING, id);
+    return { activeId: id };
+  }
+
+  async saveKey(profileId: string, key: string, sessionOnly = false): Promise<KeyStatus> {
+    this.getProfile(profileId);
+    return this.deps.keys.save(profileId, key, { sessionOnly });
+  }
+
+  async deleteKey(profileId: string): Promise<KeyStatus> {
+    this.getProfile(profileId);
+    return this.deps.keys.delete(profileId);
+  }
+
+  keychainStatus(): Promise<{ available: boolean; message: string | null }> {
+    return this.deps.keys.availability();
+  }
+
+  /** The profile and its key, for services that send requests. The key stays in main. */
+  async profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }> {
+    const profile = this.getProfile(profileId);
+    const apiKey = await this.deps.keys.get(profileId);
+    if (!apiKey) throw new AppError('no_key', `The account "${profile.name}" has no API key yet. Add one in Accounts.`);
+    return { profile, apiKey };
+  }
+
+  /** "Test connection": GET /models with the saved key. Never throws for a Plexe failure. */
+  async testConnection(profileId: string): Promise<ConnectionTest> {
+    const profile = this.getProfile(profileId);
+    const apiKey = await this.deps.keys.get(profileId);
+    if (!apiKey) {
+      return {
+        ok: false,
+        modelCount: null,
+        latencyMs: null,
+        error: errorInfo({ code: 'no_key', message: `The account "${profile.name}" has no API key yet.`, action: 'Paste the key from the Plexe console and save it.' }),
+      };
+    }
+    const started = performance.now();
+    try {
+      const list = await this.deps.client.listModels({ baseUrl: profile.baseUrl, apiKey }, { limit: 100 }, { timeoutMs: this.deps.testTimeoutMs ?? 15_000 });
+      const latencyMs = Math.round(performance.now() - started);
+      this.logger.info('connection test passed', { profileId, latencyMs, requestId: list.requestId });
+      return { ok: true, modelCount: list.total ?? list.models.length, latencyMs, error: null };
+    } catch (e) {
+      const err = asPlexeError(e);
+      return { ok: false, modelCount: null, latencyMs: Math.round(performance.now() - started), error: err.info };
+    }
+  }
+
+  /**
+   * The demo workspace, served by the embedded sandbox: created on first start, its address
+   * updated on every start (the sandbox's port changes). Its key is public and kept in memory only.
+   */
+  async ensureDemoProfile(sandboxUrl: string, sandboxKey: string): Promise<Profile> {
+    const baseUrl = normalizeBaseUrl(sandboxUrl);
+    const existing = this.deps.profiles.list().find((p) => p.isDemo);
+    const profile: Profile = existing
+      ? { ...existing, baseUrl }
+      : { id: this.newId(), name: DEMO_PROFILE_NAME, baseUrl, rpm: DEFAULT_RPM * 6, concurrency: DEFAULT_CONCURRENCY, isDemo: true, createdAt: this.now().toISOString() };
+    this.deps.profiles.save(profile);
+    this.deps.keys.setSessionKey(profile.id, sandboxKey);
+    if (!this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING) || !this.deps.profiles.get(this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING)!)) {
+      this.deps.settings.set(ACTIVE_PROFILE_SETTING, this.activeId());
+    }
+    return profile;
+  }
+}
