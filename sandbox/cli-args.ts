@@ -19,6 +19,8 @@ Starts the Plexe-compatible sandbox and prints "SANDBOX <url> key=<key>" once it
   Faults (probabilities 0..1 per request, seeded):
   --seed N --p429 P --p500 P --p502 P --p503 P --p504 P --p-drop P --p-truncate P
   --p-slow P --slow-ms N --latency-ms N --jitter-ms N --retry-after SECONDS
+  --retry-after-date   send the injected 429's Retry-After as an HTTP date
+  --legacy             answer single rows the older way: {request_id, prediction, model_name, model_version, created_at}
   --help               show this help`;
 
 export interface CliOptions {
@@ -47,7 +49,9 @@ function number(flag: string, raw: string | undefined, opts: { integer?: boolean
   return n;
 }
 
-const faultFlags: [string, keyof FaultConfig, { integer?: boolean; min?: number; max?: number }][] = [
+type NumericFault = { [K in keyof FaultConfig]: FaultConfig[K] extends number ? K : never }[keyof FaultConfig];
+
+const faultFlags: [string, NumericFault, { integer?: boolean; min?: number; max?: number }][] = [
   ['seed', 'seed', { integer: true }],
   ['p429', 'p429', { min: 0, max: 1 }],
   ['p500', 'p500', { min: 0, max: 1 }],
@@ -77,6 +81,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     'no-batch': { type: 'boolean' },
     state: { type: 'string', multiple: true },
     log: { type: 'string' },
+    'retry-after-date': { type: 'boolean' },
+    legacy: { type: 'boolean' },
   };
   for (const [flag] of faultFlags) options[flag] = { type: 'string' };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -110,6 +116,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     const v = number(flag, str(flag), rule);
     if (v !== undefined) faults[field] = v;
   }
+  if (values['retry-after-date'] === true) faults.retryAfterAsDate = true;
+  if (values.legacy === true) overrides.answerStyle = 'legacy';
   const key = str('key');
   if (key !== undefined && key.trim() === '') throw new CliError('--key cannot be empty');
   return {

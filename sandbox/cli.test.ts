@@ -3,25 +3,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { CliError, parseCliArgs } from './cli-args';
 import { houseRow } from './test-support';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tsxBin = join(root, 'node_modules', '.bin', 'tsx');
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) {
-    try {
-      // Each child leads its own process group (detached), so this reaches npx, tsx and the sandbox.
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
+  t.onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 interface Run {
   child: ChildProcess;
@@ -32,9 +25,16 @@ interface Run {
   closed: Promise<void>;
 }
 
-function run(command: string, args: string[]): Run {
+function run(t: TestContext, command: string, args: string[]): Run {
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.push(child);
+  t.onTestFinished(() => {
+    try {
+      // The child leads its own process group (detached), so this reaches npx, tsx and the sandbox.
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -58,9 +58,10 @@ async function waitForLine(r: Run, timeoutMs = 20000): Promise<{ url: string; po
 const infer = (url: string, key: string) =>
   fetch(`${url}/models/house-prices/1/infer`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(houseRow) });
 
-describe('npm run sandbox (sandbox/cli.ts)', () => {
-  it('npx tsx sandbox/cli.ts: prints the SANDBOX line once listening, answers, and stops cleanly on SIGTERM', async () => {
-    const r = run('npx', ['tsx', 'sandbox/cli.ts', '--port', '0']);
+// Each test spawns its own process; running them side by side keeps the file fast.
+describe.concurrent('npm run sandbox (sandbox/cli.ts)', () => {
+  it('npx tsx sandbox/cli.ts: prints the SANDBOX line once listening, answers, and stops cleanly on SIGTERM', async (t) => {
+    const r = run(t, 'npx', ['tsx', 'sandbox/cli.ts', '--port', '0']);
     const { url, port, key } = await waitForLine(r);
     expect(port).toBeGreaterThan(0);
     expect(key).toBe('demo-key-plexe-sandbox');
@@ -77,8 +78,8 @@ describe('npm run sandbox (sandbox/cli.ts)', () => {
     await expect(infer(url, key)).rejects.toThrow();
   });
 
-  it('exits with code 0 on SIGTERM sent to the sandbox process itself', async () => {
-    const r = run(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0']);
+  it('exits with code 0 on SIGTERM sent to the sandbox process itself', async (t) => {
+    const r = run(t, process.execPath, ['--import', 'tsx', 'sandbox/cli.ts', '--port', '0']);
     const { url, key } = await waitForLine(r);
     expect((await infer(url, key)).status).toBe(200);
     r.child.kill('SIGTERM');
@@ -86,12 +87,11 @@ describe('npm run sandbox (sandbox/cli.ts)', () => {
     expect(r.stderr()).toContain('sandbox: stopped');
   });
 
-  it('takes --config FILE plus flags, and stops on SIGINT', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
-    dirs.push(dir);
+  it('takes --config FILE plus flags, and stops on SIGINT', async (t) => {
+    const dir = tempDir(t);
     const file = join(dir, 'sandbox.json');
     writeFileSync(file, JSON.stringify({ keys: [{ key: 'file-key-0001', rpm: 1 }], modelStates: { 'customer-churn/1': 'ERROR' } }));
-    const r = run(tsxBin, ['sandbox/cli.ts', '--port', '0', '--config', file, '--max-batch', '2']);
+    const r = run(t, tsxBin, ['sandbox/cli.ts', '--port', '0', '--config', file, '--max-batch', '2']);
     const { url, key } = await waitForLine(r);
     expect(key).toBe('file-key-0001');
     expect((await infer(url, key)).status).toBe(200);
@@ -103,12 +103,11 @@ describe('npm run sandbox (sandbox/cli.ts)', () => {
     expect(r.stderr()).toContain('SIGINT received');
   });
 
-  it('refuses a bad config file with a message naming the file and field (exit code 2)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
-    dirs.push(dir);
+  it('refuses a bad config file with a message naming the file and field (exit code 2)', async (t) => {
+    const dir = tempDir(t);
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ keys: [{ key: 'k', rpm: -5 }], faults: { p429: 3 } }));
-    const r = run(tsxBin, ['sandbox/cli.ts', '--config', file]);
+    const r = run(t, tsxBin, ['sandbox/cli.ts', '--config', file]);
     expect((await r.exited).code).toBe(2);
     expect(r.stderr()).toContain(`${file}.keys.0.rpm`);
     expect(r.stderr()).toContain(`${file}.faults.p429`);
@@ -118,12 +117,12 @@ describe('npm run sandbox (sandbox/cli.ts)', () => {
 
 describe('parseCliArgs', () => {
   it('maps flags onto config and faults', () => {
-    const o = parseCliArgs(['--port', '8123', '--key', 'abc', '--rpm', '100', '--no-batch', '--max-batch', '50', '--state', 'house-prices/1=BUILDING', '--seed', '5', '--p429', '0.1', '--p-drop', '0.05', '--latency-ms', '20', '--jitter-ms', '5', '--log', '/tmp/x.jsonl']);
+    const o = parseCliArgs(['--port', '8123', '--key', 'abc', '--rpm', '100', '--no-batch', '--max-batch', '50', '--state', 'house-prices/1=BUILDING', '--seed', '5', '--p429', '0.1', '--p-drop', '0.05', '--latency-ms', '20', '--jitter-ms', '5', '--log', '/tmp/x.jsonl', '--retry-after-date', '--legacy']);
     expect(o.port).toBe(8123);
     expect(o.key).toBe('abc');
     expect(o.rpm).toBe(100);
-    expect(o.overrides).toEqual({ batchEndpoint: false, maxBatch: 50, modelStates: { 'house-prices/1': 'BUILDING' }, requestLogFile: '/tmp/x.jsonl' });
-    expect(o.faults).toEqual({ seed: 5, p429: 0.1, pDrop: 0.05, latencyMs: 20, latencyJitterMs: 5 });
+    expect(o.overrides).toEqual({ batchEndpoint: false, maxBatch: 50, modelStates: { 'house-prices/1': 'BUILDING' }, requestLogFile: '/tmp/x.jsonl', answerStyle: 'legacy' });
+    expect(o.faults).toEqual({ seed: 5, p429: 0.1, pDrop: 0.05, latencyMs: 20, latencyJitterMs: 5, retryAfterAsDate: true });
   });
 
   it('explains bad flags in plain words', () => {

@@ -23,6 +23,7 @@ const faultsSchema = z
     latencyMs: nonNegative,
     latencyJitterMs: nonNegative,
     retryAfterSeconds: nonNegative,
+    retryAfterAsDate: z.boolean(),
   })
   .partial()
   .strict();
@@ -45,6 +46,7 @@ export const sandboxConfigSchema = z
     faults: faultsSchema,
     modelStates: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'write models as "name/version"'), z.enum(['READY', 'BUILDING', 'DRAFT', 'ERROR'])),
     requestLogFile: z.string().min(1).optional(),
+    answerStyle: z.enum(['standard', 'legacy']),
   })
   .partial()
   .strict();
@@ -78,6 +80,7 @@ export function defaultConfig(): SandboxConfig {
     rateWindowMs: 60_000,
     faults: { ...defaultFaults },
     modelStates: {},
+    answerStyle: 'standard',
   };
 }
 
@@ -99,6 +102,7 @@ export function resolveConfig(partial: unknown, base: SandboxConfig = defaultCon
     rateWindowMs: p.rateWindowMs ?? base.rateWindowMs,
     faults,
     modelStates,
+    answerStyle: p.answerStyle ?? base.answerStyle,
   };
   const logFile = 'requestLogFile' in ((partial ?? {}) as object) ? p.requestLogFile : base.requestLogFile;
   if (logFile !== undefined) out.requestLogFile = logFile;

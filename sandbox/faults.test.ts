@@ -47,6 +47,16 @@ describe('injected faults', () => {
     expect(s.requestLog()[0]).toMatchObject({ status: 429, fault: '429' });
   });
 
+  it('can send the injected Retry-After as an HTTP date', async () => {
+    const s = await sandbox({ p429: 1, retryAfterSeconds: 3, retryAfterAsDate: true });
+    const a = await call(s, '/models/house-prices/1/infer', { body: houseRow });
+    const header = a.headers.get('retry-after')!;
+    expect(header).toMatch(/GMT$/);
+    const wait = Date.parse(header) - Date.now();
+    expect(wait).toBeGreaterThanOrEqual(2000);
+    expect(wait).toBeLessThanOrEqual(4500);
+  });
+
   it('500 prediction_error and 503 service_unavailable as JSON', async () => {
     const s = await sandbox({ p500: 1 });
     const a = await call(s, '/models/house-prices/1/infer', { body: houseRow });

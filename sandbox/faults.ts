@@ -15,6 +15,7 @@ export interface FaultSettings {
   latencyMs: number;
   latencyJitterMs: number;
   retryAfterSeconds: number;
+  retryAfterAsDate: boolean;
 }
 
 export const defaultFaults: FaultSettings = {
@@ -31,6 +32,7 @@ export const defaultFaults: FaultSettings = {
   latencyMs: 0,
   latencyJitterMs: 0,
   retryAfterSeconds: 1,
+  retryAfterAsDate: false,
 };
 
 export type FaultKind = 'drop' | 'truncate' | '429' | '500' | '502' | '503' | '504';
@@ -43,7 +45,7 @@ export interface FaultDecision {
   slow: boolean;
 }
 
-const order: readonly [FaultKind, keyof FaultSettings][] = [
+const order: readonly [FaultKind, 'pDrop' | 'pTruncate' | 'p429' | 'p500' | 'p502' | 'p503' | 'p504'][] = [
   ['drop', 'pDrop'],
   ['truncate', 'pTruncate'],
   ['429', 'p429'],
@@ -118,6 +120,7 @@ export function checkFaultSettings(f: Partial<FaultSettings>): string[] {
     const v = f[name];
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) problems.push(`faults.${name} must be a number of 0 or more (got ${String(v)})`);
   }
+  if (f.retryAfterAsDate !== undefined && typeof f.retryAfterAsDate !== 'boolean') problems.push('faults.retryAfterAsDate must be true or false');
   if (f.seed !== undefined && !(typeof f.seed === 'number' && Number.isFinite(f.seed))) problems.push(`faults.seed must be a number (got ${String(f.seed)})`);
   return problems;
 }

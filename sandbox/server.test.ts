@@ -352,6 +352,18 @@ describe('states and limits', () => {
     expect((await call(s, '/models/house-prices/1/predictions', { body: [houseRow] })).status).toBe(200);
   });
 
+  it('answerStyle "legacy" answers like older deployments: prediction, model_name, created_at', async () => {
+    const s = await sandbox({ config: { answerStyle: 'legacy' } });
+    const a = await call(s, '/models/house-prices/1/infer', { body: houseRow });
+    const body = a.json as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['created_at', 'model_name', 'model_version', 'prediction', 'request_id']);
+    expect(body.prediction).toEqual(predictFor('house-prices', '1', houseRow));
+    expect(body.model_name).toBe('house-prices');
+    expect(Date.parse(body.created_at as string)).toBeGreaterThan(0);
+    s.setConfig({ answerStyle: 'standard' });
+    expect(Object.keys((await call(s, '/predict/dep_house_prices_01', { body: houseRow })).json as object)).toContain('result');
+  });
+
   it('setConfig replaces keys and limits while running', async () => {
     const s = await sandbox();
     s.setConfig({ keys: [{ key: 'new-key-0001' }], maxBatch: 2 });

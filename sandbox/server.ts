@@ -73,6 +73,8 @@ export interface FaultConfig {
   latencyJitterMs: number;
   /** Retry-After sent with injected 429s. */
   retryAfterSeconds: number;
+  /** Send that Retry-After as an HTTP date instead of seconds (the header allows both). */
+  retryAfterAsDate: boolean;
 }
 
 export interface SandboxKey {
@@ -100,6 +102,12 @@ export interface SandboxConfig {
   modelStates: Record<string, DeploymentState>;
   /** JSON lines {time, key (last 4 chars only), model, status, rows, path, ...}. */
   requestLogFile?: string;
+  /**
+   * 'standard' (default) answers single rows with {request_id, result, model_id, model_version,
+   * processing_time_ms}; 'legacy' as some older deployments do:
+   * {request_id, prediction, model_name, model_version, created_at}.
+   */
+  answerStyle?: 'standard' | 'legacy';
 }
 
 export interface SandboxStats {
@@ -480,13 +488,20 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     } catch {
       return errorAnswer(500, 'prediction_error', 'The model could not make a prediction for this input. Try again; if it keeps failing, check the input values.', ctx.requestId);
     }
+    const modelVersion = ctx.versionAsSent ?? model.version;
+    if (config.answerStyle === 'legacy') {
+      return {
+        status: 200,
+        body: JSON.stringify({ request_id: ctx.requestId, prediction: result, model_name: model.name, model_version: modelVersion, created_at: new Date().toISOString() }),
+      };
+    }
     return {
       status: 200,
       body: JSON.stringify({
         request_id: ctx.requestId,
         result,
         model_id: model.modelId,
-        model_version: ctx.versionAsSent ?? model.version,
+        model_version: modelVersion,
         processing_time_ms: round3(performance.now() - ctx.started),
       }),
     };
@@ -574,8 +589,10 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   function injectedAnswer(ctx: Context, decision: FaultDecision): Answer | undefined {
     switch (decision.kind) {
       case '429': {
-        const seconds = String(Math.ceil(faults.current.retryAfterSeconds));
-        return errorAnswer(429, 'rate_limit_exceeded', `Too many requests. Wait ${seconds} seconds and try again.`, ctx.requestId, { retry_after_seconds: Number(seconds) }, { 'retry-after': seconds });
+        const seconds = Math.ceil(faults.current.retryAfterSeconds);
+        // An HTTP date has whole-second precision, so round up to the next second to never under-state the wait.
+        const header = faults.current.retryAfterAsDate ? new Date((Math.floor(Date.now() / 1000) + seconds + 1) * 1000).toUTCString() : String(seconds);
+        return errorAnswer(429, 'rate_limit_exceeded', `Too many requests. Wait ${seconds} seconds and try again.`, ctx.requestId, { retry_after_seconds: seconds }, { 'retry-after': header });
       }
       case '500':
         return errorAnswer(500, 'prediction_error', 'The model failed while making the prediction. Try again.', ctx.requestId);

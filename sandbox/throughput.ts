@@ -14,6 +14,17 @@ const ROW = JSON.stringify({ square_footage: 1850, bedrooms: 3, bathrooms: 2, lo
 
 async function serveChild(): Promise<void> {
   const sandbox = await startSandbox({ port: 0 });
+  let mark = process.cpuUsage();
+  let requestsAtMark = 0;
+  process.on('message', (m) => {
+    if (m === 'mark') {
+      mark = process.cpuUsage();
+      requestsAtMark = sandbox.stats().requests;
+    } else if (m === 'cpu') {
+      const used = process.cpuUsage(mark);
+      process.send?.({ cpuMicros: used.user + used.system, requests: sandbox.stats().requests - requestsAtMark });
+    }
+  });
   process.send?.({ url: sandbox.url, key: sandbox.key });
   process.on('disconnect', () => void sandbox.close().then(() => process.exit(0)));
 }
@@ -42,10 +53,11 @@ function fetchClient(url: string, key: string) {
   };
 }
 
-export async function measure(opts: { url: string; key: string; seconds: number; concurrency: number; client: 'http' | 'fetch' }) {
+export async function measure(opts: { url: string; key: string; seconds: number; concurrency: number; client: 'http' | 'fetch'; onStart?: () => void }) {
   const once = opts.client === 'fetch' ? fetchClient(opts.url, opts.key) : httpClient(opts.url, opts.key, opts.concurrency);
   // Warm up connections and JIT before timing.
-  await Promise.all(Array.from({ length: opts.concurrency }, () => once()));
+  for (let i = 0; i < 5; i++) await Promise.all(Array.from({ length: opts.concurrency }, () => once()));
+  opts.onStart?.();
   let ok = 0;
   let failed = 0;
   const latencies: number[] = [];
@@ -107,7 +119,14 @@ async function main(): Promise<void> {
   }
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
-  const r = await measure({ url, key, seconds, concurrency, client });
+  const r = await measure({ url, key, seconds, concurrency, client, onStart: () => child?.send('mark') });
+  // Server CPU per request: a figure that holds even when other work shares the machine's cores.
+  let serverCpu: { cpuMicros: number; requests: number } | undefined;
+  if (child) {
+    child.send('cpu');
+    serverCpu = await new Promise((resolve) => child!.once('message', (m) => resolve(m as { cpuMicros: number; requests: number })));
+  }
+  const cpuPerRequest = serverCpu && serverCpu.requests > 0 ? serverCpu.cpuMicros / serverCpu.requests : undefined;
   process.stdout.write(
     JSON.stringify({
       bench: 'sandbox-infer-throughput',
@@ -120,6 +139,9 @@ async function main(): Promise<void> {
       failed: r.failed,
       p50_ms: r.p50,
       p99_ms: r.p99,
+      ...(cpuPerRequest === undefined
+        ? {}
+        : { server_cpu_us_per_request: Math.round(cpuPerRequest), server_capacity_one_core_rps: Math.round(1e6 / cpuPerRequest) }),
     }) + '\n',
   );
   await close?.();
