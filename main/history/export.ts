@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, flattenValues, resultColumnNames } from '../sheets/csv-writer';
-import type { HistoryStore, PredictionRow } from './store';
+import type { ExportRow, HistoryStore } from './store';
 
 export interface ExportOptions {
   /** Start with a UTF-8 byte-order mark (for Excel). Off by default. */
@@ -67,46 +67,50 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
     });
   }
 
+  const series = store.seriesById();
   const writer = new CsvWriter(out, { bom: options.bom ?? false });
   await writer.writeRow(columns);
   let cursor: { createdAt: number; id: number } | null = null;
   const values: unknown[] = [];
+  // One row buffer reused for every row: the export allocates little beyond the text it writes.
+  const cells: unknown[] = new Array<unknown>(columns.length).fill(null);
   for (;;) {
-    const rows: PredictionRow[] = store.pageRows(f, cursor, chunkRows);
+    const rows = store.exportRows(f, cursor, chunkRows);
     for (const r of rows) {
-      const cells: unknown[] = new Array<unknown>(columns.length).fill(null);
-      const layout = layouts.get(r.shape_id);
+      cells.fill(null);
+      const layout = layouts.get(r[3]);
       if (layout) {
         values.length = 0;
-        flattenValues(JSON.parse(r.input) as Record<string, unknown>, values);
+        flattenValues(JSON.parse(r[4]) as Record<string, unknown>, values);
         for (let i = 0; i < values.length; i++) cells[layout.inputIndex[i] as number] = values[i];
-        if (r.result !== null) {
+        if (r[5] !== null) {
           values.length = 0;
-          flattenValues(JSON.parse(r.result) as Record<string, unknown>, values);
+          flattenValues(JSON.parse(r[5]) as Record<string, unknown>, values);
           for (let i = 0; i < values.length; i++) cells[layout.resultIndex[i] as number] = values[i];
         }
       }
+      const s = series.get(r[2]);
       let c = statusOffset;
-      cells[c++] = r.status;
-      cells[c++] = r.error_message;
-      cells[c++] = r.request_id;
-      cells[c++] = new Date(r.created_at).toISOString();
-      cells[c++] = r.profile_name;
-      cells[c++] = r.model_name;
-      cells[c++] = r.model_version;
-      cells[c++] = r.source;
-      cells[c++] = r.http_status;
-      cells[c++] = r.round_trip_ms;
-      cells[c++] = r.processing_time_ms;
-      cells[c++] = r.attempts;
-      cells[c++] = r.job_id;
-      cells[c++] = r.row_number;
+      cells[c++] = r[6];
+      cells[c++] = r[7];
+      cells[c++] = r[8];
+      cells[c++] = new Date(r[1]).toISOString();
+      cells[c++] = s?.profileName;
+      cells[c++] = s?.modelName;
+      cells[c++] = s?.modelVersion;
+      cells[c++] = r[9];
+      cells[c++] = r[10];
+      cells[c++] = r[11];
+      cells[c++] = r[12];
+      cells[c++] = r[13];
+      cells[c++] = r[14];
+      cells[c++] = r[15];
       await writer.writeRow(cells);
     }
     options.onProgress?.(writer.rows - 1);
     if (rows.length < chunkRows) break;
-    const last = rows[rows.length - 1] as PredictionRow;
-    cursor = { createdAt: last.created_at, id: last.id };
+    const last = rows[rows.length - 1] as ExportRow;
+    cursor = { createdAt: last[1], id: last[0] };
   }
   await writer.end();
   return { rows: writer.rows - 1, columns };

@@ -61,6 +61,26 @@ export function toRecord(r: PredictionRow): PredictionRecord {
   };
 }
 
+/** See `HistoryStore.exportRows`. */
+export type ExportRow = [
+  id: number,
+  createdAt: number,
+  seriesId: number,
+  shapeId: number,
+  input: string,
+  result: string | null,
+  status: string,
+  errorMessage: string | null,
+  requestId: string | null,
+  source: string,
+  httpStatus: number | null,
+  roundTripMs: number | null,
+  processingTimeMs: number | null,
+  attempts: number,
+  jobId: string | null,
+  rowNumber: number | null,
+];
+
 export interface PageRequest {
   filters?: HistoryFilters;
   cursor?: string | null;
@@ -210,32 +230,63 @@ export class HistoryStore implements HistoryWriter {
     };
   }
 
-  /** Raw rows for a page (also used by the export, which reads in large keyset chunks). */
+  /** Rows for a page, as objects with the series joined in. */
   pageRows(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return [];
-    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
-      // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
-      const merged: PredictionRow[] = [];
-      for (const sid of f.seriesIds) {
-        merged.push(...this.pageQuery(filterForSeries(f, sid), cursor, limit));
-      }
-      merged.sort((a, b) => b.created_at - a.created_at || b.id - a.id);
-      if (merged.length > limit) merged.length = limit;
-      return merged;
-    }
-    return this.pageQuery(f, cursor, limit);
+    const sql = (where: string, keyset: string) =>
+      `SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
+    const rows = this.keysetQuery(f, cursor, limit, sql, false) as PredictionRow[];
+    return rows;
   }
 
-  private pageQuery(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
+  /**
+   * Rows for the export as arrays (much cheaper than objects), without the series join:
+   * [id, created_at, series_id, shape_id, input, result, status, error_message, request_id, source,
+   *  http_status, round_trip_ms, processing_time_ms, attempts, job_id, row_number].
+   */
+  exportRows(f: FilterSql, cursor: Cursor | null, limit: number): ExportRow[] {
+    const sql = (where: string, keyset: string) =>
+      `SELECT p.id, p.created_at, p.series_id, p.shape_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source,
+         p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number
+       FROM predictions p WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
+    return this.keysetQuery(f, cursor, limit, sql, true) as ExportRow[];
+  }
+
+  /** Every series: id → account and model. */
+  seriesById(): Map<number, { profileId: string; profileName: string; modelName: string; modelVersion: string }> {
+    const rows = this.cached('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
+    return new Map(rows.map((r) => [r.id, { profileId: r.profile_id, profileName: r.profile_name, modelName: r.model_name, modelVersion: r.model_version }]));
+  }
+
+  private keysetQuery(f: FilterSql, cursor: Cursor | null, limit: number, sql: (where: string, keyset: string) => string, raw: boolean): unknown[] {
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return [];
     const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
-    const sql = `SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id
-      WHERE ${f.where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
     const params: Record<string, string | number> = { ...f.params, limit };
     if (cursor) {
       params.cursorAt = cursor.createdAt;
       params.cursorId = cursor.id;
     }
-    return this.cached(sql).all(params) as PredictionRow[];
+    const run = (where: string): unknown[] => {
+      const text = sql(where, keyset);
+      const key = raw ? `raw:${text}` : text;
+      let stmt = this.statements.get(key);
+      if (!stmt) {
+        stmt = this.db.prepare(text);
+        if (raw) stmt.raw(true);
+        this.statements.set(key, stmt);
+      }
+      return stmt.all(params);
+    };
+    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
+      // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
+      const at = raw ? (r: unknown) => (r as unknown[])[1] as number : (r: unknown) => (r as PredictionRow).created_at;
+      const id = raw ? (r: unknown) => (r as unknown[])[0] as number : (r: unknown) => (r as PredictionRow).id;
+      const merged: unknown[] = [];
+      for (const sid of f.seriesIds) merged.push(...run(f.where.replace(/p\.series_id IN \([\d,]+\)/, `p.series_id = ${sid}`)));
+      merged.sort((a, b) => at(b) - at(a) || id(b) - id(a));
+      if (merged.length > limit) merged.length = limit;
+      return merged;
+    }
+    return run(f.where);
   }
 
   count(filters: HistoryFilters = {}): number {
@@ -349,7 +400,3 @@ export class HistoryStore implements HistoryWriter {
   }
 }
 
-function filterForSeries(f: FilterSql, seriesId: number): FilterSql {
-  const where = f.where.replace(/p\.series_id IN \([\d,]+\)/, `p.series_id = ${seriesId}`);
-  return { where, params: f.params, seriesIds: [seriesId] };
-}

@@ -19,7 +19,7 @@ async function exportTo(deps: HistoryIpcDeps, filters: Parameters<HistoryStore['
     throw new AppError('export_folder_missing', `The folder ${dir} does not exist. Choose another place to save the export.`, { field: 'path' });
   }
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.partial`);
-  const out = fs.createWriteStream(temp);
+  const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
   try {
     const summary = await deps.history.exportCsv(filters, out, { bom: true });
     fs.renameSync(temp, target);

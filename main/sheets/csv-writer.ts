@@ -14,6 +14,7 @@ import type { Writable } from 'node:stream';
 
 const FORMULA_START = /^[=+\-@\t\r\n]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const RESOLVED: Promise<void> = Promise.resolve();
 const NEEDS_QUOTES_COMMA = /[",\r\n]/;
 
 export interface CsvWriterOptions {
@@ -133,7 +134,7 @@ export class CsvWriter {
   ) {
     this.delimiter = options.delimiter ?? ',';
     this.newline = options.newline ?? '\r\n';
-    this.chunkSize = options.chunkSize ?? 64 * 1024;
+    this.chunkSize = options.chunkSize ?? 256 * 1024;
     if (this.delimiter.length !== 1 || /["\r\n]/.test(this.delimiter)) {
       throw new Error(`The CSV delimiter must be one character other than a quote or line break (got ${JSON.stringify(this.delimiter)}).`);
     }
@@ -146,10 +147,10 @@ export class CsvWriter {
   }
 
   /** Adds one row; resolves at once unless the stream asked us to wait. */
-  async writeRow(cells: readonly unknown[]): Promise<void> {
+  writeRow(cells: readonly unknown[]): Promise<void> {
     this.buffer += csvLine(cells, this.delimiter) + this.newline;
     this.rowsWritten++;
-    if (this.buffer.length >= this.chunkSize) await this.flush();
+    return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
   }
 
   /** Hands what is gathered to the stream, waiting for 'drain' when its buffer is full. */

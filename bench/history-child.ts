@@ -1,0 +1,31 @@
+/**
+ * One history export in its own process, so its peak memory is its own:
+ * `node --import tsx bench/history-child.ts DB OUT` prints one JSON line
+ * {seconds, cpuSeconds, rows, startRssMb, peakRssMb, samples}.
+ */
+import { createWriteStream } from 'node:fs';
+import { openDatabase } from '../main/store/db';
+import { HistoryStore } from '../main/history/store';
+
+const [dbPath, outPath] = process.argv.slice(2);
+if (!dbPath || !outPath) throw new Error('usage: history-child.ts DB OUT');
+
+const { db } = openDatabase(dbPath, { integrityCheck: 'none' });
+const store = new HistoryStore(db);
+global.gc?.();
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const startRssMb = mb(process.memoryUsage.rss());
+const samples: number[] = [];
+const started = performance.now();
+const cpuStart = process.cpuUsage();
+const summary = await store.exportCsv({}, createWriteStream(outPath, { highWaterMark: 1 << 20 }), {
+  chunkRows: 5000,
+  onProgress: (rows) => {
+    if (rows % 100_000 < 5000) samples.push(mb(process.memoryUsage.rss()));
+  },
+});
+const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+db.close();
+console.log(JSON.stringify({ seconds, cpuSeconds, rows: summary.rows, startRssMb, peakRssMb: mb(process.resourceUsage().maxRSS * 1024), samples }));
