@@ -4,7 +4,10 @@ import { abortReason, type Clock } from './clock';
  * One profile's share of Plexe: every request start for that profile (form, what-if, bulk) passes
  * through here.
  *
- * - Hard bound: never more than floor(rate) starts in any rolling window of `windowMs`.
+ * - Hard bound: never more than floor(rate) requests in any rolling window of `windowMs`. A
+ *   request counts from its start until `windowMs` after its answer came back: the server saw it
+ *   somewhere in between (a fresh connection's handshake can delay it by hundreds of ms), so
+ *   counting from the answer keeps the server's own window from ever seeing N+1.
  * - Pacing: starts are spread one interval (window ÷ rate) apart, with one interval of slack so
  *   a late timer does not lose time; over a run this uses the whole allowance without bursting
  *   it all at the start of a window (which a server's own limiter would punish).
@@ -25,6 +28,8 @@ export interface LimiterOptions {
   increasePerSecond?: number;
   /** Lowest rate AIMD may cut to, per window. */
   minRate?: number;
+  /** Extra time a request stays counted after its answer (timer and clock granularity). Default 0.5% of the window, at most 100 ms. */
+  marginMs?: number;
 }
 
 export interface Ticket {
@@ -45,7 +50,8 @@ export interface LimiterSnapshot {
   inFlight: number;
   waiting: number;
   pausedUntil: number | null;
-  startsInWindow: number;
+  /** Requests in flight plus those answered within the last window. */
+  countInWindow: number;
 }
 
 export class ProfileLimiter {
@@ -56,8 +62,10 @@ export class ProfileLimiter {
   private readonly decrease: number;
   private readonly increasePerSecond: number;
   private readonly minRate: number;
+  private readonly marginMs: number;
 
-  private starts: number[] = [];
+  /** When answers came back, in order (completion order is time order). */
+  private ends: number[] = [];
   private head = 0;
   private tat = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
@@ -80,6 +88,7 @@ export class ProfileLimiter {
     this.decrease = opts.decrease ?? 0.75;
     this.increasePerSecond = opts.increasePerSecond ?? 0.02;
     this.minRate = opts.minRate ?? 1;
+    this.marginMs = opts.marginMs ?? Math.min(100, this.windowMs * 0.005);
   }
 
   /** The user changed the account's settings. */
@@ -106,7 +115,7 @@ export class ProfileLimiter {
       inFlight: this.inFlightCount,
       waiting: this.queue.length,
       pausedUntil: this.pausedUntil > now ? this.pausedUntil : null,
-      startsInWindow: this.starts.length - this.head,
+      countInWindow: this.inFlightCount + this.ends.length - this.head,
     };
   }
 
@@ -134,6 +143,7 @@ export class ProfileLimiter {
   /** The request that held a ticket has finished (in any way). */
   release(): void {
     this.inFlightCount = Math.max(0, this.inFlightCount - 1);
+    this.ends.push(this.clock.now());
     this.pump();
   }
 
@@ -163,21 +173,26 @@ export class ProfileLimiter {
   }
 
   private prune(now: number): void {
-    const edge = now - this.windowMs;
-    while (this.head < this.starts.length && this.starts[this.head]! <= edge) this.head++;
-    if (this.head > 4096 && this.head * 2 > this.starts.length) {
-      this.starts = this.starts.slice(this.head);
+    const edge = now - this.windowMs - this.marginMs;
+    while (this.head < this.ends.length && this.ends[this.head]! <= edge) this.head++;
+    if (this.head > 4096 && this.head * 2 > this.ends.length) {
+      this.ends = this.ends.slice(this.head);
       this.head = 0;
     }
   }
 
-  /** Milliseconds until a start is allowed by time (pause, rolling window, pacing); 0 = now. */
+  /** Milliseconds until a start is allowed by time (pause, rolling window, pacing); 0 = now; Infinity = when a request ends. */
   private waitMs(now: number): number {
     let wait = this.pausedUntil - now;
     this.prune(now);
     const limit = Math.max(1, Math.floor(this.rate));
-    const count = this.starts.length - this.head;
-    if (count >= limit) wait = Math.max(wait, this.starts[this.starts.length - limit]! + this.windowMs - now);
+    const answered = this.ends.length - this.head;
+    if (this.inFlightCount + answered >= limit) {
+      // In-flight requests leave the count only after they end (release() pumps again then).
+      const mustExpire = this.inFlightCount + answered - limit + 1;
+      if (mustExpire <= answered) wait = Math.max(wait, this.ends[this.head + mustExpire - 1]! + this.windowMs + this.marginMs - now);
+      else return Number.POSITIVE_INFINITY;
+    }
     const interval = this.windowMs / this.rate;
     wait = Math.max(wait, this.tat - interval - now);
     return Math.max(0, wait);
@@ -188,13 +203,13 @@ export class ProfileLimiter {
       if (this.inFlightCount >= this.concurrency) return;
       const now = this.clock.now();
       const wait = this.waitMs(now);
+      if (wait === Number.POSITIVE_INFINITY) return;
       if (wait > 0) {
         this.wakeAt(now + wait);
         return;
       }
       const waiter = this.queue.shift()!;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      this.starts.push(now);
       this.tat = Math.max(this.tat, now) + this.windowMs / this.rate;
       this.inFlightCount++;
       waiter.resolve({ startedAt: now });
