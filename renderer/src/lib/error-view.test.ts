@@ -22,6 +22,7 @@ describe('error panels', () => {
     expect(errorKind(info('offline', null))).toBe('offline');
     expect(errorKind(info('network', null))).toBe('network');
     expect(errorKind(info('something_new', 418))).toBe('other');
+    expect(errorTitle(info('model_not_ready', null))).toBe('This model is not ready yet');
   });
   it('places server field errors next to known fields', () => {
     const e = info('invalid_input', 400, { fieldErrors: [{ field: 'age', message: 'too old' }, { field: 'zz', message: 'what' }] });

@@ -1,10 +1,11 @@
 import type { PlexeErrorInfo } from '../../../shared/domain/plexe-error';
 
-export type ErrorKind = 'invalid' | 'auth' | 'forbidden' | 'not_found' | 'rate' | 'model_error' | 'server' | 'unavailable' | 'gateway' | 'timeout' | 'offline' | 'network' | 'bad_response' | 'cancelled' | 'other';
+export type ErrorKind = 'not_ready' | 'invalid' | 'auth' | 'forbidden' | 'not_found' | 'rate' | 'model_error' | 'server' | 'unavailable' | 'gateway' | 'timeout' | 'offline' | 'network' | 'bad_response' | 'cancelled' | 'other';
 
 /** Which panel a failed call gets: by HTTP status first, then by the code. */
 export function errorKind(e: Pick<PlexeErrorInfo, 'code' | 'httpStatus'>): ErrorKind {
   const s = e.httpStatus;
+  if (e.code === 'model_not_ready') return 'not_ready';
   if (s === 400 || s === 422 || e.code === 'invalid_input' || e.code === 'validation_error' || e.code === 'invalid_request') return 'invalid';
   if (s === 401 || e.code === 'unauthorized' || e.code === 'no_key' || e.code === 'missing_key') return 'auth';
   if (s === 403 || e.code === 'forbidden') return 'forbidden';
@@ -30,6 +31,7 @@ export function errorKind(e: Pick<PlexeErrorInfo, 'code' | 'httpStatus'>): Error
 }
 
 const TITLES: Record<ErrorKind, string> = {
+  not_ready: 'This model is not ready yet',
   invalid: 'Some values were not accepted',
   auth: 'Your API key was rejected',
   forbidden: 'This key may not use this model',
