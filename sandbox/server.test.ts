@@ -112,6 +112,8 @@ describe('endpoints', () => {
       endpoint: `http://127.0.0.1:${s.port}/models/house-prices/1/infer`,
       input_schema: { square_footage: 'float', bedrooms: 'int', bathrooms: 'float', location: 'string' },
     });
+    expect(((await call(s, '/models/customer-churn')).json as { model_version: string }).model_version).toBe('1');
+    expect((await call(s, '/models/nothing-here')).status).toBe(404);
   });
 
   it('describe answers flat input/output schemas, performance metrics and feature importance', async () => {

@@ -10,7 +10,7 @@
  * - POST /models/{name}/{version}/predictions, body: JSON array of objects → 200 JSON array, in
  *   input order, of `{"prediction": {...}}` (also header x-request-id).
  * - GET /models?limit&offset&status&sort_by&sort_dir → `{models: [...], pagination: {limit, offset, total, has_more}}`.
- * - GET /models/{name}/{version} → model details; …/describe → `{name, version, input_schema,
+ * - GET /models/{name}/{version} (or /models/{name}: latest version) → model details; …/describe → `{name, version, input_schema,
  *   output_schema, performance_metrics, training_info: {feature_importance, ...}}`; …/status → `{status}`.
  * - Every error (except injected 502/504, which are HTML like a gateway's) is
  *   `{error: {code, message, details?}, request_id}`:
@@ -202,6 +202,7 @@ function matchRoute(method: string, path: string): Route {
   if (parts[1] === 'models') {
     if (parts.length === 2) return want('GET', { kind: 'list' });
     const name = decode(parts[2] ?? '');
+    if (name && parts.length === 3) return want('GET', { kind: 'detail', name, version: '' });
     const version = decode(parts[3] ?? '');
     if (!name || !version) return { kind: 'not_found' };
     if (parts.length === 4) return want('GET', { kind: 'detail', name, version });
@@ -218,6 +219,14 @@ function matchRoute(method: string, path: string): Route {
     return want('POST', { kind: 'predict', deploymentId });
   }
   return { kind: 'not_found' };
+}
+
+function latestVersion(name: string): DemoModel | undefined {
+  let best: DemoModel | undefined;
+  for (const m of demoModels) {
+    if (m.name === name && (!best || Number(m.version) > Number(best.version))) best = m;
+  }
+  return best;
 }
 
 function parseQuery(query: string): Map<string, string> {
@@ -561,9 +570,14 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
       if (!model) return errorAnswer(404, 'not_found', `There is no deployment "${route.deploymentId}". Check the deployment ID.`, ctx.requestId);
     } else {
       if (route.kind === 'predictions' && !config.batchEndpoint) return errorAnswer(404, 'not_found', `There is nothing at ${ctx.method} ${ctx.path}. Check the address.`, ctx.requestId);
-      model = findModel(route.name, route.version);
-      if (!model) return notFoundModel(ctx, route.name, route.version);
-      ctx.versionAsSent = route.version;
+      // GET /models/{name} (no version) is the documented "get model": the latest version.
+      model = route.version === '' ? latestVersion(route.name) : findModel(route.name, route.version);
+      if (!model) {
+        return route.version === ''
+          ? errorAnswer(404, 'not_found', `There is no model "${route.name}". Check the model name.`, ctx.requestId)
+          : notFoundModel(ctx, route.name, route.version);
+      }
+      if (route.version !== '') ctx.versionAsSent = route.version;
     }
     ctx.model = model;
     const denied = permit(ctx, model) ?? rateLimit(ctx);
