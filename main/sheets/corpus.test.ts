@@ -75,6 +75,13 @@ const BAD_TABLE: Record<string, Expectation> = {
   'header-looks-like-data.csv': { notices: ['header'], notice: /looks like data, not column names/, columns: ['1', '2', '3'] },
   'old-mac-line-endings.csv': { notices: [], rows: [[2, ['1', '2']], [3, ['3', '4']]] },
   'csv-named-xlsx.xlsx': { notices: ['file-type'], notice: /ends in \.xlsx, but it holds plain text, so it was read as a CSV file/, rows: [[2, ['Ann', '3']]] },
+  'unnamed-column.xlsx': {
+    notices: ['header'],
+    notice: /column 3 had no name and is now "column_3"/,
+    columns: ['name', 'age', 'column_3'],
+    rows: [[2, ['Ann', '31', 'note']], [3, ['Bob', '28', '']]],
+    encoding: 'xlsx',
+  },
   'xlsx-named-csv.csv': { notices: ['file-type', 'sheet'], notice: /ends in \.csv, but it is an Excel workbook/, columns: ['id', 'city', 'sqft', 'bedrooms', 'has_garage', 'built', 'price'], encoding: 'xlsx' },
 };
 

@@ -137,6 +137,7 @@ export async function importCsv(
       batchSize: Math.max(1, opts.batchSize ?? LIMITS.defaultBatchSize),
       maxRows: opts.maxRows,
       separatorName: separatorName(delimiter),
+      trimHeader: true,
     });
   };
 

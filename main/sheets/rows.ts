@@ -8,6 +8,12 @@ export interface PipelineOptions {
   maxRows?: number;
   /** How the separator is named in messages, e.g. 'comma'. Absent for workbooks. */
   separatorName?: string;
+  /**
+   * Drop unnamed header cells at the end of the header row (CSV: "a,b," has two columns, the last
+   * comma is a leftover). Off for workbooks, whose used range is explicit: an unnamed column with
+   * data in it becomes column_N there.
+   */
+  trimHeader: boolean;
 }
 
 function isBlank(cells: readonly string[]): boolean {
@@ -158,7 +164,7 @@ export class RowPipeline {
     if (cells.length > LIMITS.maxColumns) throw tooManyColumns(cells.length, rowNumber);
     // Trailing unnamed, empty header cells are leftovers of a trailing separator, not columns.
     let width = cells.length;
-    while (width > 1 && cells[width - 1]!.trim() === '') width--;
+    if (this.o.trimHeader) while (width > 1 && cells[width - 1]!.trim() === '') width--;
     const header = makeHeader(cells.slice(0, width));
     this.header = header;
     this.width = width;

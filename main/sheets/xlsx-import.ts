@@ -100,6 +100,7 @@ export async function importXlsx(
     fileName: name,
     batchSize: Math.max(1, opts.batchSize ?? LIMITS.defaultBatchSize),
     maxRows: opts.maxRows,
+    trimHeader: false,
   });
   let stopped = false;
   for (let i = 0; i < data.length; i++) {
