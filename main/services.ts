@@ -1,9 +1,30 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostPorts, Notice } from './host';
 import { createDispatch, type Dispatch } from './ipc/dispatch';
 import { EventBus } from './ipc/events';
 import { createHandlerTable } from './ipc/table';
 import { silentLogger, type Logger } from './log';
+import { openDatabase, closeDatabase, type SqliteDatabase } from './store/db';
+import { SqliteProfiles } from './store/profiles';
+import { SqliteModels } from './store/models';
+import { SqliteSettings } from './store/settings';
+import { HistoryStore } from './history/store';
+import { startTextIndexer } from './history/text-index';
+import { applyRetentionAtStartup } from './history/retention';
+import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
+import { PlexeClient } from './plexe/client';
+import { createEngine, type Engine } from './engine';
+import { AccountsService } from './accounts/service';
+import { ModelsService } from './models/service';
+import { PredictService } from './predict/service';
+import { previewSheet } from './sheets/import';
+import { inferSchema } from './sheets/mapping';
+import { ErrorRing } from './logging/error-ring';
+import { UpdaterService, type AutoUpdaterLike } from './update/updater';
+import { filePreference } from './update/preference';
+import { startSandbox, type RunningSandbox } from '../sandbox/server';
+import { demoModels } from '../sandbox/models';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -12,14 +33,36 @@ export interface ServicesOptions {
   /** Electron's net.fetch in the app (system proxy and certificates); Node's fetch elsewhere. */
   fetch: typeof fetch;
   log?: Logger;
+  /** Recent errors for "Copy diagnostics"; the app's logging owns it. */
+  errors?: ErrorRing;
+  logFile?: string | null;
+  /** The OS keychain module; loaded from keytar when not given (tests pass a fake). */
+  keytar?: KeytarLike | null;
+  /** electron-updater's autoUpdater in the packaged app; absent elsewhere (updates then stay off). */
+  autoUpdater?: AutoUpdaterLike;
+  packaged?: boolean;
+  /** Start the embedded demo sandbox (default true). */
+  demo?: boolean;
 }
 
 export interface Services {
   dispatch: Dispatch;
   events: EventBus;
   notices: Notice[];
+  db: SqliteDatabase;
+  engine: Engine;
+  sandbox: RunningSandbox | null;
   close(): Promise<void>;
 }
+
+/** An updater for hosts without electron-updater (the harness, development): never finds anything. */
+const inertUpdater: AutoUpdaterLike = {
+  autoDownload: false,
+  autoInstallOnAppQuit: false,
+  on: () => inertUpdater,
+  checkForUpdates: async () => null,
+  quitAndInstall: () => {},
+} as unknown as AutoUpdaterLike;
 
 /** Builds every main-process service from its dependencies; shared by the app and the harness. */
 export async function createServices(options: ServicesOptions): Promise<Services> {
@@ -27,17 +70,99 @@ export async function createServices(options: ServicesOptions): Promise<Services
   mkdirSync(options.dataDir, { recursive: true });
   const events = new EventBus();
   const notices: Notice[] = [];
+
+  const opened = openDatabase(join(options.dataDir, 'plexe.db'));
+  if (opened.notice) notices.push({ level: 'warning', message: opened.notice });
+  const db = opened.db;
+  const profiles = new SqliteProfiles(db);
+  const models = new SqliteModels(db);
+  const settings = new SqliteSettings(db);
+  const history = new HistoryStore(db);
+  const removed = applyRetentionAtStartup(history, settings);
+  if (removed > 0) log.info('history retention applied', { removed });
+  const indexer = startTextIndexer(history, { onError: (e) => log.warn('history text index step failed', { error: String(e) }) });
+
+  let keytar = options.keytar;
+  let keytarError: string | null = null;
+  if (keytar === undefined) ({ keytar, reason: keytarError } = await loadKeytar());
+  const keys = new KeyStore({ keytar, loadError: keytarError, logger: log });
+  const client = new PlexeClient({ fetch: options.fetch, logger: log });
+  const engine = createEngine({ client, logger: log });
+  const accounts = new AccountsService({ profiles, settings, keys, client, logger: log, onDeleted: (id) => engine.forgetProfile(id) });
+  const modelsService = new ModelsService({
+    accounts,
+    models,
+    client,
+    engine,
+    inferSchemaFromFile: async (path) => {
+      const preview = await previewSheet(path, 50);
+      return inferSchema(preview.header, preview.rows);
+    },
+  });
+  const predict = new PredictService({ accounts, models: modelsService, engine, history, events, logger: log });
+
+  let sandbox: RunningSandbox | null = null;
+  if (options.demo !== false) {
+    sandbox = await startSandbox({ port: 0 });
+    const demo = await accounts.ensureDemoProfile(sandbox.url, sandbox.key);
+    if (modelsService.listSaved(demo.id).length === 0) {
+      // The demo models are added the way a person would: described by the (embedded) server.
+      for (const m of demoModels) {
+        const ref = { kind: 'model' as const, name: m.name, version: m.version };
+        try {
+          const described = await modelsService.describe(demo.id, ref);
+          if (!described.schema) continue;
+          modelsService.save({ profileId: demo.id, ref, displayName: m.name, schema: described.schema, outputSchema: described.outputSchema });
+        } catch (error) {
+          log.warn('demo model could not be described', { model: m.name, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
+  }
+
+  const errors = options.errors ?? new ErrorRing();
+  const updater = new UpdaterService({
+    autoUpdater: options.autoUpdater ?? inertUpdater,
+    currentVersion: options.version,
+    supported: options.autoUpdater !== undefined && options.packaged === true,
+    hasAccount: () => profiles.list().some((p) => !p.isDemo),
+    preference: filePreference(join(options.dataDir, 'update-preference.json')),
+    log,
+    onState: (state) => events.emit('event:update-state', state),
+  });
+
   const handlers = createHandlerTable({
     app: { host: options.host, version: options.version, dataDir: options.dataDir, notices: () => notices },
+    accounts: { accounts },
+    models: { models: modelsService },
+    predict: { predict },
+    history: { history, settings },
+    diagnostics: {
+      updater,
+      errors,
+      host: options.host,
+      version: options.version,
+      packaged: options.packaged ?? false,
+      logFile: options.logFile ?? null,
+    },
   });
   const dispatch = createDispatch(handlers, {
     checkOutputs: true,
     onUnexpected: (channel, error) => log.error('ipc handler failed', { channel, error: error instanceof Error ? error.message : String(error) }),
   });
+  void updater.start();
   return {
     dispatch,
     events,
     notices,
-    close: async () => {},
+    db,
+    engine,
+    sandbox,
+    close: async () => {
+      updater.stop();
+      indexer.stop();
+      await sandbox?.close();
+      closeDatabase(db);
+    },
   };
 }

@@ -19,11 +19,6 @@ test('the app opens one sandboxed window on the demo workspace', async () => {
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
     expect(surface).toEqual({ plexe: 'object', require: 'undefined', process: 'undefined' });
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      return w.webContents.getLastWebPreferences();
-    });
-    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     // Navigation away is refused.
     await page.evaluate(() => {
       location.href = 'https://example.com/';

@@ -1,22 +1,28 @@
-import { channels, type ChannelName } from '../../shared/ipc/contract';
-import { AppError } from '../../shared/ipc/errors';
 import type { HandlerTable } from './dispatch';
 import { registerAppIpc, type AppIpcDeps } from './app';
+import { registerAccountsIpc, type AccountsIpcDeps } from './accounts';
+import { registerModelsIpc, type ModelsIpcDeps } from './models';
+import { registerPredictIpc, type PredictIpcDeps } from './predict';
+import { registerHistoryIpc, type HistoryIpcDeps } from './history';
+import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
 
 export interface HandlerDeps {
   app: AppIpcDeps;
+  accounts: AccountsIpcDeps;
+  models: ModelsIpcDeps;
+  predict: PredictIpcDeps;
+  history: HistoryIpcDeps;
+  diagnostics: DiagnosticsIpcDeps;
 }
 
 /** Every channel's handler, one domain file each (Bruno's `registerXxxIpc(deps)` pattern). */
 export function createHandlerTable(deps: HandlerDeps): HandlerTable {
-  const table: Partial<Record<ChannelName, unknown>> = {
+  return {
     ...registerAppIpc(deps.app),
+    ...registerAccountsIpc(deps.accounts),
+    ...registerModelsIpc(deps.models),
+    ...registerPredictIpc(deps.predict),
+    ...registerHistoryIpc(deps.history),
+    ...registerDiagnosticsIpc(deps.diagnostics),
   };
-  // TEMPORARY while domains are being wired: refuse clearly instead of failing to start.
-  for (const name of Object.keys(channels) as ChannelName[]) {
-    table[name] ??= () => {
-      throw new AppError('not_available', `"${name}" is not available yet.`);
-    };
-  }
-  return table as HandlerTable;
 }

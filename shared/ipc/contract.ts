@@ -5,6 +5,8 @@ import { appChannels, appEvents } from './app';
 import { accountChannels } from './accounts';
 import { modelChannels } from './models';
 import { predictChannels, predictEvents } from './predict';
+import { historyChannels } from './history';
+import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
 
 /**
  * The whole IPC contract: every channel the renderer may call, with one runtime schema for its
@@ -16,12 +18,15 @@ export const channels = {
   ...accountChannels,
   ...modelChannels,
   ...predictChannels,
+  ...historyChannels,
+  ...diagnosticsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 /** Pushes from main to the renderer. */
 export const events = {
   ...appEvents,
   ...predictEvents,
+  ...diagnosticsEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channels = typeof channels;
