@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FieldSpec, ModelRef } from '../../shared/domain/model';
+import { modelLabel } from '../../shared/domain/model';
+import { DEFAULT_BASE_URL } from '../../shared/domain/profile';
+import { fieldsFromAnySchema } from '../../shared/domain/schema-convert';
+import { isAppErrorLike } from '../../shared/ipc/errors';
+import type { JobProgress } from '../../shared/ipc/jobs';
+import { createEngine, type EngineSettings } from '../engine';
+import { KeyStore, loadKeytar, type KeytarLike } from '../keys/keystore';
+import { PlexeClient, type FetchLike } from '../plexe/client';
+import { isPlexeError } from '../plexe/errors';
+import { HistoryStore } from '../history/store';
+import { closeDatabase, openDatabase } from '../store/db';
+import { SqliteProfiles } from '../store/profiles';
+import { checkJob } from '../jobs/check';
+import { exportJob } from '../jobs/export';
+import { importIntoJob } from '../jobs/import-job';
+import { runJob } from '../jobs/runner';
+import { DEFAULT_JOB_SETTINGS, JobStore, type JobRecord } from '../jobs/store';
+import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
+
+/**
+ * `npm run score`: headless bulk scoring with the app's own jobs code (import into SQLite, check,
+ * run through the engine, export). The job lives in `--data-dir`, so the same command run again
+ * resumes it: rows that have an answer are not sent again; rows that failed for a passing reason
+ * (rate limit, timeouts, outages) are retried.
+ */
+
+export const EXIT = { ok: 0, someFailed: 1, usage: 2, refused: 3 } as const;
+
+/** The app's database file name inside its data folder (the app and the CLI share it). */
+export const DATABASE_FILE = 'plexe.db';
+
+export interface ScoreIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Node's fetch unless a test passes another. */
+  fetch?: FetchLike;
+  /** For --profile; the real keytar unless a test passes a fake. */
+  keytar?: KeytarLike | null;
+  /** Whether stderr is a terminal (progress redraws one line) or a log (a line every few seconds). */
+  tty?: boolean;
+  /** Engine tuning for tests and the soak (short back-off waits). */
+  engineSettings?: Partial<EngineSettings>;
+  /** Aborting pauses the job, saves what has been answered and exits. */
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** Where Electron keeps the app's data (app.getPath('userData')) on each platform. */
+export function defaultDataDir(): string {
+  const name = 'Plexe Desktop';
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', name);
+  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), name);
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+function progressLine(p: JobProgress): string {
+  const c = p.counts;
+  const done = c.ok + c.failed;
+  const failed = c.failed + c.invalid > 0 ? ` (${fmt(c.failed + c.invalid)} failed)` : '';
+  const rate = p.rowsPerMinute > 0 ? ` · ${fmt(p.rowsPerMinute)} rows/min` : '';
+  const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? ` · about ${duration(p.etaSeconds)} left` : '';
+  return `scored ${fmt(done)} of ${fmt(c.total - c.skipped - c.invalid)} rows${failed}${rate}${eta}`;
+}
+
+function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string): string {
+  const st = statSync(inPath);
+  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+async function describeFields(client: PlexeClient, baseUrl: string, apiKey: string, ref: ModelRef, timeoutMs: number): Promise<{ fields: FieldSpec[] | null; note: string | null }> {
+  if (ref.kind !== 'model') return { fields: null, note: 'This deployment has no describe endpoint: every column is sent as it is.' };
+  try {
+    const d = await client.describe({ baseUrl, apiKey }, ref, { timeoutMs });
+    try {
+      return { fields: fieldsFromAnySchema(d.inputSchema), note: null };
+    } catch {
+      return { fields: null, note: "The model's description has no usable input schema: every column is sent as it is (numbers and true/false typed)." };
+    }
+  } catch (e) {
+    if (isPlexeError(e) && (e.status === 401 || e.status === 403)) throw e;
+    const why = isPlexeError(e) ? e.info.message : (e as Error).message;
+    return { fields: null, note: `The model could not be described (${why}): every column is sent as it is (numbers and true/false typed).` };
+  }
+}
+
+/** Runs the command; resolves with the exit code. Never calls process.exit (tests call it in-process). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: ScoreIo): Promise<number> {
+  let args: ScoreArgs;
+  try {
+    args = parseScoreArgs(argv);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n\n${SCORE_USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    io.stdout(`${SCORE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const now = io.now ?? Date.now;
+  const inPath = resolve(args.inPath);
+  const outPath = resolve(args.outPath);
+  try {
+    statSync(inPath);
+  } catch {
+    io.stderr(`The input file ${inPath} cannot be read: it does not exist or you are not allowed to open it. Check the path given to --in.\n`);
+    return EXIT.usage;
+  }
+  const dataDir = resolve(args.dataDir ?? defaultDataDir());
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (e) {
+    io.stderr(`The data folder ${dataDir} cannot be created (${(e as Error).message}). Give another folder with --data-dir.\n`);
+    return EXIT.usage;
+  }
+
+  let opened;
+  try {
+    opened = openDatabase(join(dataDir, DATABASE_FILE));
+  } catch (e) {
+    io.stderr(`${isAppErrorLike(e) ? e.message : String(e)}\n`);
+    return EXIT.usage;
+  }
+  const db = opened.db;
+  if (opened.notice) io.stderr(`${opened.notice}\n`);
+  try {
+    // The account: an app profile (--profile) or the flags and PLEXE_API_KEY.
+    let apiKey = env.PLEXE_API_KEY?.trim() ?? '';
+    let profileName = 'command line';
+    let baseUrl = args.baseUrl;
+    let rpm = args.rpm;
+    let concurrency = args.concurrency;
+    if (args.profile) {
+      const profile = new SqliteProfiles(db).list().find((p) => p.name === args.profile || p.id === args.profile);
+      if (!profile) {
+        io.stderr(`There is no account called "${args.profile}" in ${dataDir}. Check the name in the app's Accounts screen, or use --data-dir to point at the app's data folder.\n`);
+        return EXIT.usage;
+      }
+      profileName = profile.name;
+      baseUrl ??= profile.baseUrl;
+      rpm ??= profile.rpm;
+      concurrency ??= profile.concurrency;
+      if (!apiKey) {
+        const keytar = io.keytar !== undefined ? io.keytar : (await loadKeytar()).keytar;
+        const key = await new KeyStore({ keytar }).get(profile.id);
+        if (!key) {
+          io.stderr(`The account "${profile.name}" has no API key saved in this computer's keychain. Save it in the app, or set PLEXE_API_KEY.\n`);
+          return EXIT.usage;
+        }
+        apiKey = key;
+      }
+    }
+    if (!apiKey) {
+      io.stderr('No API key: set the PLEXE_API_KEY environment variable, or use --profile NAME to use a key saved in the app.\n');
+      return EXIT.usage;
+    }
+    baseUrl ??= DEFAULT_BASE_URL;
+    const ref = args.ref!;
+    const settings: Partial<EngineSettings> = {
+      ...(io.engineSettings ?? {}),
+      ...(args.timeoutMs !== null ? { timeoutMs: args.timeoutMs } : {}),
+      ...(args.retries !== null ? { attempts: args.retries + 1 } : {}),
+    };
+    const client = new PlexeClient({ fetch: io.fetch ?? ((url, init) => fetch(url, init)) });
+    const engine = createEngine({ client, settings: () => settings });
+    const profile = {
+      id: `cli:${createHash('sha256').update(baseUrl).digest('hex').slice(0, 16)}`,
+      name: profileName,
+      baseUrl,
+      rpm: rpm ?? 100,
+      concurrency: concurrency ?? 4,
+    };
+    const store = new JobStore(db, now, new HistoryStore(db));
+
+    // The job: the one this same command started before, or a new import.
+    const key = resumeKey(args, baseUrl, ref, inPath);
+    let job: JobRecord | undefined = store.findByResumeKey(key);
+    if (job && job.state === 'importing') {
+      store.delete(job.id);
+      job = undefined;
+    }
+    if (job) {
+      const retried = store.resetFailed(job.id, true);
+      const c = store.counts(job.id);
+      io.stderr(`Resuming job ${job.id} from ${dataDir}: ${fmt(c.ok)} rows already scored${retried > 0 ? `, ${fmt(retried)} rows that failed for a passing reason will be tried again` : ''}, ${fmt(c.pending)} to send.\n`);
+    } else {
+      let described;
+      try {
+        described = await describeFields(client, baseUrl, apiKey, ref, args.timeoutMs ?? 30_000);
+      } catch (e) {
+        io.stderr(`${refusal(e)}\n`);
+        return EXIT.refused;
+      }
+      if (described.note) io.stderr(`${described.note}\n`);
+      const tty = io.tty ?? false;
+      let lastLine = 0;
+      job = await importIntoJob(
+        store,
+        {
+          source: 'cli',
+          resumeKey: key,
+          profileId: profile.id,
+          profileName,
+          modelId: null,
+          modelRef: ref,
+          modelLabel: modelLabel(ref),
+          fields: described.fields,
+          filePath: inPath,
+          fileName: basename(inPath),
+          sheet: args.sheet,
+          settings: { ...DEFAULT_JOB_SETTINGS, ...(args.batch !== null ? { batchSize: args.batch } : {}) },
+        },
+        {
+          onProgress: (p) => {
+            if (now() - lastLine < (tty ? 250 : 2000)) return;
+            lastLine = now();
+            const pct = p.totalBytes > 0 ? ` (${Math.round((p.bytes / p.totalBytes) * 100)}%)` : '';
+            io.stderr(`${tty ? '\r' : ''}reading ${basename(inPath)}: ${fmt(p.rows)} rows${pct}${tty ? '' : '\n'}`);
+          },
+        },
+      );
+      if (tty) io.stderr('\n');
+      for (const n of job.importInfo.notices) io.stderr(`note: ${n.message}\n`);
+      if (job.fields && job.mapping) {
+        const unmapped = Object.entries(job.mapping).filter(([, c]) => c === null).map(([f]) => f);
+        const extra = job.columns.filter((c) => !Object.values(job!.mapping!).includes(c));
+        if (unmapped.length > 0) io.stderr(`note: no column matches the model's field${unmapped.length > 1 ? 's' : ''} ${unmapped.map((f) => `"${f}"`).join(', ')}.\n`);
+        if (extra.length > 0) io.stderr(`note: column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')} ${extra.length > 1 ? 'are' : 'is'} not sent but kept in the output.\n`);
+      }
+    }
+
+    const check = await checkJob(store, store.require(job.id));
+    if (check.needAttention > 0) {
+      io.stderr(`${fmt(check.needAttention)} rows cannot be sent as they are; they are marked invalid_input in the output. First problems:\n`);
+      for (const r of store.problemsPage(job.id, 0, 5).rows) io.stderr(`  row ${r.rowNumber}: ${r.problems.map((p) => p.message).join(' ')}\n`);
+    }
+
+    const tty = io.tty ?? false;
+    let lastLine = 0;
+    const end = await runJob({ store, engine }, store.require(job.id), {
+      profile,
+      apiKey,
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(args.batch !== null ? { batchSize: args.batch } : {}),
+      settings,
+      source: 'cli',
+      now,
+      onProgress: (p) => {
+        if (p.state === 'running' && now() - lastLine < (tty ? 250 : 2000)) return;
+        lastLine = now();
+        io.stderr(`${tty ? '\r\x1b[2K' : ''}${progressLine(p)}${tty && p.state === 'running' ? '' : '\n'}`);
+      },
+    });
+
+    if (end.state === 'failed') {
+      io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again to carry on where it stopped.\n`);
+      return EXIT.refused;
+    }
+    if (end.state === 'paused' || end.state === 'cancelled') {
+      io.stderr(`Stopped. The answers so far are saved in ${dataDir}; run the same command again to carry on.\n`);
+      return EXIT.someFailed;
+    }
+    const written = await exportJob(store, store.require(job.id), outPath);
+    const c = store.counts(job.id);
+    const finished = store.require(job.id);
+    const notOk = c.failed + c.invalid + c.skipped;
+    io.stdout(
+      `Scored ${fmt(c.total)} rows with ${modelLabel(ref)}: ${fmt(c.ok)} ok, ${fmt(c.failed)} failed, ${fmt(c.invalid)} invalid, in ${duration(finished.runMs / 1000)} → ${written.path}\n`,
+    );
+    return notOk === 0 ? EXIT.ok : EXIT.someFailed;
+  } catch (e) {
+    if (isAppErrorLike(e) && !isPlexeError(e)) {
+      // The importer's errors name the line and the problem; anything else about the file is usage too.
+      io.stderr(`${e.message}\n`);
+      return e.code === 'export_failed' ? EXIT.someFailed : EXIT.usage;
+    }
+    if (isPlexeError(e)) {
+      io.stderr(`${refusal(e)}\n`);
+      return EXIT.refused;
+    }
+    io.stderr(`Scoring stopped because of an unexpected problem: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.usage;
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+function refusal(e: unknown): string {
+  if (isPlexeError(e)) return [e.info.message, e.info.action].filter(Boolean).join(' ');
+  return e instanceof Error ? e.message : String(e);
+}
+
+const isEntry = (() => {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+})();
+
+if (isEntry) {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nPausing: saving the answers received so far (press Ctrl-C again to quit at once)…\n');
+    controller.abort('pause');
+  });
+  main(process.argv.slice(2), process.env, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    tty: process.stderr.isTTY === true,
+    signal: controller.signal,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import { importSheet, type ImportProgress } from '../sheets/import';
+import type { SheetHeader } from '../sheets/types';
+import { automaticMapping } from './row-input';
+import type { JobRecord, JobStore, NewJob } from './store';
+
+/** Rows per transaction while importing: few commits, still small enough to keep memory flat. */
+const IMPORT_BATCH_ROWS = 5_000;
+
+export interface ImportJobOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/**
+ * Creates a job and streams the file's rows straight into it (one transaction per batch the
+ * importer hands over), then maps the columns to the model's fields automatically. If the file
+ * cannot be read, or the import is cancelled, the job and its rows are removed and the importer's
+ * error (naming the line and the problem) is thrown as it is.
+ */
+export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJobOptions = {}): Promise<JobRecord> {
+  const jobId = store.create(job);
+  const sink = store.importSink(jobId);
+  let header: SheetHeader = { columns: [], renamed: [] };
+  try {
+    const result = await importSheet(
+      job.filePath,
+      {
+        header(h) {
+          header = h;
+          return sink.header(h);
+        },
+        rows: (batch) => sink.rows(batch),
+      },
+      {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        ...(job.sheet !== null ? { sheet: job.sheet } : {}),
+        batchSize: IMPORT_BATCH_ROWS,
+      },
+    );
+    const columns = result.columns.length > 0 ? result.columns : header.columns;
+    const mapping = job.fields === null ? null : automaticMapping(columns, job.fields);
+    store.finishImport(
+      jobId,
+      {
+        columns,
+        sheet: result.sheet ?? job.sheet,
+        renamed: header.renamed,
+        notices: result.notices.map((n) => ({ kind: n.kind, message: n.message })),
+        encoding: result.encoding,
+        delimiter: result.delimiter ?? null,
+      },
+      mapping,
+    );
+    return store.require(jobId);
+  } catch (e) {
+    store.delete(jobId);
+    throw e;
+  }
+}

@@ -1,0 +1,240 @@
+import type { NewPrediction } from '../../shared/domain/prediction';
+import type { JobCounts, JobProgress } from '../../shared/ipc/jobs';
+import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from '../engine';
+import { isPlexeError } from '../plexe/errors';
+import { flattenKeys } from '../sheets/csv-writer';
+import { RateMeter, Throttle } from './progress';
+import { createRowMapper } from './row-input';
+import type { JobRecord, JobStore, RowOutcomeWrite } from './store';
+
+/**
+ * Runs a job's pending rows through the engine and writes every answer back.
+ *
+ * Durability: rows are read from SQLite in keyset pages of pending rows (never all at once), and
+ * answers are written back in batched transactions — every FLUSH_ROWS answers or FLUSH_MS
+ * milliseconds, whichever comes first — together with their history entries. A row that has an
+ * answer in the database is never read by a run again, so never sent again. What a crash can cost:
+ * rows sent whose answers were not yet committed (at most FLUSH_MS worth of answers, plus the
+ * requests in flight) are still `pending` and are sent once more on resume. No row is ever written
+ * twice: the write only changes rows that are still pending.
+ */
+
+export const FLUSH_ROWS = 500;
+export const FLUSH_MS = 200;
+const PAGE_ROWS = 500;
+const PROGRESS_MS = 250;
+/** A finished job that ran longer than this gets an OS notification. */
+export const NOTIFY_AFTER_MS = 30_000;
+
+export type RunEnd =
+  | { state: 'done' }
+  | { state: 'paused' }
+  | { state: 'cancelled' }
+  | { state: 'failed'; error: { code: string; message: string; httpStatus: number | null } };
+
+export interface RunJobOptions {
+  profile: EngineProfile & { name: string };
+  apiKey: string;
+  /** Abort with reason 'pause' or 'cancel'. */
+  signal?: AbortSignal;
+  batchSize?: number;
+  settings?: Partial<EngineSettings>;
+  source?: 'bulk' | 'cli';
+  onProgress?: (p: JobProgress) => void;
+  now?: () => number;
+}
+
+export interface RunJobDeps {
+  store: JobStore;
+  engine: Engine;
+}
+
+function modelNames(job: JobRecord): { modelName: string; modelVersion: string } {
+  return job.modelRef.kind === 'model' ? { modelName: job.modelRef.name, modelVersion: job.modelRef.version } : { modelName: job.modelRef.deploymentId, modelVersion: 'deployment' };
+}
+
+export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptions): Promise<RunEnd> {
+  const { store, engine } = deps;
+  const now = opts.now ?? Date.now;
+  const started = now();
+  const mapper = createRowMapper(job.columns, job.fields, job.mapping);
+  const names = modelNames(job);
+  const source = opts.source ?? 'bulk';
+
+  const counts: JobCounts = store.counts(job.id);
+  const meter = new RateMeter(now);
+  const resultFields = [...job.resultFields];
+  const knownFields = new Set(resultFields);
+  let fieldsChanged = false;
+
+  const inputs = new Map<number, Record<string, unknown>>();
+  let buffer: RowOutcomeWrite[] = [];
+  let history: NewPrediction[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writeError: unknown = null;
+
+  const progress = (state: JobProgress['state'], error: JobProgress['error'] = null): JobProgress => ({
+    jobId: job.id,
+    state,
+    counts: { ...counts },
+    rowsPerMinute: Math.round(meter.perMinute()),
+    requestsPerMinute: engine.currentRate(opts.profile.id)?.rpm ?? null,
+    etaSeconds: state === 'running' ? meter.etaSeconds(counts.pending) : null,
+    elapsedMs: now() - started,
+    error,
+  });
+  const throttle = new Throttle(now, PROGRESS_MS, () => opts.onProgress?.(progress('running')));
+
+  const flush = () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (buffer.length === 0 && !fieldsChanged) return;
+    const writes = buffer;
+    const entries = history;
+    buffer = [];
+    history = [];
+    store.writeOutcomes(job.id, writes, entries, fieldsChanged ? [...resultFields] : null);
+    fieldsChanged = false;
+  };
+
+  const record = (w: RowOutcomeWrite) => {
+    buffer.push(w);
+    counts.pending--;
+    counts[w.status]++;
+    meter.add();
+    if (w.result) {
+      for (const key of flattenKeys(w.result)) {
+        if (!knownFields.has(key)) {
+          knownFields.add(key);
+          resultFields.push(key);
+          fieldsChanged = true;
+        }
+      }
+    }
+    if (w.status === 'ok' || w.status === 'failed') {
+      history.push({
+        createdAt: new Date(now()).toISOString(),
+        profileId: opts.profile.id,
+        profileName: opts.profile.name,
+        ...names,
+        source,
+        input: w.input ?? {},
+        result: w.result,
+        status: w.ok ? 'ok' : (w.errorCode ?? 'failed'),
+        errorMessage: w.errorMessage,
+        errorDetails: w.errorDetails ?? null,
+        httpStatus: w.httpStatus,
+        requestId: w.requestId,
+        roundTripMs: w.roundTripMs,
+        processingTimeMs: w.processingTimeMs,
+        attempts: w.attempts,
+        jobId: String(job.id),
+        rowNumber: w.rowNumber,
+      });
+    }
+    if (buffer.length >= FLUSH_ROWS) flush();
+    else if (!timer) {
+      timer = setTimeout(() => {
+        timer = null;
+        try {
+          flush();
+        } catch (e) {
+          writeError = e;
+        }
+      }, FLUSH_MS);
+    }
+    throttle.poke();
+  };
+
+  async function* pending(): AsyncGenerator<ScoreRow> {
+    let after = 0;
+    for (;;) {
+      if (writeError) throw writeError;
+      const page = store.pendingRows(job.id, after, PAGE_ROWS);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.rowNumber;
+      for (const row of page) {
+        const r = mapper.toInput(row.cells);
+        if (!r.ok) {
+          // The file or mapping changed since the check: record the problem instead of sending.
+          record({
+            rowNumber: row.rowNumber, input: null, ok: false, status: 'invalid', result: null, errorCode: 'invalid_input',
+            errorMessage: r.problems.map((p) => p.message).join(' '), errorDetails: null, retryable: false, httpStatus: null,
+            requestId: null, attempts: 0, roundTripMs: null, processingTimeMs: null, problems: r.problems,
+          });
+          continue;
+        }
+        inputs.set(row.rowNumber, r.input);
+        yield { id: row.rowNumber, input: r.input };
+      }
+    }
+  }
+
+  const onOutcome = (o: RowOutcome) => {
+    if (writeError) throw writeError;
+    const input = inputs.get(o.id) ?? null;
+    inputs.delete(o.id);
+    const e = o.error;
+    record({
+      rowNumber: o.id,
+      input,
+      ok: o.ok,
+      status: o.ok ? 'ok' : 'failed',
+      result: o.ok ? (o.result ?? {}) : null,
+      errorCode: e?.code ?? null,
+      errorMessage: e ? [e.message, e.action].filter(Boolean).join(' ') : null,
+      errorDetails: e?.details ?? null,
+      retryable: e?.retryable ?? false,
+      httpStatus: e?.httpStatus ?? null,
+      requestId: o.requestId,
+      attempts: o.reused ? 0 : o.attempts,
+      roundTripMs: o.reused ? null : o.roundTripMs,
+      processingTimeMs: o.processingTimeMs,
+    });
+  };
+
+  store.markStarted(job.id);
+  opts.onProgress?.(progress('running'));
+  let end: RunEnd;
+  try {
+    await engine.scoreRows(opts.profile, opts.apiKey, job.modelRef, pending(), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.batchSize ? { batchSize: opts.batchSize } : { batchSize: job.settings.batchSize }),
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      onOutcome,
+    });
+    flush();
+    if (writeError) throw writeError;
+    end = { state: 'done' };
+  } catch (e) {
+    let flushError: unknown = null;
+    try {
+      flush();
+    } catch (fe) {
+      flushError = fe;
+    }
+    const reason: unknown = opts.signal?.aborted ? opts.signal.reason : undefined;
+    if (flushError) end = { state: 'failed', error: { code: 'database_write_failed', message: `The answers could not be saved: ${errorText(flushError)}. The job was stopped; resume it once the disk has room.`, httpStatus: null } };
+    else if (reason === 'cancel') end = { state: 'cancelled' };
+    else if (reason === 'pause' || (opts.signal?.aborted && reason !== 'cancel')) end = { state: 'paused' };
+    else if (isPlexeError(e)) end = { state: 'failed', error: { code: e.info.code, message: [e.info.message, e.info.action].filter(Boolean).join(' '), httpStatus: e.info.httpStatus } };
+    else end = { state: 'failed', error: { code: 'job_failed', message: `The job stopped: ${errorText(writeError ?? e)}. Resume it to carry on where it stopped.`, httpStatus: null } };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  const elapsed = now() - started;
+  store.addRunTime(job.id, elapsed);
+  if (end.state === 'failed') store.setState(job.id, 'failed', { code: end.error.code, message: end.error.message });
+  else store.setState(job.id, end.state);
+  const finalCounts = store.counts(job.id);
+  Object.assign(counts, finalCounts);
+  opts.onProgress?.(progress(end.state, end.state === 'failed' ? { code: end.error.code, message: end.error.message } : null));
+  return end;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,338 @@
+import { basename } from 'node:path';
+import type { SavedModel } from '../../shared/domain/model';
+import { modelLabel } from '../../shared/domain/model';
+import type { Profile } from '../../shared/domain/profile';
+import { AppError } from '../../shared/ipc/errors';
+import type { CheckSummary, ChartSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../shared/ipc/jobs';
+import type { Engine } from '../engine';
+import { flattenObject } from '../sheets/csv-writer';
+import { listSheets, previewSheet, type ImportProgress } from '../sheets/import';
+import type { HistoryWriter } from '../store/repositories';
+import type { Database } from 'better-sqlite3';
+import { chartSummary } from './chart';
+import { checkJob } from './check';
+import { estimateRun } from './estimate';
+import { exportJob, statusCells } from './export';
+import { importIntoJob } from './import-job';
+import { NOTIFY_AFTER_MS, runJob, type RunEnd } from './runner';
+import { DEFAULT_JOB_SETTINGS, JobStore } from './store';
+
+export interface JobServiceDeps {
+  db: Database;
+  engine: Engine;
+  /** Where every answered row is also recorded (issue 7: the history keeps bulk rows too). */
+  history: HistoryWriter | null;
+  /** The account and its key (the key stays in main). */
+  profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }>;
+  getProfile(profileId: string): Profile | undefined;
+  getModel(modelId: string): SavedModel | undefined;
+  onProgress?(p: JobProgress): void;
+  onImportProgress?(p: { importId: string } & ImportProgress): void;
+  /** OS notification (HostPorts.notify). */
+  notify?(title: string, body: string): void;
+  now?: () => number;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<RunEnd>;
+}
+
+const RESULTS_PAGE = 200;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+/** Everything the Spreadsheet screen does with bulk jobs; the IPC handlers are thin calls onto this. */
+export class JobService {
+  readonly store: JobStore;
+  private readonly running = new Map<number, Running>();
+  private readonly imports = new Map<string, AbortController>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.store = new JobStore(deps.db, this.now, deps.history);
+  }
+
+  /** At start-up: jobs a crash or quit left running become paused (offered for resume). */
+  recover(): { paused: number[]; failedImports: number[] } {
+    return this.store.recoverInterrupted();
+  }
+
+  listSheets(path: string): Promise<string[]> {
+    return listSheets(path);
+  }
+
+  async preview(path: string, sheet: string | undefined, rows = 50) {
+    const p = await previewSheet(path, rows, sheet !== undefined ? { sheet } : {});
+    return {
+      columns: p.header.columns,
+      renamedColumns: p.header.renamed,
+      rows: p.rows,
+      notices: p.result.notices.map((n) => ({ kind: n.kind, message: n.message })),
+      encoding: p.result.encoding,
+      truncated: p.result.truncated ?? false,
+    };
+  }
+
+  async createJob(args: { importId: string; path: string; sheet?: string; profileId: string; modelId: string }): Promise<JobDetail> {
+    const profile = this.deps.getProfile(args.profileId);
+    if (!profile) throw new AppError('account_not_found', 'The account chosen for this job no longer exists. Choose another account.');
+    const model = this.deps.getModel(args.modelId);
+    if (!model || model.profileId !== profile.id) throw new AppError('model_not_found', 'The model chosen for this job is not saved in this account. Add it under Predict first, then load the file again.');
+    if (this.imports.has(args.importId)) throw new AppError('import_in_progress', 'This file is already being loaded.');
+    const controller = new AbortController();
+    this.imports.set(args.importId, controller);
+    try {
+      const job = await importIntoJob(
+        this.store,
+        {
+          source: 'app',
+          resumeKey: null,
+          profileId: profile.id,
+          profileName: profile.name,
+          modelId: model.id,
+          modelRef: model.ref,
+          modelLabel: model.displayName || modelLabel(model.ref),
+          fields: model.schema.fields.length > 0 ? model.schema.fields : null,
+          filePath: args.path,
+          fileName: basename(args.path),
+          sheet: args.sheet ?? null,
+          settings: DEFAULT_JOB_SETTINGS,
+        },
+        { signal: controller.signal, onProgress: (p) => this.deps.onImportProgress?.({ importId: args.importId, ...p }) },
+      );
+      return this.store.detail(job);
+    } finally {
+      this.imports.delete(args.importId);
+    }
+  }
+
+  cancelImport(importId: string): boolean {
+    const c = this.imports.get(importId);
+    if (!c) return false;
+    c.abort();
+    return true;
+  }
+
+  getJob(jobId: number): JobDetail {
+    return this.store.detail(this.store.require(jobId));
+  }
+
+  summary(jobId: number): JobSummary {
+    return this.store.summary(this.store.require(jobId));
+  }
+
+  listJobs(): JobSummary[] {
+    return this.store.list().map((j) => this.store.summary(j));
+  }
+
+  listResumable(): JobSummary[] {
+    return this.store
+      .listInState(['paused'])
+      .map((j) => this.store.summary(j))
+      .filter((s) => s.counts.pending > 0);
+  }
+
+  async setMapping(jobId: number, mapping: FieldMapping): Promise<CheckSummary> {
+    const job = this.store.require(jobId);
+    this.assertNotRunning(jobId);
+    if (job.fields === null) throw new AppError('no_fields', 'This job sends every column as it is (the model did not describe its fields), so there is nothing to map.');
+    const counts = this.store.counts(jobId);
+    if (counts.ok + counts.failed > 0) {
+      throw new AppError('mapping_locked', `${plural(counts.ok + counts.failed, 'row')} of this job already have answers, so its mapping can no longer change. Load the file again to score it with another mapping.`);
+    }
+    const fieldNames = new Set(job.fields.map((f) => f.name));
+    const clean: FieldMapping = {};
+    for (const f of job.fields) clean[f.name] = null;
+    const used = new Map<string, string>();
+    for (const [field, column] of Object.entries(mapping)) {
+      if (!fieldNames.has(field)) throw new AppError('unknown_field', `The model has no field called "${field}".`, { field });
+      if (column === null) continue;
+      if (!job.columns.includes(column)) throw new AppError('unknown_column', `The file has no column called "${column}" (chosen for the field "${field}").`, { field, column });
+      const other = used.get(column);
+      if (other) throw new AppError('column_used_twice', `The column "${column}" is chosen for both "${other}" and "${field}". Choose a different column for one of them.`, { field, column });
+      used.set(column, field);
+      clean[field] = column;
+    }
+    this.store.setMapping(jobId, clean);
+    return checkJob(this.store, this.store.require(jobId));
+  }
+
+  async check(jobId: number): Promise<CheckSummary> {
+    this.assertNotRunning(jobId);
+    return checkJob(this.store, this.store.require(jobId));
+  }
+
+  problems(jobId: number, after: number | null | undefined, limit = 100): { rows: { rowNumber: number; problems: RowProblem[] }[]; next: number | null } {
+    this.store.require(jobId);
+    return this.store.problemsPage(jobId, after ?? 0, limit);
+  }
+
+  estimate(jobId: number, batchSize?: number): JobEstimate {
+    const job = this.store.require(jobId);
+    const profile = this.deps.getProfile(job.profileId);
+    const counts = this.store.counts(jobId);
+    const rows = counts.pending + (job.settings.skipProblemRows ? 0 : counts.invalid);
+    const size = job.modelRef.kind === 'model' ? (batchSize ?? job.settings.batchSize) : 1;
+    return estimateRun(rows, size, profile?.rpm ?? 100, profile?.concurrency ?? 4);
+  }
+
+  /** Starts (or resumes) a job in the background; progress arrives as events. */
+  async start(jobId: number, opts: { skipProblemRows?: boolean; batchSize?: number } = {}): Promise<JobSummary> {
+    this.assertNotRunning(jobId);
+    let job = this.store.require(jobId);
+    if (job.state === 'importing') throw new AppError('job_importing', 'This file is still being loaded. Wait for the import to finish.');
+    if (job.state === 'cancelled') throw new AppError('job_cancelled', 'This job was cancelled. Load the file again to score the remaining rows.');
+    const settings = {
+      batchSize: opts.batchSize ?? job.settings.batchSize,
+      skipProblemRows: opts.skipProblemRows ?? job.settings.skipProblemRows,
+    };
+    this.store.setSettings(jobId, settings);
+    job = this.store.require(jobId);
+    if (!job.checked) await checkJob(this.store, job);
+    this.store.setSkipInvalid(jobId, settings.skipProblemRows);
+    const counts = this.store.counts(jobId);
+    if (counts.invalid > 0) {
+      throw new AppError(
+        'rows_need_attention',
+        `${plural(counts.invalid, 'row needs', 'rows need')} attention before the job can run. Choose "Skip these rows" to score the others, or fix the file and load it again.`,
+        { invalid: counts.invalid },
+      );
+    }
+    if (counts.pending === 0) throw new AppError('nothing_to_send', 'Every row of this job already has an answer. Use "Retry failed rows" to send failed rows again.');
+    const { profile, apiKey } = await this.deps.profileAndKey(job.profileId);
+    const controller = new AbortController();
+    job = this.store.require(jobId);
+    const done = runJob({ store: this.store, engine: this.deps.engine }, job, {
+      profile,
+      apiKey,
+      signal: controller.signal,
+      batchSize: settings.batchSize,
+      source: 'bulk',
+      now: this.now,
+      onProgress: (p) => this.deps.onProgress?.(p),
+    }).then(
+      (end) => {
+        this.running.delete(jobId);
+        this.afterRun(jobId, end);
+        return end;
+      },
+      (e: unknown) => {
+        this.running.delete(jobId);
+        const error = { code: 'job_failed', message: `The job stopped unexpectedly: ${e instanceof Error ? e.message : String(e)}. Resume it to carry on.` };
+        this.store.setState(jobId, 'failed', error);
+        return { state: 'failed', error: { ...error, httpStatus: null } } as RunEnd;
+      },
+    );
+    this.running.set(jobId, { controller, done });
+    return this.store.summary(this.store.require(jobId));
+  }
+
+  private afterRun(jobId: number, end: RunEnd): void {
+    const job = this.store.get(jobId);
+    if (!job || !this.deps.notify) return;
+    const last = job.finishedAt !== null && job.startedAt !== null ? job.finishedAt - job.startedAt : 0;
+    if (end.state === 'done' && Math.max(job.runMs, last) > NOTIFY_AFTER_MS) {
+      const c = this.store.counts(jobId);
+      const failed = c.failed > 0 ? `, ${plural(c.failed, 'row')} failed` : '';
+      this.deps.notify('Spreadsheet scored', `${job.fileName}: ${plural(c.ok, 'row')} scored${failed}.`);
+    } else if (end.state === 'failed' && job.runMs > NOTIFY_AFTER_MS) {
+      this.deps.notify('Spreadsheet job stopped', `${job.fileName}: ${end.error.message}`);
+    }
+  }
+
+  async resume(jobId: number): Promise<JobSummary> {
+    return this.start(jobId);
+  }
+
+  async pause(jobId: number): Promise<JobSummary> {
+    const r = this.running.get(jobId);
+    if (!r) throw new AppError('job_not_running', 'This job is not running, so there is nothing to pause.');
+    r.controller.abort('pause');
+    await r.done;
+    return this.summary(jobId);
+  }
+
+  async cancel(jobId: number): Promise<JobSummary> {
+    const r = this.running.get(jobId);
+    if (r) {
+      r.controller.abort('cancel');
+      await r.done;
+    } else {
+      const job = this.store.require(jobId);
+      if (job.state === 'done' || job.state === 'cancelled') throw new AppError('job_finished', 'This job has already finished; there is nothing to cancel.');
+      this.store.setState(jobId, 'cancelled');
+    }
+    return this.summary(jobId);
+  }
+
+  async retryFailed(jobId: number): Promise<JobSummary> {
+    this.assertNotRunning(jobId);
+    const job = this.store.require(jobId);
+    const reset = this.store.resetFailed(jobId, false);
+    if (reset === 0 && this.store.counts(jobId).pending === 0) throw new AppError('nothing_to_retry', 'No rows of this job failed, so there is nothing to retry.');
+    if (job.state === 'cancelled') this.store.setState(jobId, 'paused');
+    return this.start(jobId);
+  }
+
+  results(jobId: number, after: number | null | undefined, limit = RESULTS_PAGE, filter: 'all' | 'failed' = 'all'): { columns: string[]; resultFields: string[]; rows: ResultRow[]; next: number | null } {
+    const job = this.store.require(jobId);
+    const page = this.store.resultsPage(jobId, after ?? 0, limit + 1, filter === 'failed');
+    const rows = page.slice(0, limit).map((r): ResultRow => {
+      const flat = r.result ? flattenObject(JSON.parse(r.result) as Record<string, unknown>) : null;
+      const [status, error] = statusCells(r);
+      return {
+        rowNumber: r.row_number,
+        cells: JSON.parse(r.cells) as string[],
+        values: job.resultFields.map((f) => (flat ? (flat[f] ?? null) : null)),
+        status: r.status,
+        errorCode: r.status === 'ok' || r.status === 'pending' ? null : status,
+        errorMessage: error === '' ? null : error,
+        requestId: r.request_id,
+      };
+    });
+    return { columns: job.columns, resultFields: job.resultFields, rows, next: page.length > limit ? (rows[rows.length - 1]?.rowNumber ?? null) : null };
+  }
+
+  chart(jobId: number, field?: string): ChartSummary {
+    return chartSummary(this.store, this.store.require(jobId), field);
+  }
+
+  async exportResults(jobId: number, path: string): Promise<{ path: string; rows: number; bytes: number }> {
+    return exportJob(this.store, this.store.require(jobId), path);
+  }
+
+  async delete(jobId: number): Promise<boolean> {
+    const r = this.running.get(jobId);
+    if (r) {
+      r.controller.abort('cancel');
+      await r.done;
+    }
+    return this.store.delete(jobId);
+  }
+
+  /** Waits for a running job to stop (tests, the CLI). */
+  async settle(jobId: number): Promise<RunEnd | null> {
+    const r = this.running.get(jobId);
+    return r ? r.done : null;
+  }
+
+  isRunning(jobId: number): boolean {
+    return this.running.has(jobId);
+  }
+
+  /** On quit: running jobs are paused (their answers so far are saved) and imports cancelled. */
+  async close(): Promise<void> {
+    for (const c of this.imports.values()) c.abort();
+    const all = [...this.running.values()];
+    for (const r of all) r.controller.abort('pause');
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  private assertNotRunning(jobId: number): void {
+    if (this.running.has(jobId)) throw new AppError('job_running', 'This job is running. Pause it first.');
+  }
+}

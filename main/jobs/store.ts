@@ -1,0 +1,542 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { FieldSpec, ModelRef } from '../../shared/domain/model';
+import type { NewPrediction } from '../../shared/domain/prediction';
+import { AppError } from '../../shared/ipc/errors';
+import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, JobState, JobSummary, RowProblem } from '../../shared/ipc/jobs';
+import type { HistoryWriter } from '../store/repositories';
+import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
+
+/**
+ * Every SQL statement about bulk jobs. Other job code calls these named operations; nothing else
+ * touches the `jobs` and `job_rows` tables. Pages are keyset pages on the row key.
+ */
+
+/** Row keys are `job_id * ROW_SPAN + row_number`: one job's rows are the key range (id·span, (id+1)·span). */
+export const ROW_SPAN = 2 ** 32;
+const keyOf = (jobId: number, rowNumber: number): number => jobId * ROW_SPAN + rowNumber;
+const endOf = (jobId: number): number => (jobId + 1) * ROW_SPAN;
+/** Rows per INSERT statement during import: fewer statement calls, same single transaction per batch. */
+const INSERT_GROUP = 50;
+
+export const DEFAULT_JOB_SETTINGS: JobSettings = { batchSize: 50, skipProblemRows: false };
+
+export interface NewJob {
+  source: 'app' | 'cli';
+  /** The CLI's identity of a command (file, model, server), so re-running it resumes the same job. */
+  resumeKey: string | null;
+  profileId: string;
+  profileName: string;
+  modelId: string | null;
+  modelRef: ModelRef;
+  modelLabel: string;
+  fields: FieldSpec[] | null;
+  filePath: string;
+  fileName: string;
+  sheet: string | null;
+  settings: JobSettings;
+}
+
+export interface ImportInfo {
+  renamed: SheetHeader['renamed'];
+  notices: { kind: string; message: string }[];
+  encoding: string | null;
+  delimiter: string | null;
+}
+
+export interface JobRecord extends NewJob {
+  id: number;
+  columns: string[];
+  importInfo: ImportInfo;
+  mapping: FieldMapping | null;
+  checked: boolean;
+  state: JobState;
+  error: { code: string; message: string } | null;
+  counts: JobCounts;
+  resultFields: string[];
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  runMs: number;
+}
+
+interface JobRow {
+  id: number;
+  source: string;
+  resume_key: string | null;
+  profile_id: string;
+  profile_name: string;
+  model_id: string | null;
+  model_ref: string;
+  model_label: string;
+  fields: string | null;
+  file_path: string;
+  file_name: string;
+  sheet: string | null;
+  columns: string;
+  import_info: string;
+  mapping: string | null;
+  checked: number;
+  settings: string;
+  state: string;
+  error: string | null;
+  n_pending: number;
+  n_ok: number;
+  n_failed: number;
+  n_skipped: number;
+  n_invalid: number;
+  result_fields: string;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  run_ms: number;
+}
+
+/** A row as the run and the check read it. */
+export interface StoredRow {
+  rowNumber: number;
+  cells: string[];
+}
+
+/** A row as results pages and the export read it. */
+export interface StoredResultRow {
+  row_number: number;
+  cells: string;
+  status: JobRowStatus;
+  result: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  request_id: string | null;
+  problems: string | null;
+}
+
+/** One row's answer, as the runner hands it over to be written. */
+export interface RowOutcomeWrite {
+  rowNumber: number;
+  input: Record<string, unknown> | null;
+  ok: boolean;
+  /** Status to record; 'ok' or 'failed' from the engine, 'invalid' from the local checks. */
+  status: JobRowStatus;
+  result: Record<string, unknown> | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorDetails: unknown;
+  retryable: boolean;
+  httpStatus: number | null;
+  requestId: string | null;
+  attempts: number;
+  roundTripMs: number | null;
+  processingTimeMs: number | null;
+  problems?: RowProblem[];
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function parse<T>(text: string | null, fallback: T): T {
+  if (text === null || text === '') return fallback;
+  return JSON.parse(text) as T;
+}
+
+export function notFound(jobId: number): AppError {
+  return new AppError('job_not_found', `There is no bulk job number ${jobId}. It may have been deleted; open the list of jobs to see the ones that remain.`, { jobId });
+}
+
+export class JobStore {
+  private readonly stmts = new Map<string, Statement>();
+  private readonly insertOne: Statement;
+  private readonly insertGroup: Statement;
+  private readonly outcomeStmt: Statement;
+  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => void;
+
+  constructor(
+    readonly db: Database,
+    private readonly now: () => number = Date.now,
+    private readonly history: HistoryWriter | null = null,
+  ) {
+    this.insertOne = db.prepare('INSERT INTO job_rows (key, cells) VALUES (?, ?)');
+    this.insertGroup = db.prepare(`INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`);
+    this.outcomeStmt = db.prepare(`UPDATE job_rows SET status = ?, input = ?, result = ?, error_code = ?, error_message = ?, error_details = ?,
+      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?
+      WHERE key = ? AND status = 'pending'`);
+    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => {
+      const at = this.now();
+      const moved = { ok: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
+      for (const o of outcomes) {
+        const changed = this.outcomeStmt.run(
+          o.status,
+          o.input === null ? null : JSON.stringify(o.input),
+          o.result === null ? null : JSON.stringify(o.result),
+          o.errorCode,
+          o.errorMessage,
+          o.errorDetails === undefined || o.errorDetails === null ? null : JSON.stringify(o.errorDetails),
+          o.ok ? null : o.retryable ? 1 : 0,
+          o.httpStatus,
+          o.requestId,
+          o.attempts,
+          o.roundTripMs,
+          o.processingTimeMs,
+          at,
+          o.problems && o.problems.length > 0 ? JSON.stringify(o.problems) : null,
+          keyOf(jobId, o.rowNumber),
+        ).changes;
+        if (changed > 0) moved[o.status]++;
+      }
+      const n = moved.ok + moved.failed + moved.invalid + moved.skipped;
+      if (n > 0) {
+        this.stmt('UPDATE jobs SET n_pending = n_pending - ?, n_ok = n_ok + ?, n_failed = n_failed + ?, n_invalid = n_invalid + ?, n_skipped = n_skipped + ? WHERE id = ?').run(
+          n, moved.ok, moved.failed, moved.invalid, moved.skipped, jobId,
+        );
+      }
+      if (history.length > 0 && this.history) this.history.addMany(history);
+      if (resultFields) this.stmt('UPDATE jobs SET result_fields = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(resultFields), at, jobId);
+    });
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------
+
+  create(job: NewJob): number {
+    const at = this.now();
+    const info = this.stmt(`INSERT INTO jobs (source, resume_key, profile_id, profile_name, model_id, model_ref, model_label, fields, file_path, file_name,
+      sheet, settings, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?)`).run(
+      job.source,
+      job.resumeKey,
+      job.profileId,
+      job.profileName,
+      job.modelId,
+      JSON.stringify(job.modelRef),
+      job.modelLabel,
+      job.fields === null ? null : JSON.stringify(job.fields),
+      job.filePath,
+      job.fileName,
+      job.sheet,
+      JSON.stringify(job.settings),
+      at,
+      at,
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  /**
+   * Where the importer puts rows: each batch the importer hands over goes in with one transaction
+   * (never one per row). The header fixes the job's columns.
+   */
+  importSink(jobId: number): RowSink & { readonly count: number } {
+    let count = 0;
+    const insertBatch = this.db.transaction((batch: SheetRow[]) => {
+      let i = 0;
+      const args: (number | string)[] = new Array<number | string>(INSERT_GROUP * 2);
+      for (; i + INSERT_GROUP <= batch.length; i += INSERT_GROUP) {
+        for (let j = 0; j < INSERT_GROUP; j++) {
+          const r = batch[i + j]!;
+          args[2 * j] = keyOf(jobId, r.rowNumber);
+          args[2 * j + 1] = JSON.stringify(r.values);
+        }
+        this.insertGroup.run(args);
+      }
+      for (; i < batch.length; i++) this.insertOne.run(keyOf(jobId, batch[i]!.rowNumber), JSON.stringify(batch[i]!.values));
+      this.stmt('UPDATE jobs SET n_pending = n_pending + ? WHERE id = ?').run(batch.length, jobId);
+    });
+    const setColumns = this.stmt('UPDATE jobs SET columns = ?, updated_at = ? WHERE id = ?');
+    return {
+      get count() {
+        return count;
+      },
+      header: (h: SheetHeader) => {
+        setColumns.run(JSON.stringify(h.columns), this.now(), jobId);
+      },
+      rows: (batch: SheetRow[]) => {
+        insertBatch(batch);
+        count += batch.length;
+      },
+    };
+  }
+
+  finishImport(jobId: number, info: ImportInfo & { sheet: string | null; columns: string[] }, mapping: FieldMapping | null): void {
+    this.stmt(`UPDATE jobs SET state = 'ready', columns = ?, sheet = ?, import_info = ?, mapping = ?, checked = 0, updated_at = ? WHERE id = ?`).run(
+      JSON.stringify(info.columns),
+      info.sheet,
+      JSON.stringify({ renamed: info.renamed, notices: info.notices, encoding: info.encoding, delimiter: info.delimiter }),
+      mapping === null ? null : JSON.stringify(mapping),
+      this.now(),
+      jobId,
+    );
+  }
+
+  get(jobId: number): JobRecord | undefined {
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  require(jobId: number): JobRecord {
+    const job = this.get(jobId);
+    if (!job) throw notFound(jobId);
+    return job;
+  }
+
+  findByResumeKey(key: string): JobRecord | undefined {
+    const row = this.stmt('SELECT * FROM jobs WHERE resume_key = ? ORDER BY id DESC LIMIT 1').get(key) as JobRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): JobRecord[] {
+    return (this.stmt('SELECT * FROM jobs ORDER BY created_at DESC, id DESC').all() as JobRow[]).map(toRecord);
+  }
+
+  listInState(states: readonly JobState[]): JobRecord[] {
+    const rows = this.stmt(`SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(states)) as JobRow[];
+    return rows.map(toRecord);
+  }
+
+  counts(jobId: number): JobCounts {
+    return this.require(jobId).counts;
+  }
+
+  summary(job: JobRecord, counts: JobCounts = job.counts): JobSummary {
+    return {
+      id: job.id,
+      source: job.source,
+      fileName: job.fileName,
+      sheet: job.sheet,
+      profileId: job.profileId,
+      profileName: job.profileName,
+      modelId: job.modelId,
+      modelLabel: job.modelLabel,
+      state: job.state,
+      counts,
+      error: job.error,
+      createdAt: iso(job.createdAt)!,
+      updatedAt: iso(job.updatedAt)!,
+      startedAt: iso(job.startedAt),
+      finishedAt: iso(job.finishedAt),
+      runMs: job.runMs,
+    };
+  }
+
+  detail(job: JobRecord, counts: JobCounts = job.counts): JobDetail {
+    return {
+      ...this.summary(job, counts),
+      columns: job.columns,
+      renamedColumns: job.importInfo.renamed,
+      notices: job.importInfo.notices,
+      encoding: job.importInfo.encoding,
+      delimiter: job.importInfo.delimiter,
+      fields: job.fields,
+      mapping: job.mapping,
+      checked: job.checked,
+      settings: job.settings,
+      resultFields: job.resultFields,
+    };
+  }
+
+  setState(jobId: number, state: JobState, error: { code: string; message: string } | null = null): void {
+    const at = this.now();
+    const finished = state === 'done' || state === 'cancelled' || state === 'failed' ? at : null;
+    this.stmt('UPDATE jobs SET state = ?, error = ?, updated_at = ?, finished_at = ? WHERE id = ?').run(state, error === null ? null : JSON.stringify(error), at, finished, jobId);
+  }
+
+  markStarted(jobId: number): void {
+    const at = this.now();
+    this.stmt(`UPDATE jobs SET state = 'running', error = NULL, started_at = coalesce(started_at, ?), finished_at = NULL, updated_at = ? WHERE id = ?`).run(at, at, jobId);
+  }
+
+  addRunTime(jobId: number, ms: number): void {
+    this.stmt('UPDATE jobs SET run_ms = run_ms + ?, updated_at = ? WHERE id = ?').run(Math.max(0, Math.round(ms)), this.now(), jobId);
+  }
+
+  setMapping(jobId: number, mapping: FieldMapping): void {
+    this.stmt('UPDATE jobs SET mapping = ?, checked = 0, updated_at = ? WHERE id = ?').run(JSON.stringify(mapping), this.now(), jobId);
+  }
+
+  setChecked(jobId: number, checked: boolean): void {
+    this.stmt('UPDATE jobs SET checked = ?, updated_at = ? WHERE id = ?').run(checked ? 1 : 0, this.now(), jobId);
+  }
+
+  setSettings(jobId: number, settings: JobSettings): void {
+    this.stmt('UPDATE jobs SET settings = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(settings), this.now(), jobId);
+  }
+
+  setFields(jobId: number, fields: FieldSpec[] | null): void {
+    this.stmt('UPDATE jobs SET fields = ?, updated_at = ? WHERE id = ?').run(fields === null ? null : JSON.stringify(fields), this.now(), jobId);
+  }
+
+  delete(jobId: number): boolean {
+    const tx = this.db.transaction(() => {
+      this.stmt('DELETE FROM job_rows WHERE key > ? AND key < ?').run(keyOf(jobId, 0), endOf(jobId));
+      return this.stmt('DELETE FROM jobs WHERE id = ?').run(jobId).changes > 0;
+    });
+    return tx();
+  }
+
+  /** Drops the rows of an import that did not finish. */
+  discardRows(jobId: number): void {
+    this.stmt('DELETE FROM job_rows WHERE key > ? AND key < ?').run(keyOf(jobId, 0), endOf(jobId));
+    this.stmt('UPDATE jobs SET n_pending = 0, n_ok = 0, n_failed = 0, n_skipped = 0, n_invalid = 0, updated_at = ? WHERE id = ?').run(this.now(), jobId);
+  }
+
+  // ---- rows ----------------------------------------------------------------------------------
+
+  /** Pending rows after `after`, in row order. */
+  pendingRows(jobId: number, after: number, limit: number): StoredRow[] {
+    const rows = this.stmt(`SELECT key, cells FROM job_rows WHERE key > ? AND key < ? AND status = 'pending' ORDER BY key LIMIT ?`).all(keyOf(jobId, after), endOf(jobId), limit) as {
+      key: number;
+      cells: string;
+    }[];
+    const base = keyOf(jobId, 0);
+    return rows.map((r) => ({ rowNumber: r.key - base, cells: JSON.parse(r.cells) as string[] }));
+  }
+
+  /** Rows that were flagged by the check go back to pending before a new check. */
+  clearProblems(jobId: number): void {
+    this.db.transaction(() => {
+      const [lo, hi] = [keyOf(jobId, 0), endOf(jobId)];
+      const invalid = this.stmt(`UPDATE job_rows SET status = 'pending', problems = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'invalid'`).run(lo, hi).changes;
+      const skipped = this.stmt(`UPDATE job_rows SET status = 'pending', problems = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'skipped'`).run(lo, hi).changes;
+      this.stmt('UPDATE jobs SET n_pending = n_pending + ?, n_invalid = n_invalid - ?, n_skipped = n_skipped - ? WHERE id = ?').run(invalid + skipped, invalid, skipped, jobId);
+    })();
+  }
+
+  markInvalid(jobId: number, rows: readonly { rowNumber: number; problems: RowProblem[] }[]): void {
+    const s = this.stmt(`UPDATE job_rows SET status = 'invalid', problems = ? WHERE key = ? AND status = 'pending'`);
+    this.db.transaction(() => {
+      let n = 0;
+      for (const r of rows) n += s.run(JSON.stringify(r.problems), keyOf(jobId, r.rowNumber)).changes;
+      this.stmt('UPDATE jobs SET n_pending = n_pending - ?, n_invalid = n_invalid + ? WHERE id = ?').run(n, n, jobId);
+    })();
+  }
+
+  /** The person chose to leave the problem rows out (true) or to bring them back (false). */
+  setSkipInvalid(jobId: number, skip: boolean): number {
+    const [from, to] = skip ? ['invalid', 'skipped'] : ['skipped', 'invalid'];
+    return this.db.transaction(() => {
+      const n = this.stmt(`UPDATE job_rows SET status = ? WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = ?`).run(to, keyOf(jobId, 0), endOf(jobId), from).changes;
+      this.stmt(`UPDATE jobs SET n_${from} = n_${from} - ?, n_${to} = n_${to} + ? WHERE id = ?`).run(n, n, jobId);
+      return n;
+    })();
+  }
+
+  problemsPage(jobId: number, after: number, limit: number): { rows: { rowNumber: number; problems: RowProblem[] }[]; next: number | null } {
+    const rows = this.stmt(
+      `SELECT key - ? AS row_number, problems FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status IN ('invalid', 'skipped') ORDER BY key LIMIT ?`,
+    ).all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit + 1) as { row_number: number; problems: string | null }[];
+    const page = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_number, problems: parse<RowProblem[]>(r.problems, []) }));
+    return { rows: page, next: rows.length > limit ? (page[page.length - 1]?.rowNumber ?? null) : null };
+  }
+
+  /**
+   * Writes answers and their history entries in one transaction. Only pending rows change: a row
+   * that already has an outcome keeps it.
+   */
+  writeOutcomes(jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[] = [], resultFields: string[] | null = null): void {
+    if (outcomes.length === 0 && resultFields === null) return;
+    this.writeOutcomesTx(jobId, outcomes, history, resultFields);
+  }
+
+  /** Failed rows back to pending (all of them, or only those that failed for a passing reason). */
+  resetFailed(jobId: number, onlyRetryable: boolean): number {
+    return this.db.transaction(() => {
+      const n = this.stmt(
+        `UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
+         result = NULL, finished_at = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
+      ).run(keyOf(jobId, 0), endOf(jobId), onlyRetryable ? 1 : 0).changes;
+      this.stmt('UPDATE jobs SET n_failed = n_failed - ?, n_pending = n_pending + ? WHERE id = ?').run(n, n, jobId);
+      return n;
+    })();
+  }
+
+  resultsPage(jobId: number, after: number, limit: number, failedOnly: boolean): StoredResultRow[] {
+    const cols = 'key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems';
+    const args = [keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit];
+    return (
+      failedOnly
+        ? this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') ORDER BY key LIMIT ?`).all(...args)
+        : this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).all(...args)
+    ) as StoredResultRow[];
+  }
+
+  /** Rows with a result, for the chart: the value of one flattened field, computed in SQL. */
+  resultValueKinds(jobId: number, path: string): { kind: string; n: number }[] {
+    return this.stmt(
+      `SELECT json_type(result, ?) AS kind, count(*) AS n FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' GROUP BY kind`,
+    ).all(path, keyOf(jobId, 0), endOf(jobId)) as { kind: string; n: number }[];
+  }
+
+  resultNumberRange(jobId: number, path: string): { lo: number | null; hi: number | null; n: number } {
+    return this.stmt(
+      `SELECT min(v) AS lo, max(v) AS hi, count(v) AS n FROM (SELECT json_extract(result, ?) AS v FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IN ('integer', 'real'))`,
+    ).get(path, keyOf(jobId, 0), endOf(jobId), path) as { lo: number | null; hi: number | null; n: number };
+  }
+
+  resultHistogram(jobId: number, path: string, lo: number, width: number, bins: number): { bin: number; n: number }[] {
+    return this.stmt(
+      `SELECT min(CAST((json_extract(result, ?) - ?) / ? AS INTEGER), ?) AS bin, count(*) AS n FROM job_rows
+       WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IN ('integer', 'real') GROUP BY bin ORDER BY bin`,
+    ).all(path, lo, width, bins - 1, keyOf(jobId, 0), endOf(jobId), path) as { bin: number; n: number }[];
+  }
+
+  resultClasses(jobId: number, path: string, limit: number): { value: string | number | null; n: number }[] {
+    return this.stmt(
+      `SELECT json_extract(result, ?) AS value, count(*) AS n FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IS NOT NULL
+       GROUP BY value ORDER BY n DESC, value LIMIT ?`,
+    ).all(path, keyOf(jobId, 0), endOf(jobId), path, limit) as { value: string | number | null; n: number }[];
+  }
+
+  /** Jobs a crash or a quit interrupted: running → paused; unfinished imports lose their rows and fail. */
+  recoverInterrupted(): { paused: number[]; failedImports: number[] } {
+    const paused: number[] = [];
+    const failedImports: number[] = [];
+    for (const job of this.listInState(['running'])) {
+      this.setState(job.id, 'paused');
+      paused.push(job.id);
+    }
+    for (const job of this.listInState(['importing'])) {
+      this.discardRows(job.id);
+      this.setState(job.id, 'failed', {
+        code: 'import_interrupted',
+        message: `The import of "${job.fileName}" was interrupted before it finished (the app was closed or stopped). Load the file again to score it.`,
+      });
+      failedImports.push(job.id);
+    }
+    return { paused, failedImports };
+  }
+}
+
+function toRecord(r: JobRow): JobRecord {
+  return {
+    id: r.id,
+    source: r.source === 'cli' ? 'cli' : 'app',
+    resumeKey: r.resume_key,
+    profileId: r.profile_id,
+    profileName: r.profile_name,
+    modelId: r.model_id,
+    modelRef: JSON.parse(r.model_ref) as ModelRef,
+    modelLabel: r.model_label,
+    fields: parse<FieldSpec[] | null>(r.fields, null),
+    filePath: r.file_path,
+    fileName: r.file_name,
+    sheet: r.sheet,
+    columns: parse<string[]>(r.columns, []),
+    importInfo: { renamed: [], notices: [], encoding: null, delimiter: null, ...parse<Partial<ImportInfo>>(r.import_info, {}) },
+    mapping: parse<FieldMapping | null>(r.mapping, null),
+    checked: r.checked === 1,
+    settings: { ...DEFAULT_JOB_SETTINGS, ...parse<Partial<JobSettings>>(r.settings, {}) },
+    state: r.state as JobState,
+    error: parse<{ code: string; message: string } | null>(r.error, null),
+    counts: { total: r.n_pending + r.n_ok + r.n_failed + r.n_skipped + r.n_invalid, pending: r.n_pending, ok: r.n_ok, failed: r.n_failed, skipped: r.n_skipped, invalid: r.n_invalid },
+    resultFields: parse<string[]>(r.result_fields, []),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    runMs: r.run_ms,
+  };
+}
