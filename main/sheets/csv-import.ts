@@ -60,7 +60,9 @@ export function detectSeparator(head: string, newline: '\n' | '\r\n' | '\r', com
   let bestScore = -1;
   for (const delimiter of order) {
     const parser = new Papa.Parser({ delimiter, newline, preview: 0 });
-    const out = parser.parse(head, 0, !complete) as ParseOutput;
+    let out = parser.parse(head, 0, !complete) as ParseOutput;
+    // A header row longer than the sample: judge by the part we have.
+    if (out.data.length === 0) out = parser.parse(head, 0, false) as ParseOutput;
     const records = out.data.filter((r) => r.some((c) => c.trim() !== '')).slice(0, 100);
     if (records.length === 0) continue;
     const counts = new Map<number, number>();

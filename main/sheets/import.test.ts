@@ -169,6 +169,18 @@ describe('streaming', () => {
     expect(p.result).toMatchObject({ rows: 50, truncated: true });
   });
 
+  it('detects the separator when the header row alone is longer than the sample', async () => {
+    const path = join(dir, 'wide-semicolon.csv');
+    const cols = 4_500;
+    const names = Array.from({ length: cols }, (_, i) => `measurement_${String(i).padStart(5, '0')}`);
+    writeFileSync(path, names.join(';') + '\n' + names.map((_, i) => `${i},5`).join(';') + '\n');
+    const got: SheetRow[] = [];
+    const r = await importSheet(path, { header() {}, rows: (b) => void got.push(...b) });
+    expect(r.delimiter).toBe(';');
+    expect(r.columns).toHaveLength(cols);
+    expect(got[0]!.values[cols - 1]).toBe(`${cols - 1},5`);
+  });
+
   it('cuts batches by cell count for wide files', async () => {
     const path = join(dir, 'wide.csv');
     const cols = 4_000;
