@@ -732,6 +732,9 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
         setConfig: (patch) => {
           const before = config.requestLogFile;
           config = resolveConfig(patch, config);
+          // Plain JS callers may slip faults in here too; keep the picker in step with the config.
+          const faultPatch = (patch as { faults?: Partial<FaultConfig> }).faults;
+          if (faultPatch) faults.update(faultPatch);
           keyIndex = new Map(config.keys.map((k) => [k.key, k]));
           allowed = allowedSets(config);
           if (config.requestLogFile !== before) log.setFile(config.requestLogFile);
