@@ -13,7 +13,13 @@ const calls = vi.hoisted(() => ({
   handled: [] as string[],
   singleInstance: 0,
   ready: null as null | (() => void),
+  startupErrors: [] as string[],
 }));
+
+vi.mock('electron-updater', () => {
+  const autoUpdater = { autoDownload: true, autoInstallOnAppQuit: true, on: () => autoUpdater, checkForUpdates: async () => null, quitAndInstall: () => {} };
+  return { default: { autoUpdater } };
+});
 
 vi.mock('electron', () => {
   class BrowserWindow {
@@ -49,12 +55,12 @@ vi.mock('electron', () => {
       whenReady: () => new Promise<void>((ok) => (calls.ready = ok)),
       quit: () => {},
       exit: () => {},
-      getPath: () => dataDir,
+      getPath: (name: string) => join(dataDir, name),
       getVersion: () => '0.0.0-test',
       isPackaged: false,
     },
     BrowserWindow,
-    dialog: { showErrorBox: () => {}, showSaveDialog: async () => ({ canceled: true }) },
+    dialog: { showErrorBox: (_t: string, m: string) => calls.startupErrors.push(m), showSaveDialog: async () => ({ canceled: true }) },
     ipcMain: { handle: (c: string) => calls.handled.push(c), removeHandler: () => {} },
     net: { fetch: globalThis.fetch },
     Notification: class {
@@ -94,7 +100,8 @@ describe('main/index.ts wiring', () => {
 
   it('on ready: serves the renderer from app://, denies permissions, binds every channel and opens one secure window', async () => {
     calls.ready!();
-    await vi.waitFor(() => expect(calls.windows.length).toBe(1), { timeout: 15_000 });
+    await vi.waitFor(() => expect(calls.windows.length + calls.startupErrors.length).toBe(1), { timeout: 15_000 });
+    expect(calls.startupErrors).toEqual([]);
     const win = calls.windows[0]!;
     expect(win.options['webPreferences']).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
     expect(String((win.options['webPreferences'] as { preload: string }).preload)).toMatch(/preload[/\\]index\.cjs$/);

@@ -10,6 +10,8 @@ import { spreadsheetArgs } from './shell/opened-files';
 import { bindIpcMain, forwardEvents } from './ipc/bind-electron';
 import { createServices, type Services } from './services';
 import type { HostPorts } from './host';
+import { createAppLogging } from './logging';
+import electronUpdater from 'electron-updater';
 
 // Thin Electron layer: everything it calls is plain TypeScript tested in Node.
 protocol.registerSchemesAsPrivileged([
@@ -92,11 +94,19 @@ async function start(): Promise<void> {
     takeOpenedFiles: () => openedFiles.splice(0),
   };
 
+  const logging = createAppLogging({ dir: app.getPath('logs'), console: !app.isPackaged });
+  process.on('uncaughtException', (error) => logging.logger.error('uncaught exception', { error: error.message }));
+  process.on('unhandledRejection', (reason) => logging.logger.error('unhandled rejection', { error: String(reason) }));
   services = await createServices({
     dataDir: app.getPath('userData'),
     host,
     version: app.getVersion(),
     fetch: net.fetch as unknown as typeof fetch,
+    log: logging.logger,
+    errors: logging.errors,
+    logFile: logging.file.path,
+    autoUpdater: electronUpdater.autoUpdater,
+    packaged: app.isPackaged,
   });
   bindIpcMain(ipcMain, services.dispatch);
   forwardEvents(services.events, () => mainWindow?.webContents ?? null);
