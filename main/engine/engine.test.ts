@@ -297,7 +297,7 @@ describe('streaming and stopping', () => {
     let delivered = 0;
     let maxAhead = 0;
     async function* source() {
-      for (let i = 0; i < 5000; i++) {
+      for (let i = 0; i < 2000; i++) {
         pulled++;
         maxAhead = Math.max(maxAhead, pulled - delivered);
         yield { id: i, input: { x: i } };
@@ -310,7 +310,7 @@ describe('streaming and stopping', () => {
         delivered++;
       },
     });
-    expect(delivered).toBe(5000);
+    expect(delivered).toBe(2000);
     expect(maxAhead).toBeLessThanOrEqual(2 * 4 * 20 + 20 + 1);
   });
 
@@ -344,30 +344,41 @@ describe('streaming and stopping', () => {
 });
 
 describe('adaptive rate (limit known only to the server)', () => {
-  it('keeps 429s under 5% and throughput at 80% or more of the server limit', async () => {
-    const clock = new VirtualClock();
-    const limit = 120;
-    const admitted: number[] = [];
-    let refused = 0;
-    const { engine } = setup(clock, (req) => {
-      const now = req.at;
-      const inWindow = admitted.filter((t) => t > now - 60_000);
-      if (inWindow.length >= limit) {
-        refused++;
-        const wait = Math.max(1, Math.ceil((inWindow[inWindow.length - limit]! + 60_000 - now) / 1000));
-        return { status: 429, body: { error: { code: 'rate_limit_exceeded', message: 'slow' } }, headers: { 'retry-after': String(wait) }, latencyMs: 50 };
-      }
-      admitted.push(now);
-      return { ...okInfer(), latencyMs: 50 };
+  for (const windowMs of [60_000, 10_000]) {
+    it(`keeps 429s under 5% and throughput at 80% or more of the server limit (server window ${windowMs / 1000} s)`, async () => {
+      const clock = new VirtualClock();
+      const limit = windowMs === 60_000 ? 120 : 20; // 2 requests/s either way
+      const admitted: number[] = [];
+      let refused = 0;
+      const { engine } = setup(clock, (req) => {
+        const now = req.at;
+        const inWindow = admitted.filter((t) => t > now - windowMs);
+        if (inWindow.length >= limit) {
+          refused++;
+          const wait = Math.max(1, Math.ceil((inWindow[inWindow.length - limit]! + windowMs - now) / 1000));
+          return { status: 429, body: { error: { code: 'rate_limit_exceeded', message: 'slow' } }, headers: { 'retry-after': String(wait) }, latencyMs: 50 };
+        }
+        admitted.push(now);
+        return { ...okInfer(), latencyMs: 50 };
+      });
+      const t0 = clock.now();
+      const done: number[] = [];
+      const n = 1200;
+      // The client is told 4 requests/s; the server allows 2.
+      await engine.scoreRows(profile({ id: `w${windowMs}`, rpm: 240, concurrency: 8 }), KEY, model, rows(n), {
+        batchSize: 1,
+        onOutcome: (o) => {
+          expect(o.ok).toBe(true);
+          done.push(clock.now());
+        },
+        settings: { attempts: 20 },
+      });
+      const share = refused / (refused + admitted.length);
+      // Throughput after the server's first window (which starts empty and lets a burst through).
+      const steady = done.filter((t) => t >= t0 + windowMs);
+      const perSecond = steady.length / ((Math.max(...done) - (t0 + windowMs)) / 1000);
+      expect(share).toBeLessThan(0.05);
+      expect(perSecond / 2).toBeGreaterThanOrEqual(0.8);
     });
-    const t0 = clock.now();
-    const minutes = 10;
-    const n = limit * minutes;
-    await engine.scoreRows(profile({ rpm: limit * 2, concurrency: 8 }), KEY, model, rows(n), { batchSize: 1, onOutcome: () => {}, settings: { attempts: 20 } });
-    const elapsedMin = (clock.now() - t0) / 60_000;
-    const share = refused / (refused + admitted.length);
-    const utilization = n / elapsedMin / limit;
-    expect(share).toBeLessThan(0.05);
-    expect(utilization).toBeGreaterThanOrEqual(0.8);
-  });
+  }
 });

@@ -85,8 +85,8 @@ export class ProfileLimiter {
     this.rate = this.target;
     this.concurrency = Math.max(1, Math.floor(opts.concurrency));
     this.windowMs = opts.windowMs ?? 60_000;
-    this.decrease = opts.decrease ?? 0.75;
-    this.increasePerSecond = opts.increasePerSecond ?? 0.02;
+    this.decrease = opts.decrease ?? 0.85;
+    this.increasePerSecond = opts.increasePerSecond ?? 0.01;
     this.minRate = opts.minRate ?? 1;
     this.marginMs = opts.marginMs ?? Math.min(100, this.windowMs * 0.005);
   }

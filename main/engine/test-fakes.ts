@@ -59,7 +59,10 @@ export function fakePlexe(clock: Clock, handler: (req: FakeRequest, index: numbe
       });
       return new Response(stream, { status, headers: { 'content-type': 'application/json', ...answer.headers } });
     }
-    return new Response(text, { status, headers: { 'content-type': answer.text ? 'text/html' : 'application/json', ...answer.headers } });
+    // A plain object with the parts of Response the client reads: undici's Response takes a
+    // macrotask per body read, which would let the virtual clock run ahead of the "network".
+    const h = new Headers({ 'content-type': answer.text ? 'text/html' : 'application/json', ...answer.headers });
+    return { status, ok: status >= 200 && status < 300, headers: h, text: async () => text } as unknown as Response;
   };
   return { fetch, requests };
 }

@@ -248,8 +248,38 @@ export class PlexeClient {
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const caller = opts.signal;
     if (caller?.aborted) throw cancelledError();
-    const timer = AbortSignal.timeout(timeoutMs);
-    const signal = caller ? AbortSignal.any([caller, timer]) : timer;
+    // One controller per request, aborted by the time limit or by the caller's signal (cheaper
+    // than AbortSignal.timeout + AbortSignal.any, which matters at thousands of requests/s).
+    const controller = new AbortController();
+    const signal = controller.signal;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
+    }, timeoutMs);
+    timer.unref?.();
+    const onCallerAbort = () => controller.abort(caller!.reason);
+    caller?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return await this.send(target, method, path, url, host, body, timeoutMs, caller, signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async send(
+    target: PlexeTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    url: string,
+    host: string,
+    body: unknown,
+    timeoutMs: number,
+    caller: AbortSignal | undefined,
+    signal: AbortSignal,
+    timedOut: () => boolean,
+  ): Promise<Raw> {
     const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': target.apiKey };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.userAgent) headers['user-agent'] = this.userAgent;
@@ -258,7 +288,7 @@ export class PlexeClient {
     try {
       res = await this.fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (e) {
-      const failed = caller?.aborted ? cancelledError() : timer.aborted ? timeoutError(timeoutMs) : mapTransportFailure(e, host);
+      const failed = caller?.aborted ? cancelledError() : timedOut() ? timeoutError(timeoutMs) : mapTransportFailure(e, host);
       if (failed.info.code !== 'cancelled') this.logger.warn('plexe request failed', { method, path, code: failed.info.code });
       throw failed;
     }
@@ -268,7 +298,7 @@ export class PlexeClient {
       text = await res.text();
     } catch {
       if (caller?.aborted) throw cancelledError();
-      if (timer.aborted) throw timeoutError(timeoutMs);
+      if (timedOut()) throw timeoutError(timeoutMs);
       // A body that broke off half-way: for a 2xx it is "unreadable" (retryable); for an error status, the status says enough.
       if (res.ok) {
         this.logger.warn('plexe answer cut off', { method, path, status: res.status, requestId });
