@@ -44,7 +44,9 @@ describe('injected faults', () => {
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('7');
     expect(expectErrorShape(a.json, 'rate_limit_exceeded').details).toEqual({ retry_after_seconds: 7 });
-    expect(s.requestLog()[0]).toMatchObject({ status: 429, fault: '429' });
+    expect(s.requestLog()[0]).toMatchObject({ status: 429, fault: '429', rows: 1, model: 'house-prices/1' });
+    await call(s, '/models/house-prices/v1/predictions', { body: [houseRow, houseRow, houseRow] });
+    expect(s.requestLog()[1]).toMatchObject({ status: 429, fault: '429', rows: 3, model: 'house-prices/1' });
   });
 
   it('can send the injected Retry-After as an HTTP date', async () => {
@@ -85,7 +87,7 @@ describe('injected faults', () => {
   it('drops the connection without answering', async () => {
     const s = await sandbox({ pDrop: 1 });
     await expect(infer(s)).rejects.toThrow(/fetch failed/);
-    expect(s.requestLog()[0]).toMatchObject({ status: 0, fault: 'drop', rows: 0 });
+    expect(s.requestLog()[0]).toMatchObject({ status: 0, fault: 'drop', rows: 1, model: 'house-prices/1' });
     s.setFaults({ pDrop: 0 });
     expect((await infer(s)).status).toBe(200);
   });

@@ -621,6 +621,22 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     }
   }
 
+  /**
+   * For requests a fault answers before the model sees them, still log which model and how many
+   * rows the client sent, so tests and benchmarks can account for every row sent, retries included.
+   */
+  function describeUnhandled(ctx: Context, route: Route, chunks: Buffer[], tooLarge: boolean): void {
+    if ('name' in route) ctx.model = findModel(route.name, route.version);
+    else if (route.kind === 'predict') ctx.model = findModelByDeployment(route.deploymentId);
+    if (tooLarge || chunks.length === 0 || !(route.kind === 'infer' || route.kind === 'predict' || route.kind === 'predictions')) return;
+    try {
+      const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      ctx.rows = Array.isArray(value) ? value.length : typeof value === 'object' && value !== null ? 1 : 0;
+    } catch {
+      ctx.rows = 0;
+    }
+  }
+
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const url = req.url ?? '/';
@@ -654,6 +670,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     });
     req.on('end', () => {
       if (closing) return;
+      if (decision?.kind && decision.kind !== 'truncate') describeUnhandled(ctx, route, chunks, tooLarge);
       if (decision?.kind === 'drop') {
         record(ctx, 0, 'drop');
         req.socket.destroy();
