@@ -173,6 +173,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     baseUrl ??= DEFAULT_BASE_URL;
     const ref = args.ref!;
     const settings: Partial<EngineSettings> = {
+      ...backoffFromEnv(env.PLEXE_SCORE_BACKOFF_MS),
       ...(io.engineSettings ?? {}),
       ...(args.timeoutMs !== null ? { timeoutMs: args.timeoutMs } : {}),
       ...(args.retries !== null ? { attempts: args.retries + 1 } : {}),
@@ -299,6 +300,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   } finally {
     closeDatabase(db);
   }
+}
+
+/**
+ * `PLEXE_SCORE_BACKOFF_MS=BASE,CAP`: shorter retry waits for tests and the fault soak (never
+ * shorter than a Retry-After the server sends). Not a user setting; the defaults suit real servers.
+ */
+function backoffFromEnv(value: string | undefined): Partial<EngineSettings> {
+  const m = /^(\d+),(\d+)$/.exec(value?.trim() ?? '');
+  return m ? { backoffBaseMs: Number(m[1]), backoffCapMs: Number(m[2]) } : {};
 }
 
 function refusal(e: unknown): string {
