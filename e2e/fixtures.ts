@@ -18,8 +18,8 @@ export interface Harness {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export async function launchHarness(dataDir = mkdtempSync(join(tmpdir(), 'plexe-harness-'))): Promise<Harness> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'e2e/harness/cli.ts'), '--port', '0', '--data-dir', dataDir], {
+export async function launchHarness(dataDir = mkdtempSync(join(tmpdir(), 'plexe-harness-')), extraArgs: string[] = []): Promise<Harness> {
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'e2e/harness/cli.ts'), '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

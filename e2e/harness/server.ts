@@ -8,6 +8,8 @@ import { createServices, type Services } from '../../main/services';
 import { rendererResponse, securityHeaders } from '../../main/shell/serve-renderer';
 import type { HostPorts } from '../../main/host';
 import type { Logger } from '../../main/log';
+import { createAppLogging } from '../../main/logging';
+import { appendFileSync, statSync } from 'node:fs';
 
 export interface HarnessOptions {
   port: number;
@@ -16,6 +18,8 @@ export interface HarnessOptions {
   rendererDir?: string;
   token?: string;
   log?: Logger;
+  /** Append every answer and event sent to the page to this file (the secrets scan reads it). */
+  trafficFile?: string;
 }
 
 export interface RunningHarness {
@@ -63,9 +67,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown, record?: (text: string) => void): void {
+  const text = JSON.stringify(body);
+  record?.(text);
   res.writeHead(status, { ...securityHeaders('application/json'), 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 /**
@@ -99,7 +105,19 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     takeOpenedFiles: () => [],
   };
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const services = await createServices({ dataDir, host, version, fetch: globalThis.fetch, ...(options.log ? { log: options.log } : {}) });
+  // Logs go where the app's would: a rotating, redacted file (here inside the data folder).
+  const logging = options.log ? null : createAppLogging({ dir: join(dataDir, 'logs') });
+  const services = await createServices({
+    dataDir,
+    host,
+    version,
+    fetch: globalThis.fetch,
+    log: options.log ?? logging!.logger,
+    ...(logging ? { errors: logging.errors, logFile: logging.file.path } : {}),
+  });
+  const record = (text: string) => {
+    if (options.trafficFile) appendFileSync(options.trafficFile, `${text}\n`);
+  };
   const shim = await bundleShim();
   const indexHtml = readFileSync(join(rendererDir, 'index.html'), 'utf8').replace(
     '<script type="module"',
@@ -108,6 +126,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   const eventClients = new Set<ServerResponse>();
   const unsubscribe = services.events.subscribe((name, payload) => {
     const line = `data: ${JSON.stringify({ name, payload })}\n\n`;
+    record(line);
     for (const client of eventClients) client.write(line);
   });
 
@@ -140,7 +159,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
         } catch {
           return json(res, 400, { ok: false, error: { code: 'bad_request', message: 'The call could not be read.' } });
         }
-        return json(res, 200, await services.dispatch(channel, arg));
+        return json(res, 200, await services.dispatch(channel, arg), record);
       }
       if (url.pathname === '/__harness/events' && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
@@ -155,8 +174,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
         mkdirSync(dir, { recursive: true });
         const path = join(dir, name);
         await pipeline(req, createWriteStream(path));
-        const { statSync } = await import('node:fs');
-        return json(res, 200, { ok: true, value: { path, name, size: statSync(path).size } });
+        return json(res, 200, { ok: true, value: { path, name, size: statSync(path).size } }, record);
       }
       return json(res, 404, { ok: false, error: { code: 'not_found', message: 'No such harness route.' } });
     }
