@@ -123,6 +123,9 @@ test('429: "retrying in N s" counts down, Cancel stops it; a lasting 429 ends in
   await page.goto(harness.pageUrl);
   await selectModel(page, house.displayName);
   await fill(page, HOUSE_ROW);
+  // One good prediction first, so the app knows the model is READY and the next call goes straight out.
+  await predictButton(page).click();
+  await expect(page.getByTestId('predicted-value')).toBeVisible();
   sandbox.setFaults({ p429: 1, retryAfterSeconds: 5 });
   await predictButton(page).click();
   const countdown = page.getByTestId('retry-countdown');

@@ -25,6 +25,7 @@ test('first run: demo models listed, form filled, Predict answers within ten sec
   expect(Date.now() - started).toBeLessThan(10_000);
   await expect(page.getByTestId('round-trip')).toHaveText(/\d+(\.\d+)? (ms|s)/);
   await expect(page.getByTestId('request-id')).not.toBeEmpty();
+  await expect(page.getByText('Saved in History.')).toBeVisible();
   await page.getByText('Raw answer').click();
   await expect(page.locator('details pre').first()).toContainText('request_id');
   await page.getByRole('button', { name: 'Copy request ID' }).click();
@@ -132,6 +133,9 @@ test('what-if: the cost is shown first, then the prediction is drawn against the
   await page.goto(harness.pageUrl);
   await modelButton(page, /house/i).click();
   await page.getByLabel('Field to vary').selectOption('square_footage');
+  // The range starts around the form's value (1,470 sq ft in the demo example).
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue('735');
+  await expect(page.getByLabel('To', { exact: true })).toHaveValue('2940');
   await page.getByLabel('From', { exact: true }).fill('1000');
   await page.getByLabel('To', { exact: true }).fill('3000');
   await page.getByLabel('Steps', { exact: true }).fill('5');
