@@ -269,3 +269,22 @@ describe('filePreference', () => {
     }
   });
 });
+
+describe('inertAutoUpdater', () => {
+  it('lets the service run where updates are impossible, and refuses plainly if asked to act', async () => {
+    const { inertAutoUpdater } = await import('./index');
+    const inert = inertAutoUpdater();
+    const service = new UpdaterService({
+      autoUpdater: inert,
+      currentVersion: '0.1.0',
+      supported: false,
+      hasAccount: () => true,
+      preference: memoryPreference(true),
+      log: new RedactingLogger({ sinks: [] }),
+    });
+    expect((await service.start()).enabled).toBe(false);
+    expect(service.restartNow()).toEqual({ restarting: false });
+    await expect(inert.checkForUpdates()).rejects.toThrow(/cannot update itself/);
+    service.stop();
+  });
+});
