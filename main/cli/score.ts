@@ -19,6 +19,7 @@ import { SqliteProfiles } from '../store/profiles';
 import { checkJob } from '../jobs/check';
 import { exportJob } from '../jobs/export';
 import { importIntoJob } from '../jobs/import-job';
+import { automaticMapping } from '../jobs/row-input';
 import { runJob } from '../jobs/runner';
 import { DEFAULT_JOB_SETTINGS, JobStore, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
@@ -201,14 +202,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       const c = store.counts(job.id);
       io.stderr(`Resuming job ${job.id} from ${dataDir}: ${fmt(c.ok)} rows already scored${retried > 0 ? `, ${fmt(retried)} rows that failed for a passing reason will be tried again` : ''}, ${fmt(c.pending)} to send.\n`);
     } else {
-      let described;
-      try {
-        described = await describeFields(client, baseUrl, apiKey, ref, args.timeoutMs ?? 30_000);
-      } catch (e) {
-        io.stderr(`${refusal(e)}\n`);
-        return EXIT.refused;
-      }
-      if (described.note) io.stderr(`${described.note}\n`);
       const tty = io.tty ?? false;
       let lastLine = 0;
       job = await importIntoJob(
@@ -221,7 +214,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
           modelId: null,
           modelRef: ref,
           modelLabel: modelLabel(ref),
-          fields: described.fields,
+          fields: null,
           filePath: inPath,
           fileName: basename(inPath),
           sheet: args.sheet,
@@ -238,6 +231,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       );
       if (tty) io.stderr('\n');
       for (const n of job.importInfo.notices) io.stderr(`note: ${n.message}\n`);
+      // The file is read first, so a broken file is reported without any request; then the model's fields.
+      let described;
+      try {
+        described = await describeFields(client, baseUrl, apiKey, ref, args.timeoutMs ?? 30_000);
+      } catch (e) {
+        store.delete(job.id);
+        io.stderr(`${refusal(e)}\n`);
+        return EXIT.refused;
+      }
+      if (described.note) io.stderr(`${described.note}\n`);
+      if (described.fields) {
+        store.setFields(job.id, described.fields);
+        store.setMapping(job.id, automaticMapping(job.columns, described.fields));
+        job = store.require(job.id);
+      }
       if (job.fields && job.mapping) {
         const unmapped = Object.entries(job.mapping).filter(([, c]) => c === null).map(([f]) => f);
         const extra = job.columns.filter((c) => !Object.values(job!.mapping!).includes(c));

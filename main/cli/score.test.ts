@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSoak } from '../../bench/soak';
+import { predictFor } from '../../sandbox/models';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { houseCsv } from '../jobs/test-support';
+import { importSheet } from '../sheets/import';
+import { ImportError } from '../sheets/types';
+import { EXIT, main } from './score';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BAD = join(ROOT, 'e2e/fixtures/bad');
+
+let sandbox: RunningSandbox;
+let dir: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+  dir = mkdtempSync(join(tmpdir(), 'plexe-score-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function score(args: string[], env: Record<string, string> = { PLEXE_API_KEY: sandbox.key }) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), engineSettings: { backoffBaseMs: 5, backoffCapMs: 20 } });
+  return { code, stdout, stderr };
+}
+
+/** The CLI as its own process (asynchronously: the sandbox answering it lives in this process). */
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'main/cli/score.ts', ...args], { cwd: ROOT, env: { ...process.env, PLEXE_API_KEY: sandbox.key }, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+const modelArgs = () => ['--base-url', sandbox.url, '--model', 'house-prices/1', '--rpm', '100000'];
+
+describe('npm run score', () => {
+  it('refuses bad usage with exit 2 and says what is wrong', async () => {
+    expect(await score([])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--in FILE is required') });
+    expect(await score(['--in', 'a.csv', '--out', 'b.csv'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('Say which model to use') });
+    expect(await score(['--in', 'a.csv', '--out', 'b.csv', '--model', 'nope'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--model must be NAME/VERSION') });
+    expect(await score(['--in', 'a.csv', '--out', 'b.csv', '--model', 'a/1', '--rpm', 'many'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--rpm must be a whole number') });
+    expect(await score(['--in', join(dir, 'missing.csv'), '--out', 'b.csv', ...modelArgs(), '--data-dir', join(dir, 'd0')])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('does not exist') });
+    const noKey = await score(['--in', join(BAD, 'empty.csv'), '--out', join(dir, 'x.csv'), ...modelArgs(), '--data-dir', join(dir, 'd0')], {});
+    expect(noKey).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('PLEXE_API_KEY') });
+  });
+
+  it('scores a file: export format, summary line, exit 1 when some rows fail; the same command resumes without resending', async () => {
+    const input = join(dir, 'houses.csv');
+    writeFileSync(input, houseCsv(120, { serverInvalidEvery: 30, localInvalidEvery: 50 }));
+    const out = join(dir, 'houses-out.csv');
+    const data = join(dir, 'd1');
+    const args = ['--in', input, '--out', out, ...modelArgs(), '--data-dir', data, '--batch', '10'];
+    const first = await score(args);
+    expect(first.code).toBe(EXIT.someFailed);
+    expect(first.stdout).toMatch(/^Scored 120 rows with house-prices v1: 114 ok, 4 failed, 2 invalid, in .* → .*houses-out\.csv\n$/);
+    const rows = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    expect(rows[0]).toEqual(['listing_id', 'square_footage', 'bedrooms', 'bathrooms', 'location', 'predicted_price', 'status', 'error', 'request_id']);
+    const ok = rows.slice(1).filter((r) => r[6] === 'ok');
+    expect(ok).toHaveLength(114);
+    for (const r of ok) expect(Number(r[5])).toBe(predictFor('house-prices', '1', { square_footage: Number(r[1]), bedrooms: Number(r[2]), bathrooms: Number(r[3]), location: r[4]! }).predicted_price);
+    expect(rows[30]![6]).toBe('invalid_input');
+    expect(rows[50]![7]).toMatch(/expected a whole number, found '3 bed'/);
+
+    sandbox.clearRequestLog();
+    const again = await score(args);
+    expect(again.code).toBe(EXIT.someFailed);
+    expect(again.stderr).toMatch(/Resuming job \d+ .*114 rows already scored/);
+    // Nothing finished is sent again (the invalid rows are not transient failures).
+    expect(sandbox.requestLog().filter((e) => e.path.endsWith('/infer') || e.path.endsWith('/predictions'))).toEqual([]);
+  });
+
+  it('retries rows that failed for a passing reason when the command is run again', async () => {
+    const input = join(dir, 'outage.csv');
+    writeFileSync(input, houseCsv(20));
+    const data = join(dir, 'd2');
+    const args = ['--in', input, '--out', join(dir, 'outage-out.csv'), ...modelArgs(), '--data-dir', data, '--batch', '5', '--retries', '0'];
+    sandbox.setFaults({ p502: 1 });
+    const first = await score(args);
+    sandbox.setFaults({ p502: 0 });
+    expect(first.code).toBe(EXIT.someFailed);
+    expect(readFileSync(join(dir, 'outage-out.csv'), 'utf8')).toMatch(/,502,|bad_gateway|server_error|,http_502,/);
+    const second = await score(args);
+    expect(second.stderr).toMatch(/20 rows that failed for a passing reason will be tried again/);
+    expect(second.code).toBe(EXIT.ok);
+  });
+
+  it('exits 3 and keeps the job when the API refuses it', async () => {
+    const input = join(dir, 'refused.csv');
+    writeFileSync(input, houseCsv(5));
+    const r = await score(['--in', input, '--out', join(dir, 'refused-out.csv'), ...modelArgs(), '--data-dir', join(dir, 'd3')], { PLEXE_API_KEY: 'wrong-key-1234' });
+    expect(r.code).toBe(EXIT.refused);
+    expect(r.stderr).toMatch(/key/i);
+    sandbox.setModelState('house-prices/1', 'BUILDING');
+    const building = await score(['--in', input, '--out', join(dir, 'refused-out.csv'), ...modelArgs(), '--data-dir', join(dir, 'd3'), '--retries', '1']);
+    sandbox.setModelState('house-prices/1', 'READY');
+    expect(building.code).toBe(EXIT.refused);
+    expect(building.stderr).toMatch(/The job is kept in .*d3; run the same command again/);
+    expect(existsSync(join(dir, 'refused-out.csv'))).toBe(false);
+  });
+
+  it('gives every file of the bad-input corpus a clear message (exit 2), or scores it, without touching earlier jobs', async () => {
+    const data = join(dir, 'corpus');
+    const earlierIn = join(dir, 'earlier.csv');
+    writeFileSync(earlierIn, houseCsv(10));
+    expect((await score(['--in', earlierIn, '--out', join(dir, 'earlier-out.csv'), ...modelArgs(), '--data-dir', data])).code).toBe(EXIT.ok);
+    const files = readdirSync(BAD).sort();
+    expect(files.length).toBeGreaterThanOrEqual(30);
+    for (const name of files) {
+      let expected: ImportError | null = null;
+      try {
+        await importSheet(join(BAD, name), { header() {}, rows() {} });
+      } catch (e) {
+        if (!(e instanceof ImportError)) throw e;
+        expected = e;
+      }
+      const r = await score(['--in', join(BAD, name), '--out', join(dir, `corpus-${name}.csv`), ...modelArgs(), '--data-dir', data]);
+      if (expected) {
+        expect({ name, code: r.code }).toEqual({ name, code: EXIT.usage });
+        expect(r.stderr, name).toContain(expected.message);
+      } else {
+        // Readable but awkward: scored (no column matches the model, so every row is reported, not sent).
+        expect({ name, code: r.code }).toEqual({ name, code: EXIT.someFailed });
+        expect(existsSync(join(dir, `corpus-${name}.csv`)), name).toBe(true);
+        expect(r.stderr, name).toMatch(/rows cannot be sent as they are/);
+      }
+    }
+    const db = new Database(join(data, 'plexe.db'), { readonly: true });
+    const earlier = db.prepare(`SELECT id, n_ok FROM jobs WHERE file_name = 'earlier.csv'`).get() as { id: number; n_ok: number };
+    expect(earlier.n_ok).toBe(10);
+    expect((db.prepare('SELECT count(*) AS n FROM predictions WHERE job_id = ?').get(String(earlier.id)) as { n: number }).n).toBe(10);
+    expect((db.prepare(`SELECT count(*) AS n FROM jobs WHERE state = 'importing'`).get() as { n: number }).n).toBe(0);
+    db.close();
+  }, 60_000);
+
+  it('runs as a real process: a clear message and exit 2 for a broken file, exit 0 and a summary for a good one', async () => {
+    const bad = await run(['--in', join(BAD, 'ragged-rows.csv'), '--out', join(dir, 'r.csv'), ...modelArgs(), '--data-dir', join(dir, 'd4')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^Row 4 has 4 values but the header \(row 1\) has 3 columns/m);
+    const input = join(dir, 'spawned.csv');
+    writeFileSync(input, houseCsv(30));
+    const good = await run(['--in', input, '--out', join(dir, 'spawned-out.csv'), ...modelArgs(), '--data-dir', join(dir, 'd4')]);
+    expect(good.status).toBe(0);
+    expect(good.stdout).toMatch(/^Scored 30 rows with house-prices v1: 30 ok, 0 failed, 0 invalid/);
+    expect(good.stderr).toMatch(/scored 30 of 30 rows/);
+  }, 30_000);
+
+  it('killed with SIGKILL mid-run and run again: every row exactly once, and the request log shows no finished row resent', async () => {
+    const r = await runSoak({ rows: 400, seed: 11, faultRate: 0, latencyMs: 15, batch: 5, concurrency: 2, invalidEvery: 1_000_000, timeoutMs: 5_000, backoff: [5, 20] });
+    expect(r.violations).toEqual([]);
+    expect(r.exitCodes).toEqual([-9, 0]);
+    expect(r.killedAt!.rowsSaved).toBeGreaterThan(0);
+    expect(r.killedAt!.rowsSaved).toBeLessThan(400);
+  }, 60_000);
+});
