@@ -83,8 +83,8 @@ function makeRows(n: number, invalidEvery: number, seed: number): RowSpec[] {
     const valid = i % invalidEvery !== 0;
     rows.push({
       id: `L-${i}`,
-      // Distinct square footage per row: no two rows are identical, so nothing is deduplicated away.
-      input: { square_footage: 400 + i, bedrooms: valid ? 1 + Math.floor(rng() * 6) : 40 + Math.floor(rng() * 10), bathrooms: 1 + Math.floor(rng() * 3), location: LOCATIONS[Math.floor(rng() * 3)]! },
+      // Distinct square footage per row (within the model's 100–20,000): no two rows are identical, so nothing is deduplicated away.
+      input: { square_footage: 100 + (i % 19_900) + Math.floor(i / 19_900) / 4, bedrooms: valid ? 1 + Math.floor(rng() * 6) : 40 + Math.floor(rng() * 10), bathrooms: 1 + Math.floor(rng() * 3), location: LOCATIONS[Math.floor(rng() * 3)]! },
       valid,
     });
   }
