@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { test, expect, seriousA11yViolations } from './fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
-import { call, predictButton, screenshot, selectModel } from './helpers/app';
+import { call, openDemo, predictButton, restoreDemo, screenshot, selectModel } from './helpers/app';
 import type { Account } from '../shared/ipc/accounts';
 
 // Connecting a real account (here: a second sandbox with its own key), listing and adding its
@@ -15,12 +15,13 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   sandbox = await startSandbox({ config: { keys: [{ key: KEY }] } });
 });
-test.afterAll(async () => {
+test.afterAll(async ({ browser, harness }) => {
+  await restoreDemo(browser, harness.pageUrl);
   await sandbox?.close();
 });
 
 test('connect an account: name, key, base URL under Advanced, test, list and add a model, predict', async ({ page, harness, consoleErrors }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await page.getByTestId('demo-banner').getByRole('button', { name: 'Connect your Plexe account' }).click();
   const form = page.getByRole('form', { name: 'Connect your Plexe account' });
   await expect(form.getByLabel('Account name', { exact: true })).toBeFocused();

@@ -1,6 +1,6 @@
 import { test, expect, seriousA11yViolations } from './fixtures';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
-import { addModel, createAccount, predictButton, screenshot, selectModel, useAccount } from './helpers/app';
+import { addModel, createAccount, predictButton, restoreDemo, screenshot, selectModel, useAccount } from './helpers/app';
 import type { Account } from '../shared/ipc/accounts';
 import type { FieldSpec, SavedModel } from '../shared/domain/model';
 import type { Page } from '@playwright/test';
@@ -27,7 +27,8 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   sandbox = await startSandbox({ config: { keys: [{ key: KEY }, { key: LIMITED, models: ['house-prices/1'] }] } });
 });
-test.afterAll(async () => {
+test.afterAll(async ({ browser, harness }) => {
+  await restoreDemo(browser, harness.pageUrl);
   await sandbox?.close();
 });
 test.afterEach(() => {
@@ -133,7 +134,8 @@ test('429: "retrying in N s" counts down, Cancel stops it; a lasting 429 ends in
   await expect(page.getByRole('heading', { name: 'Plexe asked us to slow down' })).toBeVisible();
   await screenshot(page, 'error-429-retrying');
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await panel(page, 'Cancelled');
+  await expect(page.getByRole('status').filter({ has: page.getByRole('heading', { name: 'Cancelled' }) })).toBeVisible();
+  await expect(page.getByTestId('retry-countdown')).toHaveCount(0);
 
   sandbox.setFaults({ p429: 1, retryAfterSeconds: 1 });
   await predictButton(page).click();

@@ -1,5 +1,5 @@
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { predictButton, screenshot } from './helpers/app';
+import { openDemo, predictButton, screenshot } from './helpers/app';
 
 // The first run: the demo workspace (embedded sandbox) is ready with its models and an example.
 
@@ -11,7 +11,7 @@ function modelButton(page: import('@playwright/test').Page, name: RegExp) {
 
 test('first run: demo models listed, form filled, Predict answers within ten seconds', async ({ page, harness, consoleErrors }) => {
   const started = Date.now();
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await expect(page.getByTestId('demo-banner')).toContainText('Demo workspace');
   await expect(page.getByTestId('demo-banner').getByRole('button', { name: 'Connect your Plexe account' })).toBeVisible();
   await expect(page.locator('header')).toContainText('Demo data');
@@ -39,7 +39,7 @@ test('first run: demo models listed, form filled, Predict answers within ten sec
 });
 
 test('a classifier answers with its class and a confidence bar', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await modelButton(page, /churn/i).click();
   await expect(page.getByRole('switch', { name: /Paperless billing/ })).toBeVisible();
   await expect(page.getByLabel(/Contract/)).not.toHaveValue('');
@@ -53,7 +53,7 @@ test('a classifier answers with its class and a confidence bar', async ({ page, 
 });
 
 test('validation as you type: nothing is sent until every field passes', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await modelButton(page, /house/i).click();
   const sqft = page.getByLabel(/Square footage/);
   await sqft.fill('');
@@ -73,7 +73,7 @@ test('validation as you type: nothing is sent until every field passes', async (
 });
 
 test('values pasted as JSON fill the form; Escape closes the dialog', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await modelButton(page, /house/i).click();
   await page.getByRole('button', { name: 'Paste JSON' }).click();
   const dialog = page.getByRole('dialog', { name: 'Paste values as JSON' });
@@ -94,7 +94,7 @@ test('values pasted as JSON fill the form; Escape closes the dialog', async ({ p
 });
 
 test('keyboard only: tab to a field, change it, Enter predicts', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await expect(predictButton(page)).toBeEnabled();
   // Tab from the top of the page until the first form field has focus.
   const first = page.getByLabel(/Square footage/);
@@ -119,7 +119,7 @@ test('keyboard only: tab to a field, change it, Enter predicts', async ({ page, 
 });
 
 test('a model that is still building is refused with a plain explanation', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   const loan = modelButton(page, /loan/i);
   test.skip((await loan.count()) === 0, 'the demo workspace has no building model saved');
   await loan.click();
@@ -130,7 +130,7 @@ test('a model that is still building is refused with a plain explanation', async
 });
 
 test('what-if: the cost is shown first, then the prediction is drawn against the field', async ({ page, harness }) => {
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await modelButton(page, /house/i).click();
   await page.getByLabel('Field to vary').selectOption('square_footage');
   // The range starts around the form's value (1,470 sq ft in the demo example).
@@ -163,7 +163,7 @@ test('what-if: the cost is shown first, then the prediction is drawn against the
 
 test('layout holds at 900×600 with text at 200%, and in the dark theme', async ({ page, harness }) => {
   await page.setViewportSize({ width: 900, height: 600 });
-  await page.goto(harness.pageUrl);
+  await openDemo(page, harness.pageUrl);
   await expect(predictButton(page)).toBeEnabled();
   await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

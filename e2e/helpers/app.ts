@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect } from '../fixtures';
 import type { Account } from '../../shared/ipc/accounts';
 import type { SavedModel } from '../../shared/domain/model';
@@ -71,4 +71,26 @@ export function escapeRegExp(s: string): string {
 /** The Predict button of the form (not the "Predict" tab). */
 export function predictButton(page: Page) {
   return page.locator('#predict-form').getByRole('button', { name: /^Predict/ });
+}
+
+/**
+ * The harness is shared by every spec file a worker runs, so a suite that needs the demo workspace
+ * makes it the active account itself instead of relying on a fresh start.
+ */
+export async function openDemo(page: Page, pageUrl: string): Promise<void> {
+  await openApp(page, pageUrl);
+  const { accounts, activeId } = await call<{ accounts: Account[]; activeId: string | null }>(page, 'accounts', 'listAccounts');
+  const demo = accounts.find((a) => a.isDemo);
+  if (!demo) throw new Error('the harness has no demo workspace');
+  if (activeId !== demo.id) await useAccount(page, demo.id);
+}
+
+/** Leaves the demo workspace active for the suites that run after this one in the same harness. */
+export async function restoreDemo(browser: Browser, pageUrl: string): Promise<void> {
+  const page = await browser.newPage();
+  try {
+    await openDemo(page, pageUrl);
+  } finally {
+    await page.close();
+  }
 }
