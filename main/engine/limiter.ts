@@ -8,9 +8,10 @@ import { abortReason, type Clock } from './clock';
  *   request counts from its start until `windowMs` after its answer came back: the server saw it
  *   somewhere in between (a fresh connection's handshake can delay it by hundreds of ms), so
  *   counting from the answer keeps the server's own window from ever seeing N+1.
- * - Pacing: starts are spread one interval (window ÷ rate) apart, with one interval of slack so
- *   a late timer does not lose time; over a run this uses the whole allowance without bursting
- *   it all at the start of a window (which a server's own limiter would punish).
+ * - Pacing: starts are spread one interval (window ÷ rate) apart, with up to a second (1/60 of
+ *   the window) of slack so late timers on a busy machine do not lose time; over a run this uses
+ *   the whole allowance without bursting it all at the start of a window (which a server's own
+ *   limiter would punish).
  * - Concurrency cap: at most `concurrency` requests in flight.
  * - AIMD: a 429 pauses every start until Retry-After has passed and cuts the rate by `decrease`
  *   (once per episode: answers to requests sent before the cut do not cut again); successes then
@@ -122,6 +123,10 @@ export class ProfileLimiter {
   /** Waits for permission to start one request. Rejects with the signal's reason on abort. */
   acquire(signal?: AbortSignal): Promise<Ticket> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.queue.length === 0 && this.inFlightCount < this.concurrency) {
+      const now = this.clock.now();
+      if (this.waitMs(now) === 0) return Promise.resolve(this.grant(now));
+    }
     return new Promise<Ticket>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -194,7 +199,8 @@ export class ProfileLimiter {
       else return Number.POSITIVE_INFINITY;
     }
     const interval = this.windowMs / this.rate;
-    wait = Math.max(wait, this.tat - interval - now);
+    const slack = Math.max(interval, Math.min(1000, this.windowMs / 60));
+    wait = Math.max(wait, this.tat - slack - now);
     return Math.max(0, wait);
   }
 
@@ -210,10 +216,14 @@ export class ProfileLimiter {
       }
       const waiter = this.queue.shift()!;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      this.tat = Math.max(this.tat, now) + this.windowMs / this.rate;
-      this.inFlightCount++;
-      waiter.resolve({ startedAt: now });
+      waiter.resolve(this.grant(now));
     }
+  }
+
+  private grant(now: number): Ticket {
+    this.tat = Math.max(this.tat, now) + this.windowMs / this.rate;
+    this.inFlightCount++;
+    return { startedAt: now };
   }
 
   private wakeAt(at: number): void {

@@ -125,24 +125,31 @@ export class Run {
 
   async execute(rows: AsyncIterable<ScoreRow> | Iterable<ScoreRow>): Promise<RunSummary> {
     const outstanding = new Set<Promise<void>>();
+    // Resolved whenever a group finishes (or the run is stopped): the reader waits on it for room.
+    let freed: () => void = () => {};
+    let slot = new Promise<void>((r) => (freed = r));
+    const nextSlot = () => slot;
+    const release = () => {
+      freed();
+      slot = new Promise<void>((r) => (freed = r));
+    };
+    this.signal.addEventListener('abort', () => freed(), { once: true });
     // Enough groups queued to keep every connection busy, few enough that rows stay in the source.
     const maxOutstanding = Math.max(2, 2 * this.concurrency);
     const launch = (items: Item[]) => {
       const p: Promise<void> = this.sendGroup(items).then(
         () => {
           outstanding.delete(p);
+          release();
         },
         (e: unknown) => {
           outstanding.delete(p);
           this.stop(e);
+          release();
         },
       );
       outstanding.add(p);
     };
-    const aborted = new Promise<void>((resolve) => {
-      if (this.signal.aborted) resolve();
-      else this.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
     let group: Item[] = [];
     try {
       for await (const row of rows as AsyncIterable<ScoreRow>) {
@@ -166,12 +173,18 @@ export class Run {
         if (group.length >= this.currentBatchSize()) {
           launch(group);
           group = [];
-          while (outstanding.size >= maxOutstanding) await Promise.race([...outstanding, aborted]);
+          while (outstanding.size >= maxOutstanding) {
+            await nextSlot();
+            this.throwIfStopped();
+          }
         }
       }
       this.throwIfStopped();
       if (group.length > 0) launch(group);
-      while (outstanding.size > 0) await Promise.race([...outstanding, aborted]).then(() => this.throwIfStopped());
+      while (outstanding.size > 0) {
+        await nextSlot();
+        this.throwIfStopped();
+      }
       await this.chain;
       this.throwIfStopped();
     } catch (e) {

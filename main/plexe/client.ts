@@ -1,6 +1,6 @@
 import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
-import { PlexeError, badResponseError, cancelledError, errorInfo, mapHttpFailure, mapTransportFailure, parseRetryAfter, timeoutError } from './errors';
+import { PlexeError, badResponseError, cancelledError, mapHttpFailure, mapTransportFailure, parseRetryAfter, timeoutError } from './errors';
 import { silentLogger, type Logger } from './logger';
 import { legacyPredictPath, modelPath } from './urls';
 
