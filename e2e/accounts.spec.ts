@@ -120,6 +120,14 @@ test('add a model by endpoint URL with its schema from a JSON file, then edit th
   await page.getByLabel(/Bathrooms/).fill('2');
   await predictButton(page).click();
   await expect(page.getByTestId('predicted-value')).toBeVisible();
+
+  // A saved model's fields can be edited later too.
+  await page.getByRole('button', { name: 'Edit fields' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Houses from a schema file' });
+  await edit.getByRole('group', { name: 'Field 4: bathrooms' }).getByLabel('Description', { exact: true }).fill('Bathrooms, half baths rounded down');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByText('Bathrooms, half baths rounded down')).toBeVisible();
 });
 
 test('add a model by name and version with its fields inferred from a spreadsheet', async ({ page, harness }) => {

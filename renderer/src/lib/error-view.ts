@@ -42,7 +42,7 @@ const TITLES: Record<ErrorKind, string> = {
   unavailable: 'The model is not running right now',
   gateway: 'Plexe’s gateway did not answer',
   timeout: 'No answer in time',
-  offline: 'You seem to be offline',
+  offline: 'No connection to Plexe',
   network: 'Could not reach Plexe',
   bad_response: 'The answer could not be read',
   cancelled: 'Cancelled',
