@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/ipc/errors';
 import type { RowProblem } from '../../shared/ipc/jobs';
 import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
-import type { JobRecord, JobStore, StoredResultRow } from './store';
+import type { ExportTuple, JobRecord, JobStore, StoredResultRow } from './store';
 
 const PAGE = 5_000;
 
@@ -45,6 +45,11 @@ export function statusCells(r: Pick<StoredResultRow, 'status' | 'error_code' | '
 
 /** The cells of one exported row. */
 export function exportCells(r: StoredResultRow, columnCount: number, resultFields: readonly string[]): unknown[] {
+  return exportTupleCells([r.row_number, r.cells, r.status, r.result, r.error_code, r.error_message, r.request_id, r.problems], columnCount, resultFields);
+}
+
+function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: readonly string[]): unknown[] {
+  const r = { cells: t[1], status: t[2], result: t[3], error_code: t[4], error_message: t[5], request_id: t[6], problems: t[7] };
   const cells = JSON.parse(r.cells) as string[];
   const out: unknown[] = new Array<unknown>(columnCount + resultFields.length + 3);
   for (let i = 0; i < columnCount; i++) out[i] = cells[i] ?? '';
@@ -83,11 +88,11 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
     let after = 0;
     let rows = 0;
     for (;;) {
-      const page = store.resultsPage(job.id, after, PAGE, false);
+      const page = store.exportPage(job.id, after, PAGE);
       if (page.length === 0) break;
-      for (const r of page) await writer.writeRow(exportCells(r, job.columns.length, job.resultFields));
+      for (const t of page) await writer.writeRow(exportTupleCells(t, job.columns.length, job.resultFields));
       rows += page.length;
-      after = page[page.length - 1]!.row_number;
+      after = page[page.length - 1]![0];
     }
     await writer.end();
     await rename(temp, path);

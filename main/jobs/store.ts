@@ -111,6 +111,9 @@ export interface StoredResultRow {
   problems: string | null;
 }
 
+/** StoredResultRow's fields as an array, in its declared order (the export's fast path). */
+export type ExportTuple = [number, string, JobRowStatus, string | null, string | null, string | null, string | null, string | null];
+
 /** One row's answer, as the runner hands it over to be written. */
 export interface RowOutcomeWrite {
   rowNumber: number;
@@ -144,6 +147,7 @@ export function notFound(jobId: number): AppError {
 
 export class JobStore {
   private readonly stmts = new Map<string, Statement>();
+  private readonly rawStmts = new Map<string, Statement>();
   private readonly insertOne: Statement;
   private readonly insertGroup: Statement;
   private readonly outcomeStmt: Statement;
@@ -461,6 +465,19 @@ export class JobStore {
         ? this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') ORDER BY key LIMIT ?`).all(...args)
         : this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).all(...args)
     ) as StoredResultRow[];
+  }
+
+  /**
+   * The export's pages: the same columns as resultsPage, as arrays in that order (raw mode skips
+   * building an object per row, which is most of the cost of reading a million rows).
+   */
+  exportPage(jobId: number, after: number, limit: number): ExportTuple[] {
+    let s = this.rawStmts.get('export');
+    if (!s) {
+      s = this.db.prepare(`SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).raw(true);
+      this.rawStmts.set('export', s);
+    }
+    return s.all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit) as ExportTuple[];
   }
 
   /** Rows with a result, for the chart: the value of one flattened field, computed in SQL. */
