@@ -14,25 +14,37 @@ export function inputKey(modelKey: string, input: unknown): string {
   return createHash('sha1').update(modelKey).update('\0').update(canonicalJson(input)).digest('base64');
 }
 
-/** A Map that forgets its least recently used entries beyond `max`. */
+/**
+ * A bounded Map that forgets the least recently used entries: two generations of at most max/2
+ * entries each; a hit in the old generation moves the entry to the new one. O(1) per operation
+ * (deleting from the front of one big Map would leave V8 skipping tombstones on every eviction).
+ */
 export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
+  private current = new Map<K, V>();
+  private previous = new Map<K, V>();
+  private readonly half: number;
+  constructor(max: number) {
+    this.half = Math.max(0, Math.floor(max / 2));
+  }
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
+    const v = this.current.get(key);
+    if (v !== undefined) return v;
+    const old = this.previous.get(key);
+    if (old !== undefined) {
+      this.previous.delete(key);
+      this.set(key, old);
     }
-    return v;
+    return old;
   }
   set(key: K, value: V): void {
-    if (this.max <= 0) return;
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+    if (this.half === 0) return;
+    if (!this.current.has(key) && this.current.size >= this.half) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
   }
   get size(): number {
-    return this.map.size;
+    return this.current.size + this.previous.size;
   }
 }

@@ -382,3 +382,17 @@ describe('adaptive rate (limit known only to the server)', () => {
     });
   }
 });
+
+describe('LruMap', () => {
+  it('keeps at most max entries and the recently used ones', async () => {
+    const { LruMap } = await import('./canonical');
+    const m = new LruMap<number, number>(100);
+    for (let i = 0; i < 1000; i++) {
+      m.set(i, i);
+      expect(m.get(0)).toBe(0); // kept alive by use
+    }
+    expect(m.size).toBeLessThanOrEqual(100);
+    expect(m.get(999)).toBe(999);
+    expect(m.get(500)).toBeUndefined();
+  });
+});

@@ -48,6 +48,9 @@ describe('engine × sandbox', () => {
       for (const [id, o] of out) expect(o.result).toEqual(predictFor('house-prices', '1', houseRow(id)));
     }
     expect(s.requestLog().filter((e) => e.path.endsWith('/predictions')).length).toBe(3);
+    // Keep-alive: 63 requests over a handful of connections (concurrency 4).
+    expect(s.stats().requests).toBe(63);
+    expect(s.stats().connections).toBeLessThanOrEqual(8);
   });
 
   it('stays inside the rolling window the server enforces (no 429 answered)', async () => {
