@@ -18,9 +18,12 @@
  *   when the run stops early. It stops (rejects) on cancellation, when onOutcome throws, and on
  *   errors that say nothing about a row: 401/403, 404 of the model, 503, offline/network after all
  *   retries. Rows without an outcome then were not answered and can be sent again later.
- * - Rate: never more than `profile.rpm` request starts in any rolling 60 s window, at most
- *   `profile.concurrency` in flight, a batch counting as one request. A 429 pauses every request
- *   of the profile for Retry-After and lowers the pace (AIMD); it recovers toward the setting.
+ * - Rate: never more than `profile.rpm` requests in any rolling 60 s window (a request counts
+ *   from its start until 60 s after its answer, so the server's window never sees more either),
+ *   paced evenly across the window, at most `profile.concurrency` in flight, a batch counting as
+ *   one request. One limiter per profile, shared by every run and call of that profile. A 429
+ *   pauses every request of the profile for Retry-After and lowers the pace (AIMD: × 0.85, then
+ *   +1 % per second back toward the setting).
  * - Retries: exponential back-off with full jitter, never shorter than Retry-After, on 429, 502,
  *   503, 504, timeouts, connection errors and unreadable 2xx answers; never on 400/401/403/404/422;
  *   500 prediction_error is reported, not retried.
