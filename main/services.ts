@@ -18,10 +18,12 @@ import { createEngine, type Engine } from './engine';
 import { AccountsService } from './accounts/service';
 import { ModelsService } from './models/service';
 import { PredictService } from './predict/service';
+import { JobService } from './jobs/service';
 import { previewSheet } from './sheets/import';
 import { inferSchema } from './sheets/mapping';
 import { ErrorRing } from './logging/error-ring';
 import { UpdaterService, type AutoUpdaterLike } from './update/updater';
+import { inertAutoUpdater } from './update';
 import { filePreference } from './update/preference';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { demoModels } from '../sandbox/models';
@@ -54,15 +56,6 @@ export interface Services {
   sandbox: RunningSandbox | null;
   close(): Promise<void>;
 }
-
-/** An updater for hosts without electron-updater (the harness, development): never finds anything. */
-const inertUpdater: AutoUpdaterLike = {
-  autoDownload: false,
-  autoInstallOnAppQuit: false,
-  on: () => inertUpdater,
-  checkForUpdates: async () => null,
-  quitAndInstall: () => {},
-} as unknown as AutoUpdaterLike;
 
 /** Builds every main-process service from its dependencies; shared by the app and the harness. */
 export async function createServices(options: ServicesOptions): Promise<Services> {
@@ -100,6 +93,24 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
   });
   const predict = new PredictService({ accounts, models: modelsService, engine, history, events, logger: log });
+  const jobs = new JobService({
+    db,
+    engine,
+    history,
+    profileAndKey: (id) => accounts.profileAndKey(id),
+    getProfile: (id) => profiles.get(id),
+    getModel: (id) => models.get(id),
+    onProgress: (p) => events.emit('event:job-progress', p),
+    onImportProgress: (p) => events.emit('event:import-progress', { importId: p.importId, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows }),
+    notify: (title, body) => options.host.notify(title, body),
+  });
+  const interrupted = jobs.recover();
+  if (interrupted.paused.length > 0) {
+    notices.push({
+      level: 'info',
+      message: `${interrupted.paused.length === 1 ? 'A spreadsheet job was' : `${interrupted.paused.length} spreadsheet jobs were`} interrupted when the app last closed. Open Spreadsheet to resume.`,
+    });
+  }
 
   let sandbox: RunningSandbox | null = null;
   if (options.demo !== false) {
@@ -122,7 +133,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const errors = options.errors ?? new ErrorRing();
   const updater = new UpdaterService({
-    autoUpdater: options.autoUpdater ?? inertUpdater,
+    autoUpdater: options.autoUpdater ?? inertAutoUpdater(),
     currentVersion: options.version,
     supported: options.autoUpdater !== undefined && options.packaged === true,
     hasAccount: () => profiles.list().some((p) => !p.isDemo),
@@ -145,6 +156,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       packaged: options.packaged ?? false,
       logFile: options.logFile ?? null,
     },
+    jobs: { jobs },
   });
   const dispatch = createDispatch(handlers, {
     checkOutputs: true,
@@ -161,6 +173,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     close: async () => {
       updater.stop();
       indexer.stop();
+      await jobs.close();
       await sandbox?.close();
       closeDatabase(db);
     },

@@ -5,6 +5,7 @@ import { registerModelsIpc, type ModelsIpcDeps } from './models';
 import { registerPredictIpc, type PredictIpcDeps } from './predict';
 import { registerHistoryIpc, type HistoryIpcDeps } from './history';
 import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
+import { registerJobsIpc, type JobsIpcDeps } from './jobs';
 
 export interface HandlerDeps {
   app: AppIpcDeps;
@@ -13,6 +14,7 @@ export interface HandlerDeps {
   predict: PredictIpcDeps;
   history: HistoryIpcDeps;
   diagnostics: DiagnosticsIpcDeps;
+  jobs: JobsIpcDeps;
 }
 
 /** Every channel's handler, one domain file each (Bruno's `registerXxxIpc(deps)` pattern). */
@@ -24,5 +26,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...registerPredictIpc(deps.predict),
     ...registerHistoryIpc(deps.history),
     ...registerDiagnosticsIpc(deps.diagnostics),
+    ...registerJobsIpc(deps.jobs),
   };
 }

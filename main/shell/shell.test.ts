@@ -24,6 +24,7 @@ describe('window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
   it('never opens smaller than the layouts are designed for', () => {

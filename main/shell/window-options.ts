@@ -35,6 +35,8 @@ export function mainWindowOptions(preloadPath: string, bounds: WindowBounds): Br
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: true,
+      // Middle-click would open links in new windows past the window-open guard.
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

@@ -7,6 +7,7 @@ import { modelChannels } from './models';
 import { predictChannels, predictEvents } from './predict';
 import { historyChannels } from './history';
 import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
+import { jobChannels, jobEvents } from './jobs';
 
 /**
  * The whole IPC contract: every channel the renderer may call, with one runtime schema for its
@@ -20,6 +21,7 @@ export const channels = {
   ...predictChannels,
   ...historyChannels,
   ...diagnosticsChannels,
+  ...jobChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 /** Pushes from main to the renderer. */
@@ -27,6 +29,7 @@ export const events = {
   ...appEvents,
   ...predictEvents,
   ...diagnosticsEvents,
+  ...jobEvents,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Channels = typeof channels;
