@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, flattenValues, resultColumnNames } from '../sheets/csv-writer';
+import { whereForSeries } from './filters';
 import type { ExportRow, HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -39,8 +40,8 @@ interface ShapeLayout {
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
   const chunkRows = options.chunkRows ?? 5000;
-  const f = store.filterSql(filters);
-  const shapeIds = f.seriesIds !== null && f.seriesIds.length === 0 ? [] : (store.db.prepare(`SELECT DISTINCT p.shape_id FROM predictions p WHERE ${f.where} ORDER BY 1`).pluck().all(f.params) as number[]);
+  const f = store.filterSql(filters, 'export');
+  const shapeIds = f.seriesIds !== null && f.seriesIds.length === 0 ? [] : (store.db.prepare(`SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)} ORDER BY 1`).pluck().all(f.params) as number[]);
   const shapeRows = shapeIds.length === 0 ? [] : (store.db.prepare(`SELECT id, input_columns, result_columns FROM prediction_shapes WHERE id IN (${shapeIds.join(',')}) ORDER BY id`).all() as { id: number; input_columns: string; result_columns: string }[]);
 
   const split = (s: string) => (s === '' ? [] : s.split('\u0001'));

@@ -9,6 +9,23 @@ export interface FilterSql {
   params: Record<string, string | number>;
   /** Series the filter limits rows to; null when it does not limit them. Empty = nothing can match. */
   seriesIds: number[] | null;
+  /**
+   * True when only failed rows can match: their partial index is then the better way in, so the series
+   * condition is written so SQLite does not pick the (much larger) series index instead.
+   */
+  failedOnly: boolean;
+}
+
+/** The marker in `where` that `seriesCondition` fills in. */
+export const SERIES_MARK = '__series__';
+
+/** `where` with the series condition for `ids` (one series, or several). */
+export function whereForSeries(f: FilterSql, ids: readonly number[] | null): string {
+  if (!f.where.includes(SERIES_MARK)) return f.where;
+  const column = f.failedOnly ? '+p.series_id' : 'p.series_id';
+  const list = ids ?? f.seriesIds ?? [];
+  const cond = list.length === 1 ? `${column} = ${list[0]}` : `${column} IN (${list.join(',')})`;
+  return f.where.replace(SERIES_MARK, cond);
 }
 
 const MAX_WORDS = 16;
@@ -51,15 +68,24 @@ export function matchingSeries(db: Database, filters: HistoryFilters): number[] 
 }
 
 /**
+ * How a text search joins the rest of the query:
+ * - `list`: the matching ids drive the query (rows fetched by id) — best when few rows match;
+ * - `list-probe`: another index drives (time order, failed rows, a model) and each row is checked
+ *   against the list of matching ids, built once per query — best when many rows match.
+ * (Probing the FTS5 table row by row was tried: each probe runs the whole match, far too slow.)
+ */
+export type TextMode = 'list' | 'list-probe';
+
+/**
  * Builds the WHERE clause for the filters. Text search uses the FTS5 index for rows it already covers
  * (id ≤ `indexedUpto`) and a direct LIKE over the few newer rows it has not reached yet.
  */
-export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, indexedUpto: number): FilterSql {
+export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, indexedUpto: number, textMode: TextMode = 'list'): FilterSql {
   const clauses: string[] = [];
   const params: Record<string, string | number> = {};
   if (seriesIds !== null) {
-    if (seriesIds.length === 0) return { where: '0', params: {}, seriesIds };
-    clauses.push(seriesIds.length === 1 ? `p.series_id = ${seriesIds[0]}` : `p.series_id IN (${seriesIds.join(',')})`);
+    if (seriesIds.length === 0) return { where: '0', params: {}, seriesIds, failedOnly: false };
+    clauses.push(SERIES_MARK);
   }
   if (filters.status !== undefined) {
     clauses.push('p.status = @status');
@@ -87,20 +113,30 @@ export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, i
     if (words.length === 0) {
       // Only punctuation: no word to look up in the index, so look for the text itself.
       params.rawLike = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      clauses.push(likeAll('@rawLike'));
+      clauses.push(likeAll('p', '@rawLike'));
     } else {
       params.fts = ftsQuery(words);
       params.indexedUpto = indexedUpto;
-      const likes = words.map((w, i) => {
-        params[`w${i}`] = `%${w}%`;
-        return likeAll(`@w${i}`);
-      });
-      clauses.push(`(p.id IN (SELECT rowid FROM predictions_fts WHERE predictions_fts MATCH @fts) OR (p.id > @indexedUpto AND ${likes.join(' AND ')}))`);
+      // One list of ids: what the index finds, plus matching rows it has not reached yet.
+      const column = textMode === 'list-probe' ? '+p.id' : 'p.id';
+      clauses.push(`${column} IN (SELECT rowid FROM predictions_fts WHERE predictions_fts MATCH @fts UNION ALL SELECT t.id FROM predictions t WHERE t.id > @indexedUpto AND ${likeWords(words, 't', params)})`);
     }
   }
-  return { where: clauses.length === 0 ? '1' : clauses.join(' AND '), params, seriesIds };
+  const failedOnly = filters.outcome === 'failed' || (filters.status !== undefined && filters.status !== 'ok');
+  return { where: clauses.length === 0 ? '1' : clauses.join(' AND '), params, seriesIds, failedOnly };
 }
 
-function likeAll(param: string): string {
-  return `(p.input LIKE ${param} ESCAPE '\\' OR p.result LIKE ${param} ESCAPE '\\' OR p.error_message LIKE ${param} ESCAPE '\\' OR p.request_id LIKE ${param} ESCAPE '\\')`;
+/** Every word somewhere in the row's text (for rows the index has not reached); sets `@w0`, `@w1`… */
+export function likeWords(words: readonly string[], alias: string, params: Record<string, string | number>): string {
+  return words
+    .map((w, i) => {
+      params[`w${i}`] = `%${w}%`;
+      return likeAll(alias, `@w${i}`);
+    })
+    .join(' AND ');
+}
+
+function likeAll(alias: string, param: string): string {
+  const a = alias;
+  return `(${a}.input LIKE ${param} ESCAPE '\\' OR ${a}.result LIKE ${param} ESCAPE '\\' OR ${a}.error_message LIKE ${param} ESCAPE '\\' OR ${a}.request_id LIKE ${param} ESCAPE '\\')`;
 }

@@ -5,7 +5,7 @@ import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryS
 import { AppError } from '../../shared/ipc/errors';
 import type { HistoryWriter } from '../store/repositories';
 import { flattenKeys } from '../sheets/csv-writer';
-import { filterSql, matchingSeries, type FilterSql } from './filters';
+import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
 
@@ -33,6 +33,8 @@ export interface PredictionRow {
   shape_id: number;
 }
 
+/** Rows are read with `predictions p CROSS JOIN prediction_series s`: CROSS JOIN keeps SQLite from driving the
+ * query from the (tiny) series table, which would lose the time-ordered index walk. */
 export const ROW_COLUMNS = `p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
   p.status, p.error_message, p.error_details, p.http_status, p.request_id, p.round_trip_ms, p.processing_time_ms, p.attempts,
   p.job_id, p.row_number, p.shape_id`;
@@ -104,6 +106,9 @@ export function decodeCursor(text: string): Cursor {
 
 /** Above this many series, one query with `IN (…)` is cheaper than merging one query per series. */
 const MAX_MERGED_SERIES = 64;
+/** A search matching more rows than this is paged or counted with another index driving (see TextMode). */
+const PAGE_PROBE_ABOVE = 5_000;
+const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 
 /**
@@ -120,7 +125,15 @@ export class HistoryStore implements HistoryWriter {
   private readonly shapeInsert: Statement<[string, string]>;
   private readonly addManyTx: (entries: readonly NewPrediction[]) => number[];
 
-  constructor(readonly db: Database) {
+  private readonly pageProbeAbove: number;
+  private readonly listProbeAbove: number;
+
+  constructor(
+    readonly db: Database,
+    options: { pageProbeAbove?: number; listProbeAbove?: number } = {},
+  ) {
+    this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
+    this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     this.insertStmt = db.prepare(`INSERT INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
       http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -211,8 +224,33 @@ export class HistoryStore implements HistoryWriter {
     return this.cached('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1').pluck().get() as number;
   }
 
-  filterSql(filters: HistoryFilters = {}): FilterSql {
-    return filterSql(filters, matchingSeries(this.db, filters), this.textIndexedUpto());
+  filterSql(filters: HistoryFilters = {}, use: 'page' | 'count' | 'export' = 'page'): FilterSql {
+    const indexedUpto = this.textIndexedUpto();
+    return filterSql(filters, matchingSeries(this.db, filters), indexedUpto, this.textMode(filters, indexedUpto, use));
+  }
+
+  /** Picks how a text search joins the query, from how many rows the words match (see TextMode). */
+  private textMode(filters: HistoryFilters, indexedUpto: number, use: 'page' | 'count' | 'export'): TextMode {
+    const words = searchWords(filters.text?.trim() ?? '');
+    if (words.length === 0) return 'list';
+    const matches = this.textMatches(ftsQuery(words), indexedUpto);
+    if (use === 'page') return matches > this.pageProbeAbove ? 'list-probe' : 'list';
+    return matches > this.listProbeAbove ? 'list-probe' : 'list';
+  }
+
+  private readonly matchCounts = new Map<string, number>();
+
+  /** Indexed rows the words match; remembered while the index does not move (pages ask repeatedly). */
+  textMatches(fts: string, indexedUpto = this.textIndexedUpto()): number {
+    // data_version moves when another connection commits; this connection's own deletes clear the map.
+    const key = `${indexedUpto}\u0000${String(this.db.pragma('data_version', { simple: true }))}\u0000${fts}`;
+    let n = this.matchCounts.get(key);
+    if (n === undefined) {
+      n = this.cached('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?').pluck().get(fts) as number;
+      if (this.matchCounts.size > 50) this.matchCounts.clear();
+      this.matchCounts.set(key, n);
+    }
+    return n;
   }
 
   /** Newest first, `limit` rows after `cursor` (keyset on created_at, id — never OFFSET). */
@@ -233,7 +271,7 @@ export class HistoryStore implements HistoryWriter {
   /** Rows for a page, as objects with the series joined in. */
   pageRows(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
     const sql = (where: string, keyset: string) =>
-      `SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
+      `SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
     const rows = this.keysetQuery(f, cursor, limit, sql, false) as PredictionRow[];
     return rows;
   }
@@ -281,22 +319,41 @@ export class HistoryStore implements HistoryWriter {
       const at = raw ? (r: unknown) => (r as unknown[])[1] as number : (r: unknown) => (r as PredictionRow).created_at;
       const id = raw ? (r: unknown) => (r as unknown[])[0] as number : (r: unknown) => (r as PredictionRow).id;
       const merged: unknown[] = [];
-      for (const sid of f.seriesIds) merged.push(...run(f.where.replace(/p\.series_id IN \([\d,]+\)/, `p.series_id = ${sid}`)));
+      for (const sid of f.seriesIds) merged.push(...run(whereForSeries(f, [sid])));
       merged.sort((a, b) => at(b) - at(a) || id(b) - id(a));
       if (merged.length > limit) merged.length = limit;
       return merged;
     }
-    return run(f.where);
+    return run(whereForSeries(f, null));
   }
 
   count(filters: HistoryFilters = {}): number {
-    const f = this.filterSql(filters);
+    if (filters.outcome === 'ok' || filters.status === 'ok') {
+      // Successful rows have no index of their own (they are nearly all rows): count all, minus the failed.
+      const { outcome: _o, status: _s, ...rest } = filters;
+      if (filters.outcome === 'failed' || (filters.status !== undefined && filters.status !== 'ok')) return 0;
+      return this.countWhere(rest) - this.countWhere({ ...rest, outcome: 'failed' });
+    }
+    return this.countWhere(filters);
+  }
+
+  private countWhere(filters: HistoryFilters): number {
+    const words = searchWords(filters.text?.trim() ?? '');
+    const { text: _t, ...others } = filters;
+    if (words.length > 0 && Object.values(others).every((v) => v === undefined)) {
+      // Text alone: the index counts its rows itself; only rows it has not reached are read.
+      const indexedUpto = this.textIndexedUpto();
+      const params: Record<string, string | number> = { indexedUpto };
+      const pending = this.cached(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`).pluck().get(params) as number;
+      return this.textMatches(ftsQuery(words), indexedUpto) + pending;
+    }
+    const f = this.filterSql(filters, 'count');
     if (f.seriesIds !== null && f.seriesIds.length === 0) return 0;
-    return this.cached(`SELECT count(*) FROM predictions p WHERE ${f.where}`).pluck().get(f.params) as number;
+    return this.cached(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`).pluck().get(f.params) as number;
   }
 
   get(id: number): PredictionRecord | undefined {
-    const row = this.cached(`SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
+    const row = this.cached(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
@@ -326,6 +383,7 @@ export class HistoryStore implements HistoryWriter {
   // ---- tidying up ----------------------------------------------------------------------------
 
   delete(ids: readonly number[]): number {
+    this.matchCounts.clear();
     let deleted = 0;
     const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
     const run = this.db.transaction((chunk: readonly number[]) => stmt.run(JSON.stringify(chunk)).changes);
@@ -335,6 +393,7 @@ export class HistoryStore implements HistoryWriter {
 
   /** Deletes every entry. Returns how many there were. */
   clear(): number {
+    this.matchCounts.clear();
     return this.db.transaction(() => {
       // Empty the text index in one step, then move its watermark past every id ever used, so the
       // per-row trigger has nothing to do while the rows go.
@@ -350,6 +409,7 @@ export class HistoryStore implements HistoryWriter {
   applyRetention(days: number, now: Date = new Date()): number {
     if (!Number.isInteger(days) || days < 1) throw new AppError('invalid_retention', `The retention period must be a whole number of days, 1 or more (got ${days}).`);
     const cutoff = now.getTime() - days * 86_400_000;
+    this.matchCounts.clear();
     const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
     const run = this.db.transaction(() => stmt.run(cutoff, DELETE_CHUNK).changes);
     let deleted = 0;
@@ -379,6 +439,16 @@ export class HistoryStore implements HistoryWriter {
       this.cached('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
       return added;
     }).immediate();
+  }
+
+  /**
+   * One bounded step of merging the text index's segments (fewer segments, faster searches). Returns
+   * false when there was nothing to merge. The background indexer calls it when it is otherwise idle.
+   */
+  mergeTextIndex(pages = 100): boolean {
+    const before = this.cached('SELECT total_changes()').pluck().get() as number;
+    this.cached("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
+    return (this.cached('SELECT total_changes()').pluck().get() as number) !== before + 1;
   }
 
   /** Rows the text index has not reached yet. */

@@ -34,5 +34,10 @@ describe('background text indexer', () => {
     expect(steps.length).toBe(calls);
     expect(t.store.pendingTextRows()).toBe(1);
     expect(t.store.count({ text: 'arrival' })).toBe(1);
+    // Merging segments ends, and searches give the same answers afterwards.
+    let steps2 = 0;
+    while (t.store.mergeTextIndex(10) && steps2 < 1000) steps2++;
+    expect(t.store.mergeTextIndex()).toBe(false);
+    expect(t.store.count({ text: 'customer' })).toBe(2500);
   });
 });

@@ -30,7 +30,9 @@ export function startTextIndexer(store: HistoryStore, options: TextIndexerOption
     if (stopped) return;
     let delay = idleDelayMs;
     try {
-      if (store.indexPendingText(chunkRows) === chunkRows) delay = busyDelayMs;
+      const added = store.indexPendingText(chunkRows);
+      // Caught up: spend idle steps merging index segments, which keeps searches fast.
+      if (added === chunkRows || (added === 0 && store.mergeTextIndex())) delay = busyDelayMs;
     } catch (error) {
       options.onError?.(error);
     }
