@@ -22,6 +22,7 @@ import { JobService } from './jobs/service';
 import { previewSheet } from './sheets/import';
 import { inferSchema } from './sheets/mapping';
 import { ErrorRing } from './logging/error-ring';
+import { registerSecret } from './logging/redact';
 import { UpdaterService, type AutoUpdaterLike } from './update/updater';
 import { inertAutoUpdater } from './update';
 import { filePreference } from './update/preference';
@@ -78,7 +79,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   let keytar = options.keytar;
   let keytarError: string | null = null;
   if (keytar === undefined) ({ keytar, reason: keytarError } = await loadKeytar());
-  const keys = new KeyStore({ keytar, loadError: keytarError, logger: log });
+  const keys = new KeyStore({ keytar, loadError: keytarError, logger: log, onSecret: registerSecret });
   const client = new PlexeClient({ fetch: options.fetch, logger: log });
   const engine = createEngine({ client, logger: log });
   const accounts = new AccountsService({ profiles, settings, keys, client, logger: log, onDeleted: (id) => engine.forgetProfile(id) });

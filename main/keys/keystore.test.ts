@@ -107,3 +107,14 @@ describe('KeyStore with the real keytar and gnome-keyring', () => {
     expect(await keytar!.getPassword(KEYCHAIN_SERVICE, profileId)).toBeNull();
   });
 });
+
+describe('loadKeytar', () => {
+  it('returns the whole keytar module (the CommonJS exports, not a partial namespace)', async () => {
+    const { loadKeytar } = await import('./keystore');
+    const { keytar, reason } = await loadKeytar();
+    expect(reason).toBeNull();
+    expect(typeof keytar?.getPassword).toBe('function');
+    expect(typeof keytar?.setPassword).toBe('function');
+    expect(typeof keytar?.deletePassword).toBe('function');
+  });
+});

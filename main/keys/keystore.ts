@@ -29,8 +29,11 @@ export interface KeytarLike {
 export async function loadKeytar(): Promise<{ keytar: KeytarLike | null; reason: string | null }> {
   try {
     const mod = (await import('keytar')) as unknown as KeytarLike & { default?: KeytarLike };
-    const k = typeof mod.getPassword === 'function' ? mod : mod.default;
-    if (!k || typeof k.getPassword !== 'function') return { keytar: null, reason: 'keytar has no getPassword' };
+    // A CommonJS module: its real exports are `default`; the namespace may list only some of them.
+    const complete = (m: Partial<KeytarLike> | undefined): m is KeytarLike =>
+      !!m && typeof m.getPassword === 'function' && typeof m.setPassword === 'function' && typeof m.deletePassword === 'function';
+    const k = complete(mod.default) ? mod.default : complete(mod) ? mod : null;
+    if (!k) return { keytar: null, reason: 'keytar is missing getPassword/setPassword/deletePassword' };
     return { keytar: k, reason: null };
   } catch (e) {
     return { keytar: null, reason: e instanceof Error ? e.message : String(e) };
@@ -69,6 +72,8 @@ export interface KeyStoreDeps {
   loadError?: string | null;
   now?: () => Date;
   logger?: Logger;
+  /** Told every key this store holds, so the logger can scrub it even from free text. */
+  onSecret?: (key: string) => void;
 }
 
 function tail(key: string): string {
@@ -82,11 +87,13 @@ export class KeyStore {
   /** Keys read from the keychain (saves a keychain prompt per request) and session-only keys. */
   private readonly cache = new Map<string, Entry | null>();
   private unavailable: boolean;
+  private readonly onSecret: (key: string) => void;
 
   constructor(deps: KeyStoreDeps) {
     this.keytar = deps.keytar;
     this.now = deps.now ?? (() => new Date());
     this.logger = deps.logger ?? silentLogger;
+    this.onSecret = deps.onSecret ?? (() => {});
     this.unavailable = deps.keytar === null;
     if (deps.keytar === null) this.logger.warn('keychain unavailable: keytar did not load', { reason: deps.loadError ?? 'unknown' });
   }
@@ -116,6 +123,7 @@ export class KeyStore {
   async save(profileId: string, key: string, opts: { sessionOnly?: boolean } = {}): Promise<KeyStatus> {
     const clean = key.trim();
     if (clean === '') throw new AppError('empty_key', 'The API key is empty. Paste the key from the Plexe console.');
+    this.onSecret(clean);
     const savedAt = this.now().toISOString();
     if (opts.sessionOnly) {
       await this.deleteFromKeychain(profileId);
@@ -136,6 +144,7 @@ export class KeyStore {
 
   /** A key kept in memory only (the demo workspace's public key, or the person's choice). */
   setSessionKey(profileId: string, key: string): void {
+    this.onSecret(key);
     this.cache.set(profileId, { key, savedAt: this.now().toISOString(), storage: 'session' });
   }
 
@@ -161,6 +170,7 @@ export class KeyStore {
       return null;
     }
     const entry = stored === null ? null : parseStored(stored);
+    if (entry) this.onSecret(entry.key);
     this.cache.set(profileId, entry);
     return entry;
   }
