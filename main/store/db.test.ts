@@ -146,7 +146,7 @@ describe('openDatabase', () => {
     // Scribble over a few pages in the middle of the file (not the header).
     for (let p = 10; p < 14; p++) bytes.fill(0xa5, p * pageSize, p * pageSize + pageSize);
     fs.writeFileSync(file, bytes);
-    const { db: fresh, notice } = track(openDatabase(file));
+    const { db: fresh, notice } = track(openDatabase(file, { integrityCheck: 'auto' }));
     expect(notice).toBeDefined();
     const aside = fs.readdirSync(dir).filter((f) => f.startsWith('damaged.db.corrupt-') && !f.endsWith('-wal') && !f.endsWith('-shm'));
     expect(aside).toHaveLength(1);
