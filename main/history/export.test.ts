@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_COLUMNS } from './export';
+import { HISTORY_COLUMNS, isoTime } from './export';
 import { minutes, prediction, tempHistory } from './test-helpers';
 import type { HistoryStore } from './store';
 
@@ -114,5 +114,11 @@ describe('history CSV export', () => {
     const rows = parse(out.text()).slice(1);
     const ids = new Set(rows.map((r) => r[0]));
     expect(ids.size).toBe(n);
+  });
+
+  it('formats times exactly like toISOString', () => {
+    const samples = [0, 1, 999, 59_999, 3_599_999, 3_600_000, Date.parse('2026-12-31T23:59:59.999Z'), Date.parse('2024-02-29T12:34:56.007Z'), Date.parse('1999-12-31T23:00:00.050Z')];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(1.7e12 + i * 7_654_321.7));
+    for (const ms of samples) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
   });
 });
