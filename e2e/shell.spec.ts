@@ -25,3 +25,16 @@ test('the page is served with a strict Content-Security-Policy', async ({ reques
   expect(csp).toContain("connect-src 'self'");
   expect(csp).not.toContain('unsafe-eval');
 });
+
+test('a spreadsheet opened with the app lands on the Spreadsheet screen, previewed', async ({ page }) => {
+  const { launchHarness, stopHarness } = await import('./fixtures');
+  const csv = new URL('../sandbox/demo/house-prices.csv', import.meta.url).pathname;
+  const own = await launchHarness(undefined, ['--open', csv]);
+  try {
+    await page.goto(own.pageUrl);
+    await expect(page.getByRole('button', { name: 'Spreadsheet' })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('table', { name: 'Preview of the first rows' })).toContainText('L-1002');
+  } finally {
+    await stopHarness(own);
+  }
+});

@@ -159,6 +159,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     jobs: { jobs },
   });
+  // Updates start once a real account exists (and stop again in the demo): re-decide on changes.
+  for (const name of ['accounts:save-account', 'accounts:delete-account'] as const) {
+    const inner = handlers[name] as (args: unknown) => Promise<unknown>;
+    (handlers as Record<string, unknown>)[name] = async (args: unknown) => {
+      const result = await inner(args);
+      void updater.refresh();
+      return result;
+    };
+  }
   const dispatch = createDispatch(handlers, {
     checkOutputs: true,
     onUnexpected: (channel, error) => log.error('ipc handler failed', { channel, error: error instanceof Error ? error.message : String(error) }),

@@ -20,6 +20,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** Append every answer and event sent to the page to this file (the secrets scan reads it). */
   trafficFile?: string;
+  /** Spreadsheets handed over as if opened with the app from the file manager. */
+  openFiles?: string[];
 }
 
 export interface RunningHarness {
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   mkdirSync(downloads, { recursive: true });
   mkdirSync(uploads, { recursive: true });
   const recorded: RunningHarness['recorded'] = { external: [], notifications: [] };
+  const pendingOpen = (options.openFiles ?? []).map((f) => resolve(f));
 
   const host: HostPorts = {
     kind: 'harness',
@@ -102,7 +105,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     notify: (title, body) => {
       recorded.notifications.push({ title, body });
     },
-    takeOpenedFiles: () => [],
+    takeOpenedFiles: () => pendingOpen.splice(0),
   };
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   // Logs go where the app's would: a rotating, redacted file (here inside the data folder).

@@ -12,6 +12,8 @@ class Session {
   screen = $state<Screen>('predict');
   /** Set when another screen asks Accounts to open the "connect" form straight away. */
   connectRequested = $state(false);
+  /** A spreadsheet the OS opened with the app ("Open with Plexe Desktop"), for the Spreadsheet screen to take. */
+  openedFile = $state<string | null>(null);
 
   get active(): Account | null {
     return this.accounts.find((a) => a.id === this.activeId) ?? null;
@@ -37,6 +39,11 @@ class Session {
 
   go(screen: Screen): void {
     this.screen = screen;
+  }
+
+  openFile(path: string): void {
+    this.openedFile = path;
+    this.screen = 'bulk';
   }
 
   connectAccount(): void {
