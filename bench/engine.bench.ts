@@ -210,10 +210,11 @@ async function runMinimal(url: string, key: string, path: string, body: string, 
   return { rate: (ok * rowsPerRequest) / ((performance.now() - started) / 1000), cpuPerRequest: (used.user + used.system) / Math.max(1, ok) };
 }
 
-export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFigure[]> {
+export async function runEngineBench(opts: { quick: boolean; /** Just the overhead figures (quick checks while tuning). */ overheadOnly?: boolean }): Promise<BenchFigure[]> {
   const T = opts.quick ? 8 : 30;
-  const adaptiveT = opts.quick ? 30 : 90;
-  const overheadT = opts.quick ? 4 : 10;
+  const adaptiveT = opts.quick ? 20 : 90;
+  const overheadT = opts.quick ? 3 : 10;
+  const rounds = opts.quick ? 1 : 2;
   const figures: BenchFigure[] = [];
   const sandbox = await SandboxChild.start({ maxBatch: 100, maxBodyBytes: 10_000_000 });
   const keys = [
@@ -225,6 +226,8 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
     { key: 'bench-adaptive-5', rpm: 60 },
   ];
   try {
+    if (!opts.overheadOnly) await rateFigures();
+    async function rateFigures() {
     await sandbox.config({ keys, rateWindowMs: 60_000 });
     await sandbox.faults({ latencyMs: 50 });
 
@@ -294,6 +297,8 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
       notes: `${d.s429} of ${d.requests} requests answered 429; target < 0.05`,
     });
 
+    }
+
     // Overhead: no limit, no latency.
     await sandbox.config({ keys: [{ key: sandbox.key }], rateWindowMs: 60_000 });
     await sandbox.faults({ latencyMs: 0 });
@@ -310,7 +315,7 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
     let engineUndiciCpu = Number.POSITIVE_INFINITY;
     let engineBatchUndici = 0;
     const nodeHttp = createNodeHttpFetch({ maxSockets: 64 });
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < rounds; round++) {
       const c = await runMinimal(sandbox.url, sandbox.key, '/models/house-prices/1/infer', one, 1, 16, overheadT);
       if (c.rate > capacity.rate) capacity = c;
       const f = await runFetchLoop(sandbox.url, sandbox.key, 16, overheadT);
@@ -335,7 +340,7 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
       unit: 'req/s',
       baseline: Math.round(capacity.rate),
       ratio: round(engineSingleRps / capacity.rate),
-      notes: `engine (PlexeClient over the node:http keep-alive FetchLike), single rows, concurrency 16, no limit, no latency, best of 2 × ${overheadT} s; baseline = minimal keep-alive node:http client. Client CPU: engine ${Math.round(engineSingleCpu)} µs/request (≈ ${Math.round(1e6 / engineSingleCpu)} req/s per core) vs minimal client ${Math.round(capacity.cpuPerRequest)} µs. With Node's global fetch (undici) instead: engine ${Math.round(engineUndiciRps)} req/s, ${Math.round(engineUndiciCpu)} µs/request; Node's fetch alone in a plain loop: ${Math.round(plainFetch.rate)} req/s, ${Math.round(plainFetch.cpuPerRequest)} µs/request. Machine load average at start ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; target ≥ 1,500 req/s`,
+      notes: `engine (PlexeClient over the node:http keep-alive FetchLike), single rows, concurrency 16, no limit, no latency, best of ${rounds} × ${overheadT} s; baseline = minimal keep-alive node:http client. Client CPU: engine ${Math.round(engineSingleCpu)} µs/request (≈ ${Math.round(1e6 / engineSingleCpu)} req/s per core) vs minimal client ${Math.round(capacity.cpuPerRequest)} µs. With Node's global fetch (undici) instead: engine ${Math.round(engineUndiciRps)} req/s, ${Math.round(engineUndiciCpu)} µs/request; Node's fetch alone in a plain loop: ${Math.round(plainFetch.rate)} req/s, ${Math.round(plainFetch.cpuPerRequest)} µs/request. Machine load average at start ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; target ≥ 1,500 req/s`,
     });
     figures.push({
       bench: 'engine.overhead.batch_rows_per_s',
@@ -343,7 +348,7 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
       unit: 'rows/s',
       baseline: Math.round(batchCapacity.rate),
       ratio: round(engineBatchRate / batchCapacity.rate),
-      notes: `engine (node:http keep-alive FetchLike), batches of 100, concurrency 8, no limit, no latency, best of 2 × ${overheadT} s; baseline = minimal keep-alive client sending one pre-serialised batch again and again (no per-row work); with Node's global fetch: ${Math.round(engineBatchUndici)} rows/s`,
+      notes: `engine (node:http keep-alive FetchLike), batches of 100, concurrency 8, no limit, no latency, best of ${rounds} × ${overheadT} s; baseline = minimal keep-alive client sending one pre-serialised batch again and again (no per-row work); with Node's global fetch: ${Math.round(engineBatchUndici)} rows/s`,
     });
     figures.push({
       bench: 'sandbox.rps',
@@ -351,7 +356,7 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
       unit: 'req/s',
       baseline: null,
       ratio: null,
-      notes: `sandbox /infer capacity, minimal keep-alive client, concurrency 16, best of 2 × ${overheadT} s, sandbox in its own process`,
+      notes: `sandbox /infer capacity, minimal keep-alive client, concurrency 16, best of ${rounds} × ${overheadT} s, sandbox in its own process`,
     });
   } finally {
     sandbox.close();
@@ -360,7 +365,7 @@ export async function runEngineBench(opts: { quick: boolean }): Promise<BenchFig
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  for (const f of await runEngineBench({ quick: values.quick ?? false })) console.log(JSON.stringify(f));
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'overhead-only': { type: 'boolean', default: false } } });
+  for (const f of await runEngineBench({ quick: values.quick ?? false, overheadOnly: values['overhead-only'] ?? false })) console.log(JSON.stringify(f));
   process.exit(0);
 }

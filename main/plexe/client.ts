@@ -244,7 +244,6 @@ export class PlexeClient {
 
   private async request(target: PlexeTarget, method: 'GET' | 'POST', path: string, body: unknown, opts: CallOptions): Promise<Raw> {
     const url = `${target.baseUrl.replace(/\/+$/, '')}${path}`;
-    const host = hostOf(url);
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const caller = opts.signal;
     if (caller?.aborted) throw cancelledError();
@@ -261,7 +260,7 @@ export class PlexeClient {
     const onCallerAbort = () => controller.abort(caller!.reason);
     caller?.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      return await this.send(target, method, path, url, host, body, timeoutMs, caller, signal, () => timedOut);
+      return await this.send(target, method, path, url, body, timeoutMs, caller, signal, () => timedOut);
     } finally {
       clearTimeout(timer);
       caller?.removeEventListener('abort', onCallerAbort);
@@ -273,7 +272,6 @@ export class PlexeClient {
     method: 'GET' | 'POST',
     path: string,
     url: string,
-    host: string,
     body: unknown,
     timeoutMs: number,
     caller: AbortSignal | undefined,
@@ -288,7 +286,7 @@ export class PlexeClient {
     try {
       res = await this.fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (e) {
-      const failed = caller?.aborted ? cancelledError() : timedOut() ? timeoutError(timeoutMs) : mapTransportFailure(e, host);
+      const failed = caller?.aborted ? cancelledError() : timedOut() ? timeoutError(timeoutMs) : mapTransportFailure(e, hostOf(url));
       if (failed.info.code !== 'cancelled') this.logger.warn('plexe request failed', { method, path, code: failed.info.code });
       throw failed;
     }

@@ -18,8 +18,11 @@ export function createNodeHttpFetch(opts: { maxSockets?: number } = {}): FetchLi
     new Promise<Response>((resolve, reject) => {
       const u = new URL(url);
       const isHttps = u.protocol === 'https:';
-      const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+      // PlexeClient passes a plain object; anything else goes through Headers.
+      const given = init.headers;
+      const headers: Record<string, string> =
+        given && typeof given === 'object' && !Array.isArray(given) && !(given instanceof Headers) ? { ...(given as Record<string, string>) } : {};
+      if (given instanceof Headers || Array.isArray(given)) new Headers(given).forEach((v, k) => (headers[k] = v));
       const body = typeof init.body === 'string' ? init.body : undefined;
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const signal = init.signal ?? undefined;
@@ -42,11 +45,17 @@ export function createNodeHttpFetch(opts: { maxSockets?: number } = {}): FetchLi
             });
           });
           ended.catch(() => {});
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (Array.isArray(v)) for (const x of v) h.append(k, x);
-            else if (v !== undefined) h.set(k, v);
-          }
+          // Only get() is needed; a full Headers object costs more than the rest of the answer.
+          const raw = res.headers;
+          const h = {
+            get(name: string): string | null {
+              const v = raw[name.toLowerCase()];
+              return v === undefined ? null : Array.isArray(v) ? v.join(', ') : String(v);
+            },
+            has(name: string): boolean {
+              return raw[name.toLowerCase()] !== undefined;
+            },
+          };
           const status = res.statusCode ?? 0;
           resolve({
             status,
