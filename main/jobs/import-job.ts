@@ -1,5 +1,6 @@
 import { importSheet, type ImportProgress } from '../sheets/import';
 import type { SheetHeader } from '../sheets/types';
+import { createImportWriter, type ImportWriter, type ImportWriterOptions } from './import-writer';
 import { automaticMapping } from './row-input';
 import type { JobRecord, JobStore, NewJob } from './store';
 
@@ -9,27 +10,31 @@ const IMPORT_BATCH_ROWS = 5_000;
 export interface ImportJobOptions {
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** How rows are written (a writer thread unless told otherwise); tests use it to compare both paths. */
+  writer?: ImportWriterOptions;
 }
 
 /**
  * Creates a job and streams the file's rows straight into it (one transaction per batch the
- * importer hands over), then maps the columns to the model's fields automatically. If the file
+ * importer hands over, written on a second thread while this one parses), then maps the columns to the model's fields automatically. If the file
  * cannot be read, or the import is cancelled, the job and its rows are removed and the importer's
  * error (naming the line and the problem) is thrown as it is.
  */
 export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJobOptions = {}): Promise<JobRecord> {
   const jobId = store.create(job);
-  const sink = store.importSink(jobId);
   let header: SheetHeader = { columns: [], renamed: [] };
+  let sink: ImportWriter | null = null;
   try {
+    sink = await createImportWriter(store, jobId, opts.writer);
+    const writer = sink;
     const result = await importSheet(
       job.filePath,
       {
         header(h) {
           header = h;
-          return sink.header(h);
+          return writer.header(h);
         },
-        rows: (batch) => sink.rows(batch),
+        rows: (batch) => writer.rows(batch),
       },
       {
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -38,6 +43,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
         batchSize: IMPORT_BATCH_ROWS,
       },
     );
+    await writer.finish();
     const columns = result.columns.length > 0 ? result.columns : header.columns;
     const mapping = job.fields === null ? null : automaticMapping(columns, job.fields);
     store.finishImport(
@@ -54,6 +60,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
     );
     return store.require(jobId);
   } catch (e) {
+    await sink?.abort();
     store.delete(jobId);
     throw e;
   }

@@ -15,7 +15,7 @@ import { estimateRun } from './estimate';
 import { exportJob, statusCells } from './export';
 import { importIntoJob } from './import-job';
 import { NOTIFY_AFTER_MS, runJob, type RunEnd } from './runner';
-import { DEFAULT_JOB_SETTINGS, JobStore } from './store';
+import { decodeCells, DEFAULT_JOB_SETTINGS, JobStore } from './store';
 
 export interface JobServiceDeps {
   db: Database;
@@ -286,8 +286,8 @@ export class JobService {
       const [status, error] = statusCells(r);
       return {
         rowNumber: r.row_number,
-        cells: JSON.parse(r.cells) as string[],
-        values: job.resultFields.map((f) => (flat ? (flat[f] ?? null) : null)),
+        cells: decodeCells(r.cells),
+        values: job.resultFields.map((f) => (flat && Object.hasOwn(flat, f) ? (flat[f] ?? null) : null)),
         status: r.status,
         errorCode: r.status === 'ok' || r.status === 'pending' ? null : status,
         errorMessage: error === '' ? null : error,

@@ -16,7 +16,38 @@ export const ROW_SPAN = 2 ** 32;
 const keyOf = (jobId: number, rowNumber: number): number => jobId * ROW_SPAN + rowNumber;
 const endOf = (jobId: number): number => (jobId + 1) * ROW_SPAN;
 /** Rows per INSERT statement during import: fewer statement calls, same single transaction per batch. */
-const INSERT_GROUP = 50;
+export const INSERT_GROUP = 100;
+
+/**
+ * How a row's cells are stored (`job_rows.cells`). Usually the cells joined by the unit separator
+ * (U+001F) behind one leading U+001F — several times cheaper to write and read than JSON, which
+ * matters at a million rows. A row whose text itself holds U+001E or U+001F (never seen in real
+ * spreadsheets, but possible) is stored as a JSON array instead, which always starts with `[`.
+ * Neither form ever holds a raw U+001E, so the import can pass a whole batch as one string with
+ * rows separated by U+001E.
+ */
+const CELL_SEP = '\u001f';
+export const ROW_SEP = '\u001e';
+
+export function encodeCells(values: readonly string[]): string {
+  if (values.length === 0) return '[]';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v.indexOf(CELL_SEP) !== -1 || v.indexOf(ROW_SEP) !== -1) return JSON.stringify(values);
+  }
+  return CELL_SEP + values.join(CELL_SEP);
+}
+
+export function decodeCells(text: string): string[] {
+  return text.charCodeAt(0) === 31 ? text.slice(1).split(CELL_SEP) : (JSON.parse(text) as string[]);
+}
+
+/** The statements that put imported rows in (also run by the import's writer thread, see import-writer.ts). */
+export const IMPORT_SQL = {
+  insertOne: 'INSERT INTO job_rows (key, cells) VALUES (?, ?)',
+  insertGroup: `INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`,
+  addPending: 'UPDATE jobs SET n_pending = n_pending + ? WHERE id = ?',
+} as const;
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = { batchSize: 50, skipProblemRows: false };
 
@@ -158,8 +189,8 @@ export class JobStore {
     private readonly now: () => number = Date.now,
     private readonly history: HistoryWriter | null = null,
   ) {
-    this.insertOne = db.prepare('INSERT INTO job_rows (key, cells) VALUES (?, ?)');
-    this.insertGroup = db.prepare(`INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`);
+    this.insertOne = db.prepare(IMPORT_SQL.insertOne);
+    this.insertGroup = db.prepare(IMPORT_SQL.insertGroup);
     this.outcomeStmt = db.prepare(`UPDATE job_rows SET status = ?, input = ?, result = ?, error_code = ?, error_message = ?, error_details = ?,
       retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?
       WHERE key = ? AND status = 'pending'`);
@@ -231,38 +262,51 @@ export class JobStore {
   }
 
   /**
-   * Where the importer puts rows: each batch the importer hands over goes in with one transaction
-   * (never one per row). The header fixes the job's columns.
+   * Where the importer puts rows, in this thread: each batch goes in with one transaction (never
+   * one per row). The header fixes the job's columns. (importIntoJob normally hands the inserts to a
+   * writer thread instead, see import-writer.ts; this is its fallback and the reference behaviour.)
    */
   importSink(jobId: number): RowSink & { readonly count: number } {
     let count = 0;
     const insertBatch = this.db.transaction((batch: SheetRow[]) => {
-      let i = 0;
-      const args: (number | string)[] = new Array<number | string>(INSERT_GROUP * 2);
-      for (; i + INSERT_GROUP <= batch.length; i += INSERT_GROUP) {
-        for (let j = 0; j < INSERT_GROUP; j++) {
-          const r = batch[i + j]!;
-          args[2 * j] = keyOf(jobId, r.rowNumber);
-          args[2 * j + 1] = JSON.stringify(r.values);
-        }
-        this.insertGroup.run(args);
+      const encoded = new Array<string>(batch.length);
+      const numbers = new Array<number>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        encoded[i] = encodeCells(batch[i]!.values);
+        numbers[i] = batch[i]!.rowNumber;
       }
-      for (; i < batch.length; i++) this.insertOne.run(keyOf(jobId, batch[i]!.rowNumber), JSON.stringify(batch[i]!.values));
-      this.stmt('UPDATE jobs SET n_pending = n_pending + ? WHERE id = ?').run(batch.length, jobId);
+      this.insertEncoded(jobId, numbers, encoded);
     });
-    const setColumns = this.stmt('UPDATE jobs SET columns = ?, updated_at = ? WHERE id = ?');
     return {
       get count() {
         return count;
       },
-      header: (h: SheetHeader) => {
-        setColumns.run(JSON.stringify(h.columns), this.now(), jobId);
-      },
+      header: (h: SheetHeader) => this.setImportColumns(jobId, h.columns),
       rows: (batch: SheetRow[]) => {
         insertBatch(batch);
         count += batch.length;
       },
     };
+  }
+
+  /** The header's columns, recorded as soon as the importer has read them. */
+  setImportColumns(jobId: number, columns: readonly string[]): void {
+    this.stmt('UPDATE jobs SET columns = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(columns), this.now(), jobId);
+  }
+
+  /** Inserts rows whose cells are already encoded (encodeCells); call inside a transaction. */
+  private insertEncoded(jobId: number, rowNumbers: ArrayLike<number>, encoded: readonly string[]): void {
+    const args: (number | string)[] = new Array<number | string>(INSERT_GROUP * 2);
+    let i = 0;
+    for (; i + INSERT_GROUP <= encoded.length; i += INSERT_GROUP) {
+      for (let j = 0; j < INSERT_GROUP; j++) {
+        args[2 * j] = keyOf(jobId, rowNumbers[i + j]!);
+        args[2 * j + 1] = encoded[i + j]!;
+      }
+      this.insertGroup.run(args);
+    }
+    for (; i < encoded.length; i++) this.insertOne.run(keyOf(jobId, rowNumbers[i]!), encoded[i]!);
+    this.stmt(IMPORT_SQL.addPending).run(encoded.length, jobId);
   }
 
   finishImport(jobId: number, info: ImportInfo & { sheet: string | null; columns: string[] }, mapping: FieldMapping | null): void {
@@ -396,7 +440,7 @@ export class JobStore {
       cells: string;
     }[];
     const base = keyOf(jobId, 0);
-    return rows.map((r) => ({ rowNumber: r.key - base, cells: JSON.parse(r.cells) as string[] }));
+    return rows.map((r) => ({ rowNumber: r.key - base, cells: decodeCells(r.cells) }));
   }
 
   /** Rows that were flagged by the check go back to pending before a new check. */

@@ -13,8 +13,9 @@ import type { Migration } from './types';
  *   "failed only" filter and the problem list.
  * - Row counts per status live on the job (`n_*`), updated in the same transaction as every change
  *   of status, so lists and progress never scan a million rows.
- * - `cells` is the row exactly as read (a JSON array of strings, every column, in file order), so the
- *   export can give back the original columns. The mapped input is not stored at import (that would
+ * - `cells` is the row exactly as read (every column, in file order), so the export can give back
+ *   the original columns: the cells joined by U+001F behind a leading U+001F, or — for the rare row
+ *   whose text holds U+001E/U+001F — a JSON array of strings (see encodeCells in main/jobs/store.ts). The mapped input is not stored at import (that would
  *   be a second write of every row); it is computed from the cells and the job's mapping when the row
  *   is sent, and `input` then records what was sent.
  * - A row leaves `pending` only by getting an outcome written in the same transaction as its result

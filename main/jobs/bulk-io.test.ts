@@ -1,0 +1,152 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { csvLine } from '../sheets/csv-writer';
+import { closeDatabase, openDatabase, type SqliteDatabase } from '../store/db';
+import { exportCells, exportJob, rowFormatter } from './export';
+import { importIntoJob } from './import-job';
+import { createImportWriter } from './import-writer';
+import { decodeCells, DEFAULT_JOB_SETTINGS, encodeCells, JobStore, type ExportTuple, type NewJob, type StoredResultRow } from './store';
+
+let dir = '';
+let db: SqliteDatabase | null = null;
+afterEach(() => {
+  if (db) closeDatabase(db);
+  db = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = '';
+});
+
+function open(): JobStore {
+  dir = mkdtempSync(join(tmpdir(), 'plexe-bulk-io-'));
+  db = openDatabase(join(dir, 'plexe.db')).db;
+  return new JobStore(db);
+}
+
+function newJob(filePath: string): NewJob {
+  return {
+    source: 'cli',
+    resumeKey: null,
+    profileId: 'p',
+    profileName: 'P',
+    modelId: null,
+    modelRef: { kind: 'model', name: 'house-prices', version: '1' },
+    modelLabel: 'house-prices v1',
+    fields: null,
+    filePath,
+    fileName: 'f.csv',
+    sheet: null,
+    settings: DEFAULT_JOB_SETTINGS,
+  };
+}
+
+/** Cells that exercise every escaping rule and both storage forms. */
+const AWKWARD = ['', 'plain', 'a,b', 'say "hi"', 'two\nlines', 'cr\rhere', '=1+2', '+cmd', '-5', '-x', '@sum', '\tTab', ' lead', 'unit\u001fsep', 'rec\u001esep', '[1,2]', 'ünï', '1,950'];
+
+describe('stored cells', () => {
+  it('round-trip through both forms, including text holding the separators', () => {
+    const cases: string[][] = [[], [''], ['', ''], ['a'], ['[x', 'y'], AWKWARD, ['only\u001f'], ['\u001e']];
+    for (const cells of cases) {
+      const stored = encodeCells(cells);
+      expect(stored.includes('\u001e')).toBe(false);
+      expect(decodeCells(stored)).toEqual(cells);
+    }
+    expect(encodeCells(['a', 'b']).charCodeAt(0)).toBe(31);
+    expect(encodeCells(['a\u001fb']).startsWith('[')).toBe(true);
+  });
+});
+
+describe('export row text', () => {
+  it('is exactly csvLine of the row cells for every status, result shape and awkward cell', () => {
+    const columns = 4;
+    const results = [null, '{"price":1200.5,"label":"=bad","nested":{"a":1},"list":[1,2]}', '{"price":-3,"label":"ok, fine"}', '{}', '{"nested":{}}'];
+    const fieldSets = [['price', 'label', 'nested', 'list'], ['price', 'nested.a', 'label'], [], ['constructor', 'price']];
+    const statuses: [StoredResultRow['status'], string | null, string | null, string | null][] = [
+      ['ok', null, null, null],
+      ['failed', 'rate_limit_exceeded', 'Too many, "slow" down', null],
+      ['failed', null, null, null],
+      ['invalid', null, null, JSON.stringify([{ column: 'b', message: '=bad value' }])],
+      ['skipped', null, 'left out', null],
+      ['pending', null, null, null],
+    ];
+    let n = 0;
+    for (const fields of fieldSets) {
+      const format = rowFormatter(columns, fields);
+      for (let i = 0; i < AWKWARD.length; i++) {
+        const cellSets = [
+          [AWKWARD[i]!, 'x', '1', '2'],
+          ['x', AWKWARD[i]!, AWKWARD[(i + 3) % AWKWARD.length]!, ''],
+          ['short'], // fewer stored cells than columns
+        ];
+        for (const cells of cellSets) {
+          for (const result of results) {
+            for (const [status, code, message, problems] of statuses) {
+              const t: ExportTuple = [i + 1, encodeCells(cells), status, result, code, message, n % 3 === 0 ? null : `req-${n}`, problems];
+              const r: StoredResultRow = { row_number: t[0], cells: t[1], status, result, error_code: code, error_message: message, request_id: t[6], problems };
+              expect(format(t)).toBe(csvLine(exportCells(r, columns, fields)) + '\r\n');
+              n++;
+            }
+          }
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(1000);
+  });
+
+  it('handles a job with no input columns', () => {
+    const t: ExportTuple = [1, '[]', 'ok', '{"p":1}', null, null, 'r', null];
+    const r: StoredResultRow = { row_number: 1, cells: '[]', status: 'ok', result: '{"p":1}', error_code: null, error_message: null, request_id: 'r', problems: null };
+    expect(rowFormatter(0, ['p'])(t)).toBe(csvLine(exportCells(r, 0, ['p'])) + '\r\n');
+  });
+});
+
+describe('import writer', () => {
+  const csv = (rows: number): string => {
+    const lines = ['id,name,note'];
+    for (let i = 1; i <= rows; i++) lines.push(i % 97 === 0 ? '' : `${i},"n${i}, jr","line\nbreak ${i % 5 === 0 ? '\u001f' : ''}"`);
+    return lines.join('\n') + '\n';
+  };
+
+  it('stores the same rows on the writer thread as on this thread, and exports them', async () => {
+    const store = open();
+    const file = join(dir, 'f.csv');
+    writeFileSync(file, csv(12_345));
+    const viaThread = await importIntoJob(store, newJob(file));
+    const inline = await importIntoJob(store, newJob(file), { writer: { inline: true } });
+    expect(viaThread.counts.total).toBe(12_345 - Math.floor(12_345 / 97));
+    expect(inline.counts).toEqual(viaThread.counts);
+    const a = store.exportPage(viaThread.id, 0, 20_000);
+    const b = store.exportPage(inline.id, 0, 20_000);
+    expect(a.map((t) => [t[0], decodeCells(t[1])])).toEqual(b.map((t) => [t[0], decodeCells(t[1])]));
+    expect(decodeCells(a[4]![1])).toEqual(['5', 'n5, jr', 'line\nbreak \u001f']);
+    expect(a[95]![0]).toBe(97); // the blank row 96 (file line 97) keeps its place in the numbering
+
+    const out = join(dir, 'out.csv');
+    const written = await exportJob(store, store.require(viaThread.id), out);
+    expect(written.rows).toBe(viaThread.counts.total);
+    const text = readFileSync(out, 'utf8');
+    expect(text.startsWith('id,name,note,status,error,request_id\r\n1,"n1, jr","line\nbreak ",not_sent,')).toBe(true);
+  });
+
+  it('uses a writer thread for a database file and this thread for an in-memory one', async () => {
+    const store = open();
+    const jobId = store.create(newJob('x.csv'));
+    const w = await createImportWriter(store, jobId);
+    expect(w.mode).toBe('thread');
+    await w.finish();
+    const memory = new JobStore(openDatabase(':memory:').db);
+    const m = await createImportWriter(memory, memory.create(newJob('x.csv')));
+    expect(m.mode).toBe('inline');
+    closeDatabase(memory.db);
+  });
+
+  it('keeps no rows when the file turns out broken part-way', async () => {
+    const store = open();
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, csv(20_000) + '1,2,3,4\n');
+    await expect(importIntoJob(store, newJob(file))).rejects.toMatchObject({ code: 'ragged_rows' });
+    expect(store.list()).toEqual([]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM job_rows').get()).toEqual({ n: 0 });
+  });
+});

@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
+import { encodeCells, IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './store';
+
+/**
+ * Puts an import's rows into SQLite on a second thread, so parsing the file (this thread) and
+ * writing the rows (the writer thread, its own connection to the same WAL database) overlap: the
+ * import then takes about as long as the slower of the two instead of their sum.
+ *
+ * Each batch crosses as one string (the rows' encoded cells separated by U+001E) and a transferred
+ * array of row numbers — no structured clone of a million small arrays. At most MAX_IN_FLIGHT
+ * batches are queued before `rows()` waits, so memory stays flat whatever the file's size. Each
+ * batch is one transaction on the writer's side, as in the single-thread path.
+ *
+ * Where a writer thread cannot be used (an in-memory database, or the thread fails to start) the
+ * rows go in on this thread with the store's own importSink: same rows, same transactions.
+ */
+
+const MAX_IN_FLIGHT = 3;
+
+/**
+ * The writer thread's code, plain CommonJS (run with `eval`, so nothing needs bundling as a separate
+ * entry). Its SQL comes from the store (IMPORT_SQL), so every statement about jobs stays there.
+ */
+const WRITER_SOURCE = `
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const w = workerData;
+let db;
+try {
+  const Database = require(w.driver);
+  db = new Database(w.file, { fileMustExist: true });
+  db.pragma('busy_timeout = ' + w.busyTimeoutMs);
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -32768');
+  const insertGroup = db.prepare(w.sql.insertGroup);
+  const insertOne = db.prepare(w.sql.insertOne);
+  const addPending = db.prepare(w.sql.addPending);
+  const group = w.group;
+  const args = new Array(group * 2);
+  const insert = db.transaction((numbers, text) => {
+    const cells = text.split(w.rowSep);
+    let i = 0;
+    for (; i + group <= cells.length; i += group) {
+      for (let j = 0; j < group; j++) {
+        args[2 * j] = w.base + numbers[i + j];
+        args[2 * j + 1] = cells[i + j];
+      }
+      insertGroup.run(args);
+    }
+    for (; i < cells.length; i++) insertOne.run(w.base + numbers[i], cells[i]);
+    addPending.run(cells.length, w.jobId);
+  });
+  parentPort.on('message', (m) => {
+    if (m.type === 'rows') {
+      try {
+        insert(new Float64Array(m.numbers), m.text);
+        parentPort.postMessage({ type: 'written', rows: m.rows });
+      } catch (e) {
+        parentPort.postMessage({ type: 'error', message: String((e && e.message) || e), code: e && e.code });
+      }
+    } else if (m.type === 'close') {
+      db.close();
+      db = null;
+      parentPort.close();
+    }
+  });
+  parentPort.postMessage({ type: 'ready' });
+} catch (e) {
+  if (db) db.close();
+  parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
+}
+`;
+
+type FromWriter = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'written'; rows: number } | { type: 'error'; message: string; code?: string };
+
+export interface ImportWriter extends RowSink {
+  /** Waits until every row handed over is committed; throws the writer's error if a batch failed. */
+  finish(): Promise<void>;
+  /** Stops writing at once (rows not yet committed are dropped); safe to call more than once. */
+  abort(): Promise<void>;
+  /** 'thread' when a writer thread does the inserts, 'inline' when this thread does. */
+  readonly mode: 'thread' | 'inline';
+}
+
+export interface ImportWriterOptions {
+  /** Force the inserts onto this thread (tests compare both paths). */
+  inline?: boolean;
+  busyTimeoutMs?: number;
+}
+
+/** A sink for importSheet that writes the rows of job `jobId`. */
+export async function createImportWriter(store: JobStore, jobId: number, opts: ImportWriterOptions = {}): Promise<ImportWriter> {
+  const file = store.db.memory ? '' : store.db.name;
+  if (opts.inline || file === '' || file === ':memory:') return inlineWriter(store, jobId);
+  const worker = startWorker(file, jobId, opts.busyTimeoutMs ?? 10_000);
+  const first = await new Promise<FromWriter>((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', (e: Error) => resolve({ type: 'failed', message: e.message }));
+    worker.once('exit', (code) => resolve({ type: 'failed', message: `exited with code ${code}` }));
+  });
+  worker.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
+  if (first.type !== 'ready') {
+    await worker.terminate();
+    return inlineWriter(store, jobId);
+  }
+  return threadWriter(store, jobId, worker);
+}
+
+function startWorker(file: string, jobId: number, busyTimeoutMs: number): Worker {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  return new Worker(WRITER_SOURCE, {
+    eval: true,
+    workerData: { driver, file, jobId, base: jobId * ROW_SPAN, busyTimeoutMs, group: INSERT_GROUP, rowSep: ROW_SEP, sql: { ...IMPORT_SQL } },
+  });
+}
+
+function inlineWriter(store: JobStore, jobId: number): ImportWriter {
+  const sink = store.importSink(jobId);
+  return {
+    mode: 'inline',
+    header: (h) => sink.header(h),
+    rows: (batch) => sink.rows(batch),
+    finish: async () => {},
+    abort: async () => {},
+  };
+}
+
+function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWriter {
+  let inFlight = 0;
+  let failure: Error | null = null;
+  let closed = false;
+  let wake: (() => void) | null = null;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', (m: FromWriter) => {
+    if (m.type === 'written') inFlight--;
+    else if (m.type === 'error') {
+      inFlight--;
+      failure ??= new Error(`Saving the imported rows failed: ${m.message}${m.code ? ` (${m.code})` : ''}. Check there is room on the disk, then load the file again.`);
+    }
+    notify();
+  });
+  worker.on('error', (e: Error) => {
+    failure ??= new Error(`Saving the imported rows failed: ${e.message}. Load the file again.`);
+    notify();
+  });
+  void exited.then(() => {
+    if (!closed) failure ??= new Error('Saving the imported rows stopped unexpectedly. Load the file again.');
+    notify();
+  });
+  const waitFor = async (done: () => boolean): Promise<void> => {
+    while (!done() && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+    if (failure) throw failure;
+  };
+
+  return {
+    mode: 'thread',
+    header(h: SheetHeader) {
+      store.setImportColumns(jobId, h.columns);
+    },
+    async rows(batch: SheetRow[]) {
+      if (failure) throw failure;
+      const numbers = new Float64Array(batch.length);
+      const encoded = new Array<string>(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        numbers[i] = batch[i]!.rowNumber;
+        encoded[i] = encodeCells(batch[i]!.values);
+      }
+      inFlight++;
+      worker.postMessage({ type: 'rows', rows: batch.length, numbers: numbers.buffer, text: encoded.join(ROW_SEP) }, [numbers.buffer]);
+      if (inFlight >= MAX_IN_FLIGHT) await waitFor(() => inFlight < MAX_IN_FLIGHT);
+    },
+    async finish() {
+      await waitFor(() => inFlight === 0);
+      closed = true;
+      worker.postMessage({ type: 'close' });
+      await exited;
+    },
+    async abort() {
+      closed = true;
+      await worker.terminate();
+    },
+  };
+}
