@@ -3,8 +3,8 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/ipc/errors';
 import type { RowProblem } from '../../shared/ipc/jobs';
-import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
-import type { ExportTuple, JobRecord, JobStore, StoredResultRow } from './store';
+import { CsvWriter, csvField, flattenObject, isPlainObject, resultColumnNames } from '../sheets/csv-writer';
+import { decodeCells, type ExportTuple, type JobRecord, type JobStore, type StoredResultRow } from './store';
 
 const PAGE = 5_000;
 
@@ -50,12 +50,12 @@ export function exportCells(r: StoredResultRow, columnCount: number, resultField
 
 function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: readonly string[]): unknown[] {
   const r = { cells: t[1], status: t[2], result: t[3], error_code: t[4], error_message: t[5], request_id: t[6], problems: t[7] };
-  const cells = JSON.parse(r.cells) as string[];
+  const cells = decodeCells(r.cells);
   const out: unknown[] = new Array<unknown>(columnCount + resultFields.length + 3);
   for (let i = 0; i < columnCount; i++) out[i] = cells[i] ?? '';
   if (r.result !== null) {
     const flat = flattenObject(JSON.parse(r.result) as Record<string, unknown>);
-    for (let j = 0; j < resultFields.length; j++) out[columnCount + j] = flat[resultFields[j]!];
+    for (let j = 0; j < resultFields.length; j++) out[columnCount + j] = Object.hasOwn(flat, resultFields[j]!) ? flat[resultFields[j]!] : undefined;
   }
   const [status, error] = statusCells(r);
   out[columnCount + resultFields.length] = status;
@@ -64,14 +64,69 @@ function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: rea
   return out;
 }
 
+/** Stored cells that can go out as they are once the separators become commas (see rowFormatter). */
+// eslint-disable-next-line no-control-regex -- U+001F is the stored cell separator (encodeCells)
+const NEEDS_CELL_WORK = /[",\r\n]|\u001f[=+\-@\t]/;
+const NEWLINE = '\r\n';
+
 /**
- * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size).
- * Written to a temporary file beside the target and renamed at the end, so a failed export never
- * leaves half a file under the chosen name.
+ * Builds the CSV text of one exported row, the same text `csvLine(exportCells(...))` gives, several
+ * times faster: this is what a million-row export spends its time on.
+ *
+ * - Input cells, stored joined by U+001F (encodeCells), go out with one split and one join when no
+ *   cell needs quoting or formula-neutralising — one regex over the row decides; otherwise cell by cell.
+ * - Result fields with no dot in their name are read straight off the parsed result, without
+ *   flattening it (a field whose value is a non-empty object was flattened away, so it is empty).
+ */
+export function rowFormatter(columnCount: number, resultFields: readonly string[]): (t: ExportTuple) => string {
+  const nResult = resultFields.length;
+  const direct = resultFields.every((f) => !f.includes('.'));
+  const noResult = ','.repeat(nResult);
+  return (t) => {
+    const stored = t[1];
+    let line: string;
+    const cells = decodeCells(stored);
+    if (cells.length === columnCount && stored.charCodeAt(0) === 31 && !NEEDS_CELL_WORK.test(stored)) {
+      line = cells.join(',');
+    } else {
+      line = '';
+      for (let i = 0; i < columnCount; i++) line += (i > 0 ? ',' : '') + csvField(cells[i] ?? '');
+    }
+    const result = t[3];
+    if (result === null) {
+      line += noResult;
+    } else {
+      const obj = JSON.parse(result) as Record<string, unknown>;
+      if (direct) {
+        for (let j = 0; j < nResult; j++) {
+          const f = resultFields[j]!;
+          const v = Object.hasOwn(obj, f) ? obj[f] : undefined;
+          line += ',' + (isPlainObject(v) && Object.keys(v).length > 0 ? '' : csvField(v));
+        }
+      } else {
+        const flat = flattenObject(obj);
+        for (let j = 0; j < nResult; j++) line += ',' + csvField(flat[resultFields[j]!]);
+      }
+    }
+    if (t[2] === 'ok') line += ',ok,,' + csvField(t[6] ?? '');
+    else {
+      const [status, error] = statusCells({ status: t[2], error_code: t[4], error_message: t[5], problems: t[7] });
+      line += ',' + csvField(status) + ',' + csvField(error) + ',' + csvField(t[6] ?? '');
+    }
+    // With no input columns the line starts with the separator before the first result cell.
+    return (columnCount === 0 ? line.slice(1) : line) + NEWLINE;
+  };
+}
+
+/**
+ * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size):
+ * each page becomes one string handed to the writer, which waits for the stream only when its buffer
+ * is full. Written to a temporary file beside the target and renamed at the end, so a failed export
+ * never leaves half a file under the chosen name.
  */
 export async function exportJob(store: JobStore, job: JobRecord, path: string): Promise<{ path: string; rows: number; bytes: number }> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
-  const out = createWriteStream(temp);
+  const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
   const opened = new Promise<void>((resolve, reject) => {
     out.once('open', () => resolve());
     out.once('error', reject);
@@ -81,8 +136,9 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
   } catch (e) {
     throw new AppError('export_failed', `The results could not be saved to ${path}: ${(e as Error).message}. Choose a folder you can write to.`, { path });
   }
-  const writer = new CsvWriter(out);
+  const writer = new CsvWriter(out, { chunkSize: 1 << 20 });
   const { header } = exportHeader(job.columns, job.resultFields);
+  const format = rowFormatter(job.columns.length, job.resultFields);
   try {
     await writer.writeRow(header);
     let after = 0;
@@ -90,7 +146,9 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
     for (;;) {
       const page = store.exportPage(job.id, after, PAGE);
       if (page.length === 0) break;
-      for (const t of page) await writer.writeRow(exportTupleCells(t, job.columns.length, job.resultFields));
+      let text = '';
+      for (let i = 0; i < page.length; i++) text += format(page[i]!);
+      await writer.writeLines(text, page.length);
       rows += page.length;
       after = page[page.length - 1]![0];
     }

@@ -12,7 +12,6 @@ import type { Writable } from 'node:stream';
  *   for 'drain', so memory stays flat however many rows go through.
  */
 
-const FORMULA_START = /^[=+\-@\t\r\n]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const RESOLVED: Promise<void> = Promise.resolve();
 const NEEDS_QUOTES_COMMA = /[",\r\n]/;
@@ -30,7 +29,9 @@ export interface CsvWriterOptions {
 
 /** Neutralises text a spreadsheet would treat as a formula. */
 export function neutraliseFormula(text: string): string {
-  if (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text)) return `'${text}`;
+  // First-character test by code: this runs for every cell of a million-row export.
+  const c = text.charCodeAt(0);
+  if ((c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10) && !PLAIN_NUMBER.test(text)) return `'${text}`;
   return text;
 }
 
@@ -61,17 +62,24 @@ function quoteIfNeeded(text: string, delimiter: string): string {
   return needs ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** One cell as it appears in the file: formula-safe, quoted when needed. */
+export function csvField(value: unknown, delimiter = ','): string {
+  // Finite numbers are the commonest result cell and never need either treatment.
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return quoteIfNeeded(cellText(value), delimiter);
+}
+
 /** One CSV line (without its terminator). */
 export function csvLine(cells: readonly unknown[], delimiter = ','): string {
   let line = '';
   for (let i = 0; i < cells.length; i++) {
     if (i > 0) line += delimiter;
-    line += quoteIfNeeded(cellText(cells[i]), delimiter);
+    line += csvField(cells[i], delimiter);
   }
   return line;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
@@ -150,6 +158,16 @@ export class CsvWriter {
   writeRow(cells: readonly unknown[]): Promise<void> {
     this.buffer += csvLine(cells, this.delimiter) + this.newline;
     this.rowsWritten++;
+    return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
+  }
+
+  /**
+   * Adds lines already formatted by the caller (each ending in this writer's newline, `rows` of
+   * them): the fast path for exports that build a whole page of text at once.
+   */
+  writeLines(text: string, rows: number): Promise<void> {
+    this.buffer = this.buffer === '' ? text : this.buffer + text;
+    this.rowsWritten += rows;
     return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
   }
 
