@@ -65,7 +65,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const events = new EventBus();
   const notices: Notice[] = [];
 
-  const opened = openDatabase(join(options.dataDir, 'plexe.db'));
+  // A full integrity check of a very large history would delay start-up by seconds; 'auto' checks files up to 128 MB.
+  const opened = openDatabase(join(options.dataDir, 'plexe.db'), { integrityCheck: 'auto' });
   if (opened.notice) notices.push({ level: 'warning', message: opened.notice });
   const db = opened.db;
   const profiles = new SqliteProfiles(db);
