@@ -1,18 +1,24 @@
 /**
  * One measured run of the import benchmark, in its own process so its peak memory (maxRSS) is
  * its own: `node --import tsx bench/import-child.ts MODE FILE [DB]` prints one JSON line
- * {seconds, rows, peakRssMb}. MODE is:
+ * {seconds, cpuSeconds, rows, peakRssMb} (cpuSeconds: all threads of the process). MODE is:
  *   papaparse — papaparse alone, its Node stream mode over the file, counting rows (the baseline);
- *   import    — importSheet into a sink that only counts rows;
- *   sqlite    — importSheet into better-sqlite3: each batch inserted in one transaction.
+ *   job       — the app's job import: a fresh app database (openDatabase: migrations, WAL), then
+ *               importIntoJob — file → job rows in SQLite, exactly as the app and `npm run score` do;
+ *   import    — importSheet into a sink that only counts rows (parsing alone, for diagnosis);
+ *   sqlite    — importSheet into a bare better-sqlite3 table, one transaction per batch (diagnosis).
  */
 import { createReadStream, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
+import { importIntoJob } from '../main/jobs/import-job';
+import { DEFAULT_JOB_SETTINGS, JobStore } from '../main/jobs/store';
 import { importSheet } from '../main/sheets/import';
+import { closeDatabase, openDatabase } from '../main/store/db';
 
 const [mode, file, dbPath] = process.argv.slice(2);
-if (!mode || !file) throw new Error('usage: import-child.ts papaparse|import|sqlite FILE [DB]');
+if (!mode || !file) throw new Error('usage: import-child.ts papaparse|job|import|sqlite FILE [DB]');
 
 async function papaparseAlone(path: string): Promise<number> {
   let rows = 0;
@@ -59,9 +65,40 @@ async function importSqlite(path: string, db: string): Promise<number> {
   return rows;
 }
 
+/** The app's own job import: a fresh app database (migrations, WAL), importIntoJob, rows in job_rows. */
+async function importJob(path: string, db: string): Promise<number> {
+  removeDb(db);
+  const { db: sqlite } = openDatabase(db, { integrityCheck: 'none' });
+  const store = new JobStore(sqlite);
+  const job = await importIntoJob(store, {
+    source: 'cli',
+    resumeKey: null,
+    profileId: 'bench',
+    profileName: 'Bench',
+    modelId: null,
+    modelRef: { kind: 'model', name: 'house-prices', version: '1' },
+    modelLabel: 'house-prices v1',
+    fields: null,
+    filePath: path,
+    fileName: basename(path),
+    sheet: null,
+    settings: DEFAULT_JOB_SETTINGS,
+  });
+  closeDatabase(sqlite);
+  return job.counts.total;
+}
+
+function removeDb(db: string): void {
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+}
+
 const started = performance.now();
-const rows = mode === 'papaparse' ? await papaparseAlone(file) : mode === 'import' ? await importNoop(file) : await importSqlite(file, dbPath ?? `${file}.db`);
+const cpu0 = process.cpuUsage();
+const rows =
+  mode === 'papaparse' ? await papaparseAlone(file) : mode === 'import' ? await importNoop(file) : mode === 'job' ? await importJob(file, dbPath ?? `${file}.db`) : await importSqlite(file, dbPath ?? `${file}.db`);
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
+if (mode === 'job') removeDb(dbPath ?? `${file}.db`);
 // maxRSS is in kilobytes (KiB) on Linux and macOS.
 const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
-process.stdout.write(JSON.stringify({ seconds, rows, peakRssMb }) + '\n');
+process.stdout.write(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rows, peakRssMb }) + '\n');

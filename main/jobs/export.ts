@@ -68,6 +68,14 @@ function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: rea
 // eslint-disable-next-line no-control-regex -- U+001F is the stored cell separator (encodeCells)
 const NEEDS_CELL_WORK = /[",\r\n]|\u001f[=+\-@\t]/;
 const NEWLINE = '\r\n';
+const CELL_SEP = '\u001f';
+
+/** How many U+001F a stored row holds (= its number of cells in the joined form). */
+function separators(stored: string): number {
+  let n = 0;
+  for (let i = stored.indexOf(CELL_SEP); i !== -1; i = stored.indexOf(CELL_SEP, i + 1)) n++;
+  return n;
+}
 
 /**
  * Builds the CSV text of one exported row, the same text `csvLine(exportCells(...))` gives, several
@@ -85,10 +93,10 @@ export function rowFormatter(columnCount: number, resultFields: readonly string[
   return (t) => {
     const stored = t[1];
     let line: string;
-    const cells = decodeCells(stored);
-    if (cells.length === columnCount && stored.charCodeAt(0) === 31 && !NEEDS_CELL_WORK.test(stored)) {
-      line = cells.join(',');
+    if (stored.charCodeAt(0) === 31 && !NEEDS_CELL_WORK.test(stored) && separators(stored) === columnCount) {
+      line = stored.slice(1).replaceAll(CELL_SEP, ',');
     } else {
+      const cells = decodeCells(stored);
       line = '';
       for (let i = 0; i < columnCount; i++) line += (i > 0 ? ',' : '') + csvField(cells[i] ?? '');
     }
