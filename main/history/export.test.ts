@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_COLUMNS, isoTime } from './export';
+import { csvLine, flattenKeys, flattenObject, resultColumnNames } from '../sheets/csv-writer';
+import type { NewPrediction } from '../../shared/domain/prediction';
+import { HISTORY_COLUMNS, isoTime, sqlJsonPath } from './export';
 import { minutes, prediction, tempHistory } from './test-helpers';
 import type { HistoryStore } from './store';
 
@@ -120,5 +122,41 @@ describe('history CSV export', () => {
     const samples = [0, 1, 999, 59_999, 3_599_999, 3_600_000, Date.parse('2026-12-31T23:59:59.999Z'), Date.parse('2024-02-29T12:34:56.007Z'), Date.parse('1999-12-31T23:00:00.050Z')];
     for (let i = 0; i < 2000; i++) samples.push(Math.floor(1.7e12 + i * 7_654_321.7));
     for (const ms of samples) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it('writes every awkward value exactly as a per-row JSON.parse + flatten export would', async () => {
+    const entries: NewPrediction[] = [
+      prediction({ input: { a: { b: 1, c: 'x' }, 'a.b': 'dotted key, same column', s: 'tab\there "q" \\ back' }, result: { p: 0.30000000000000004, big: 1e21, neg: -0 } }),
+      prediction({ input: { a: 'a is text here', 'we"ird\\key': '=SUM(A1)', 'é.ü': '\u00e9\u2028\ud83d\ude00' }, result: { p: true, list: [1, 'x', { y: null }], empty: {} } }),
+      prediction({ input: { a: { b: { deep: [] } }, n: null, f: false, neg: -12.5, s: '-5', t: '+1', u: '@x' }, result: null, status: 'timeout', errorMessage: 'Line one\nline "two", three', requestId: '=req' }),
+      prediction({ input: { 'x\u0001y': 1, x: 2, y: 3 }, result: { p: 'stay' }, jobId: 'job,1', rowNumber: 7, source: 'bulk', httpStatus: null, roundTripMs: null, processingTimeMs: 1.5 }),
+      prediction({ input: {}, result: {}, profileName: 'Acme, "prod"', modelName: '+model', modelVersion: '2' }),
+    ].map((e, i) => ({ ...e, createdAt: minutes(i) }));
+    store.addMany(entries);
+    const out = sink();
+    const summary = await store.exportCsv({}, out.stream, { chunkRows: 2 });
+
+    const inputColumns: string[] = [];
+    const resultFields: string[] = [];
+    for (const e of entries) {
+      for (const k of flattenKeys(e.input)) if (!inputColumns.includes(k)) inputColumns.push(k);
+      for (const k of e.result ? flattenKeys(e.result) : []) if (!resultFields.includes(k)) resultFields.push(k);
+    }
+    expect(summary.columns.slice(0, inputColumns.length + resultFields.length)).toEqual([...inputColumns, ...resultColumnNames(inputColumns, resultFields)]);
+    const lines = [...entries].reverse().map((e) => {
+      const inp = flattenObject(e.input);
+      const res = e.result ? flattenObject(e.result) : {};
+      return csvLine([
+        ...inputColumns.map((c) => inp[c]),
+        ...resultFields.map((c) => res[c]),
+        e.status, e.errorMessage, e.requestId, e.createdAt, e.profileName, e.modelName, e.modelVersion, e.source, e.httpStatus, e.roundTripMs, e.processingTimeMs, e.attempts, e.jobId, e.rowNumber,
+      ]);
+    });
+    expect(out.text()).toBe(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
+  });
+
+  it('quotes keys in SQLite JSON paths', () => {
+    expect(sqlJsonPath(['a', 'b.c'])).toBe('$."a"."b.c"');
+    expect(sqlJsonPath(['q"u\\o'])).toBe('$."q\\"u\\\\o"');
   });
 });

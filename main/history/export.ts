@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
-import { CsvWriter, flattenValues, resultColumnNames } from '../sheets/csv-writer';
+import { CsvWriter, csvField, resultColumnNames } from '../sheets/csv-writer';
 import { whereForSeries } from './filters';
-import type { ExportRow, HistoryStore } from './store';
+import type { HistoryStore } from './store';
 
 export interface ExportOptions {
   /** Start with a UTF-8 byte-order mark (for Excel). Off by default. */
@@ -23,95 +23,176 @@ export const STATUS_COLUMNS = ['status', 'error', 'request_id'] as const;
 /** What the history adds to the bulk export's layout, after `request_id`. */
 export const HISTORY_COLUMNS = ['created_at', 'account', 'model', 'model_version', 'source', 'http_status', 'round_trip_ms', 'processing_time_ms', 'attempts', 'job_id', 'row_number'] as const;
 
-interface ShapeLayout {
-  /** For each flattened input value (in walk order), its column index. */
-  inputIndex: number[];
-  resultIndex: number[];
+/** One output column's value: for the rows whose shape has it, the path where it sits in the JSON. */
+interface ColumnSource {
+  json: 'input' | 'result';
+  /** path text (SQLite JSON path) → shape ids holding the column at that path. */
+  paths: Map<string, number[]>;
+  /** Shapes where this path leads to an object rather than a value (so it must not be read there). */
+  blocked: boolean;
 }
+
+const split = (s: string): string[][] => JSON.parse(s) as string[][];
+
+/** A SQLite JSON path for a list of keys: `["a","b.c"]` → `$."a"."b.c"`. */
+export function sqlJsonPath(keys: readonly string[]): string {
+  return `$${keys.map((k) => `."${k.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join('')}`;
+}
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The SQL expression giving a column's value as JSON text (`"text"`, `12.5`, `true`, `[1,2]`…), or NULL
+ * where the row has none. SQLite reads the value out of the stored JSON, so no row is parsed in JS.
+ */
+function columnSql(c: ColumnSource): string {
+  const col = `p.${c.json}`;
+  const entries = [...c.paths];
+  if (entries.length === 1 && !c.blocked) return `${col} -> ${sqlText((entries[0] as [string, number[]])[0])}`;
+  return `CASE ${entries.map(([path, shapes]) => `WHEN p.shape_id IN (${shapes.join(',')}) THEN ${col} -> ${sqlText(path)}`).join(' ')} END`;
+}
+
+/** One cell of the CSV from a JSON value's text: strings unquoted then made safe, numbers as they are. */
+function jsonCell(v: string | null): string {
+  if (v === null) return '';
+  const c = v.charCodeAt(0);
+  if (c === 34) return textCell(v.includes('\\') ? (JSON.parse(v) as string) : v.slice(1, -1));
+  if (c === 110) return ''; // null
+  if (c === 123 || c === 91) return textCell(v); // an array or empty object, written as JSON
+  return v; // a number, true or false: JSON wrote it exactly as String() would
+}
+
+/** A text cell: formula-safe, quoted when needed (the bulk export's rules). */
+function textCell(s: string): string {
+  return csvField(s);
+}
+
+const numberCell = (n: number | null): string => (n === null ? '' : String(n));
+const optionalText = (s: string | null): string => (s === null ? '' : csvField(s));
 
 /**
  * Streams the filtered history as CSV, newest first, with the bulk export's column rules: input fields
  * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
  * `status` (`ok` or the error code), `error`, `request_id`, then the history's own columns.
  *
- * Columns come from the distinct shapes of the rows (recorded at insert), so rows are read once. Reading
- * happens in keyset chunks with no statement left open across awaits, so the app stays usable and
- * memory stays flat.
+ * Columns come from the distinct shapes of the rows (recorded at insert), so rows are read once. SQLite
+ * picks each column's value out of the stored JSON (no JSON parsing per row in JS); each keyset chunk of
+ * rows becomes one string, written with back-pressure, and no statement stays open across awaits, so
+ * the app stays usable and memory stays flat.
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
-  const chunkRows = options.chunkRows ?? 5000;
+  const chunkRows = options.chunkRows ?? 10_000;
   const f = store.filterSql(filters, 'export');
   const shapeIds = f.seriesIds !== null && f.seriesIds.length === 0 ? [] : (store.db.prepare(`SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)} ORDER BY 1`).pluck().all(f.params) as number[]);
-  const shapeRows = shapeIds.length === 0 ? [] : (store.db.prepare(`SELECT id, input_columns, result_columns FROM prediction_shapes WHERE id IN (${shapeIds.join(',')}) ORDER BY id`).all() as { id: number; input_columns: string; result_columns: string }[]);
+  const shapeRows = shapeIds.length === 0 ? [] : (store.db.prepare(`SELECT id, input_paths, result_paths FROM prediction_shapes WHERE id IN (${shapeIds.join(',')}) ORDER BY id`).all() as { id: number; input_paths: string; result_paths: string }[]);
 
-  const split = (s: string) => (s === '' ? [] : s.split('\u0001'));
   const inputColumns: string[] = [];
   const resultFields: string[] = [];
-  const inputSeen = new Map<string, number>();
-  const resultSeen = new Map<string, number>();
-  for (const s of shapeRows) {
-    for (const c of split(s.input_columns)) if (!inputSeen.has(c)) inputSeen.set(c, inputColumns.push(c) - 1);
-    for (const c of split(s.result_columns)) if (!resultSeen.has(c)) resultSeen.set(c, resultFields.push(c) - 1);
+  const sources = { input: new Map<string, ColumnSource>(), result: new Map<string, ColumnSource>() };
+  const shapes = shapeRows.map((s) => ({ id: s.id, input: split(s.input_paths), result: split(s.result_paths) }));
+  for (const s of shapes) {
+    for (const json of ['input', 'result'] as const) {
+      for (const keys of s[json]) {
+        const name = keys.join('.');
+        let source = sources[json].get(name);
+        if (!source) {
+          source = { json, paths: new Map(), blocked: false };
+          sources[json].set(name, source);
+          (json === 'input' ? inputColumns : resultFields).push(name);
+        }
+        const path = sqlJsonPath(keys);
+        // Should one shape hold the same dotted name twice ({"a.b": 1, a: {b: 2}}), the later value wins.
+        for (const ids of source.paths.values()) {
+          const at = ids.indexOf(s.id);
+          if (at >= 0) ids.splice(at, 1);
+        }
+        const ids = source.paths.get(path) ?? [];
+        ids.push(s.id);
+        source.paths.set(path, ids);
+      }
+    }
   }
+  // A path that leads into an object in some shape (e.g. `address` where another shape has `address.city`)
+  // must only be read for the shapes that hold it as a value.
+  for (const s of shapes) {
+    for (const json of ['input', 'result'] as const) {
+      for (const keys of s[json]) {
+        for (let n = 1; n < keys.length; n++) {
+          const source = sources[json].get(keys.slice(0, n).join('.'));
+          if (source) source.blocked = true;
+        }
+      }
+    }
+  }
+  for (const json of ['input', 'result'] as const) for (const source of sources[json].values()) for (const [path, ids] of source.paths) if (ids.length === 0) source.paths.delete(path);
+
   const resultColumns = resultColumnNames(inputColumns, resultFields);
   const leading = [...inputColumns, ...resultColumns];
   const trailing = uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS]);
   const columns = [...leading, ...trailing];
-  const resultOffset = inputColumns.length;
-  const statusOffset = leading.length;
+  const valueSql = [...inputColumns.map((c) => columnSql(sources.input.get(c) as ColumnSource)), ...resultFields.map((c) => columnSql(sources.result.get(c) as ColumnSource))];
 
-  const layouts = new Map<number, ShapeLayout>();
-  for (const s of shapeRows) {
-    layouts.set(s.id, {
-      inputIndex: split(s.input_columns).map((c) => inputSeen.get(c) as number),
-      resultIndex: split(s.result_columns).map((c) => resultOffset + (resultSeen.get(c) as number)),
-    });
-  }
+  // Account and model as finished CSV text, once per series.
+  const series = new Map<number, string>();
+  for (const [id, s] of store.seriesById()) series.set(id, `${csvField(s.profileName)},${csvField(s.modelName)},${csvField(s.modelVersion)}`);
+  const sources2 = new Map<string, string>();
+  const sourceCell = (s: string) => {
+    let cell = sources2.get(s);
+    if (cell === undefined) sources2.set(s, (cell = csvField(s)));
+    return cell;
+  };
 
-  const series = store.seriesById();
   const writer = new CsvWriter(out, { bom: options.bom ?? false });
   await writer.writeRow(columns);
+  const n = valueSql.length;
+  const select = ['p.id', 'p.created_at', ...valueSql, 'p.status', 'p.error_message', 'p.request_id', 'p.created_at', 'p.series_id', 'p.source', 'p.http_status', 'p.round_trip_ms', 'p.processing_time_ms', 'p.attempts', 'p.job_id', 'p.row_number'];
+  const selectSql = select.join(', ');
+  const lead = n === 0 ? '' : ',';
+  // Where the fixed columns start in a row: after id, created_at and the n values.
+  const v = n + 2;
   let cursor: { createdAt: number; id: number } | null = null;
-  const values: unknown[] = [];
-  // One row buffer reused for every row: the export allocates little beyond the text it writes.
-  const cells: unknown[] = new Array<unknown>(columns.length).fill(null);
   for (;;) {
-    const rows = store.exportRows(f, cursor, chunkRows);
-    for (const r of rows) {
-      cells.fill(null);
-      const layout = layouts.get(r[3]);
-      if (layout) {
-        values.length = 0;
-        flattenValues(JSON.parse(r[4]) as Record<string, unknown>, values);
-        for (let i = 0; i < values.length; i++) cells[layout.inputIndex[i] as number] = values[i];
-        if (r[5] !== null) {
-          values.length = 0;
-          flattenValues(JSON.parse(r[5]) as Record<string, unknown>, values);
-          for (let i = 0; i < values.length; i++) cells[layout.resultIndex[i] as number] = values[i];
-        }
+    const rows = store.exportRows(f, cursor, chunkRows, selectSql);
+    let text = '';
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as unknown[];
+      let line = '';
+      for (let i = 2; i < v; i++) {
+        if (i > 2) line += ',';
+        line += jsonCell(row[i] as string | null);
       }
-      const s = series.get(r[2]);
-      let c = statusOffset;
-      cells[c++] = r[6];
-      cells[c++] = r[7];
-      cells[c++] = r[8];
-      cells[c++] = isoTime(r[1]);
-      cells[c++] = s?.profileName;
-      cells[c++] = s?.modelName;
-      cells[c++] = s?.modelVersion;
-      cells[c++] = r[9];
-      cells[c++] = r[10];
-      cells[c++] = r[11];
-      cells[c++] = r[12];
-      cells[c++] = r[13];
-      cells[c++] = r[14];
-      cells[c++] = r[15];
-      await writer.writeRow(cells);
+      line += lead;
+      line += csvField(row[v] as string);
+      line += ',';
+      line += optionalText(row[v + 1] as string | null);
+      line += ',';
+      line += optionalText(row[v + 2] as string | null);
+      line += ',';
+      line += isoTime(row[v + 3] as number);
+      line += ',';
+      line += series.get(row[v + 4] as number) ?? ',,';
+      line += ',';
+      line += sourceCell(row[v + 5] as string);
+      line += ',';
+      line += numberCell(row[v + 6] as number | null);
+      line += ',';
+      line += numberCell(row[v + 7] as number | null);
+      line += ',';
+      line += numberCell(row[v + 8] as number | null);
+      line += ',';
+      line += String(row[v + 9] as number);
+      line += ',';
+      line += optionalText(row[v + 10] as string | null);
+      line += ',';
+      line += numberCell(row[v + 11] as number | null);
+      text += line + '\r\n';
     }
+    // One write per chunk; it waits only when the stream's buffer is full.
+    await writer.writeLines(text, rows.length);
     options.onProgress?.(writer.rows - 1);
     if (rows.length < chunkRows) break;
-    const last = rows[rows.length - 1] as ExportRow;
-    cursor = { createdAt: last[1], id: last[0] };
+    const last = rows[rows.length - 1] as unknown[];
+    cursor = { createdAt: last[1] as number, id: last[0] as number };
   }
   await writer.end();
   return { rows: writer.rows - 1, columns };

@@ -4,7 +4,7 @@ import type { NewPrediction, PredictionRecord } from '../../shared/domain/predic
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
 import type { HistoryWriter } from '../store/repositories';
-import { flattenKeys } from '../sheets/csv-writer';
+import { isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
@@ -63,26 +63,6 @@ export function toRecord(r: PredictionRow): PredictionRecord {
   };
 }
 
-/** See `HistoryStore.exportRows`. */
-export type ExportRow = [
-  id: number,
-  createdAt: number,
-  seriesId: number,
-  shapeId: number,
-  input: string,
-  result: string | null,
-  status: string,
-  errorMessage: string | null,
-  requestId: string | null,
-  source: string,
-  httpStatus: number | null,
-  roundTripMs: number | null,
-  processingTimeMs: number | null,
-  attempts: number,
-  jobId: string | null,
-  rowNumber: number | null,
-];
-
 export interface PageRequest {
   filters?: HistoryFilters;
   cursor?: string | null;
@@ -110,6 +90,37 @@ const MAX_MERGED_SERIES = 64;
 const PAGE_PROBE_ABOVE = 5_000;
 const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
+/** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
+const INSERT_COLUMNS = 16;
+const INSERT_GROUP = 64;
+
+/**
+ * A cheap key for the shape of an input or result, used to find its `prediction_shapes` row once per
+ * call: flat objects (the common case) by their keys; others by their full path list.
+ */
+function shapeKey(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const v = obj[key];
+    if ((typeof v === 'object' && v !== null) || key.includes('\u0001')) return `J${JSON.stringify(flattenPaths(obj))}`;
+  }
+  return `F${keys.join('\u0001')}`;
+}
+
+/**
+ * The leaf paths of an object, as `flattenKeys` walks it (nested non-empty plain objects are opened,
+ * everything else is a leaf), each as its list of keys: `{a: {b: 1}, "c.d": 2}` → `[["a","b"],["c.d"]]`.
+ * Unlike the dotted names, the lists say exactly where each value is, which the export needs.
+ */
+export function flattenPaths(obj: Record<string, unknown>, prefix: readonly string[] = [], out: string[][] = []): string[][] {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (isPlainObject(value) && Object.keys(value).length > 0) flattenPaths(value, [...prefix, key], out);
+    else out.push([...prefix, key]);
+  }
+  return out;
+}
 
 /**
  * The prediction history in SQLite: writes from the form and bulk runs, newest-first keyset pages,
@@ -119,6 +130,8 @@ const DELETE_CHUNK = 20_000;
 export class HistoryStore implements HistoryWriter {
   private readonly statements = new Map<string, Statement>();
   private readonly insertStmt: Statement;
+  private readonly insertGroupStmt: Statement;
+  private readonly insertParams: unknown[] = new Array<unknown>(INSERT_GROUP * INSERT_COLUMNS).fill(null);
   private readonly seriesFind: Statement<[string, string, string, string], number>;
   private readonly seriesInsert: Statement<[string, string, string, string]>;
   private readonly shapeFind: Statement<[string, string], number>;
@@ -134,13 +147,15 @@ export class HistoryStore implements HistoryWriter {
   ) {
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
-    this.insertStmt = db.prepare(`INSERT INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
-      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = `INSERT INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
+    const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
+    this.insertStmt = db.prepare(insert + tuple);
+    this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
     this.seriesFind = db.prepare('SELECT id FROM prediction_series WHERE profile_id = ? AND profile_name = ? AND model_name = ? AND model_version = ?').pluck() as Statement<[string, string, string, string], number>;
     this.seriesInsert = db.prepare('INSERT INTO prediction_series (profile_id, profile_name, model_name, model_version) VALUES (?, ?, ?, ?)');
-    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_columns = ? AND result_columns = ?').pluck() as Statement<[string, string], number>;
-    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_columns, result_columns) VALUES (?, ?)');
+    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_paths = ? AND result_paths = ?').pluck() as Statement<[string, string], number>;
+    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_paths, result_paths) VALUES (?, ?)');
     this.addManyTx = db.transaction((entries: readonly NewPrediction[]) => this.insertAll(entries));
   }
 
@@ -162,6 +177,8 @@ export class HistoryStore implements HistoryWriter {
     const series = new Map<string, number>();
     const shapes = new Map<string, number>();
     const ids: number[] = [];
+    const params = this.insertParams;
+    let k = 0;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as NewPrediction;
       const createdAt = Date.parse(e.createdAt);
@@ -174,34 +191,37 @@ export class HistoryStore implements HistoryWriter {
         seriesId = this.seriesId(e);
         series.set(seriesKey, seriesId);
       }
-      const inputColumns = flattenKeys(e.input).join('\u0001');
-      const resultColumns = e.result === null ? '' : flattenKeys(e.result).join('\u0001');
-      const shapeKey = `${inputColumns}\u0000${resultColumns}`;
-      let shapeId = shapes.get(shapeKey);
+      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      let shapeId = shapes.get(key);
       if (shapeId === undefined) {
-        shapeId = this.shapeId(inputColumns, resultColumns);
-        shapes.set(shapeKey, shapeId);
+        shapeId = this.shapeId(e);
+        shapes.set(key, shapeId);
       }
-      const info = this.insertStmt.run(
-        createdAt,
-        seriesId,
-        e.source,
-        JSON.stringify(e.input),
-        e.result === null ? null : JSON.stringify(e.result),
-        e.status,
-        e.errorMessage,
-        e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails),
-        e.httpStatus,
-        e.requestId,
-        e.roundTripMs,
-        e.processingTimeMs,
-        e.attempts,
-        e.jobId,
-        e.rowNumber,
-        shapeId,
-      );
-      ids.push(Number(info.lastInsertRowid));
+      params[k++] = createdAt;
+      params[k++] = seriesId;
+      params[k++] = e.source;
+      params[k++] = JSON.stringify(e.input);
+      params[k++] = e.result === null ? null : JSON.stringify(e.result);
+      params[k++] = e.status;
+      params[k++] = e.errorMessage;
+      params[k++] = e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails);
+      params[k++] = e.httpStatus;
+      params[k++] = e.requestId;
+      params[k++] = e.roundTripMs;
+      params[k++] = e.processingTimeMs;
+      params[k++] = e.attempts;
+      params[k++] = e.jobId;
+      params[k++] = e.rowNumber;
+      params[k++] = shapeId;
+      if (k === params.length) {
+        // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update, one bind call).
+        const last = Number(this.insertGroupStmt.run(params).lastInsertRowid);
+        for (let j = INSERT_GROUP - 1; j >= 0; j--) ids.push(last - j);
+        k = 0;
+      }
     }
+    for (let j = 0; j < k; j += INSERT_COLUMNS) ids.push(Number(this.insertStmt.run(params.slice(j, j + INSERT_COLUMNS)).lastInsertRowid));
+    params.fill(null);
     return ids;
   }
 
@@ -211,10 +231,12 @@ export class HistoryStore implements HistoryWriter {
     return Number(this.seriesInsert.run(e.profileId, e.profileName, e.modelName, e.modelVersion).lastInsertRowid);
   }
 
-  private shapeId(inputColumns: string, resultColumns: string): number {
-    const found = this.shapeFind.get(inputColumns, resultColumns);
+  private shapeId(e: NewPrediction): number {
+    const inputPaths = JSON.stringify(flattenPaths(e.input));
+    const resultPaths = JSON.stringify(e.result === null ? [] : flattenPaths(e.result));
+    const found = this.shapeFind.get(inputPaths, resultPaths);
     if (found !== undefined) return found;
-    return Number(this.shapeInsert.run(inputColumns, resultColumns).lastInsertRowid);
+    return Number(this.shapeInsert.run(inputPaths, resultPaths).lastInsertRowid);
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -277,16 +299,12 @@ export class HistoryStore implements HistoryWriter {
   }
 
   /**
-   * Rows for the export as arrays (much cheaper than objects), without the series join:
-   * [id, created_at, series_id, shape_id, input, result, status, error_message, request_id, source,
-   *  http_status, round_trip_ms, processing_time_ms, attempts, job_id, row_number].
+   * Rows for the export as arrays (much cheaper than objects), newest first: `columns` is the SELECT list
+   * over `predictions p` (no join; the export maps series ids itself).
    */
-  exportRows(f: FilterSql, cursor: Cursor | null, limit: number): ExportRow[] {
-    const sql = (where: string, keyset: string) =>
-      `SELECT p.id, p.created_at, p.series_id, p.shape_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source,
-         p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number
-       FROM predictions p WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
-    return this.keysetQuery(f, cursor, limit, sql, true) as ExportRow[];
+  exportRows(f: FilterSql, cursor: Cursor | null, limit: number, columns: string): unknown[][] {
+    const sql = (where: string, keyset: string) => `SELECT ${columns} FROM predictions p WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
+    return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
   }
 
   /** Every series: id → account and model. */

@@ -10,8 +10,9 @@ import type { Migration } from './types';
  *   which keeps rows and the `(series_id, created_at)` index small, and gives the filter lists for free.
  * - Failed rows have their own partial index in time order (with the status in it), so "failed only" and
  *   error-code filters page and count fast, while successful rows (the vast majority) cost it nothing.
- * - `prediction_shapes` records the flattened input and result field names once per distinct shape, so an
- *   export learns its columns without reading every row twice.
+ * - `prediction_shapes` records the flattened input and result field paths (JSON lists of key lists, e.g.
+ *   `[["age"],["address","city"]]`) once per distinct shape, so an export learns its columns without reading
+ *   every row twice, and can have SQLite pick each column's value out of the stored JSON.
  * - Text search uses an FTS5 table filled in batches behind the inserts (see main/history/text-index.ts),
  *   so bulk inserts stay fast; `predictions_fts_state.indexed_upto` says how far it has got. Rows above it
  *   are searched directly. `AUTOINCREMENT` makes sure a deleted id is never reused, which keeps that
@@ -62,9 +63,9 @@ export const initial: Migration = {
 
       CREATE TABLE prediction_shapes (
         id INTEGER PRIMARY KEY,
-        input_columns TEXT NOT NULL,
-        result_columns TEXT NOT NULL,
-        UNIQUE (input_columns, result_columns)
+        input_paths TEXT NOT NULL,
+        result_paths TEXT NOT NULL,
+        UNIQUE (input_paths, result_paths)
       ) STRICT;
 
       CREATE TABLE predictions (
