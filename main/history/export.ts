@@ -28,8 +28,6 @@ interface ColumnSource {
   json: 'input' | 'result';
   /** path text (SQLite JSON path) → shape ids holding the column at that path. */
   paths: Map<string, number[]>;
-  /** Shapes where this path leads to an object rather than a value (so it must not be read there). */
-  blocked: boolean;
 }
 
 const split = (s: string): string[][] => JSON.parse(s) as string[][];
@@ -46,10 +44,9 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * where the row has none. SQLite reads the value out of the stored JSON, so no row is parsed in JS.
  */
 function columnSql(c: ColumnSource): string {
+  // Only the rows whose shape holds the column read it: most rows skip most columns without touching JSON.
   const col = `p.${c.json}`;
-  const entries = [...c.paths];
-  if (entries.length === 1 && !c.blocked) return `${col} -> ${sqlText((entries[0] as [string, number[]])[0])}`;
-  return `CASE ${entries.map(([path, shapes]) => `WHEN p.shape_id IN (${shapes.join(',')}) THEN ${col} -> ${sqlText(path)}`).join(' ')} END`;
+  return `CASE ${[...c.paths].map(([path, shapes]) => `WHEN p.shape_id IN (${shapes.join(',')}) THEN ${col} -> ${sqlText(path)}`).join(' ')} END`;
 }
 
 /** One cell of the CSV from a JSON value's text: strings unquoted then made safe, numbers as they are. */
@@ -96,7 +93,7 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
         const name = keys.join('.');
         let source = sources[json].get(name);
         if (!source) {
-          source = { json, paths: new Map(), blocked: false };
+          source = { json, paths: new Map() };
           sources[json].set(name, source);
           (json === 'input' ? inputColumns : resultFields).push(name);
         }
@@ -109,18 +106,6 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
         const ids = source.paths.get(path) ?? [];
         ids.push(s.id);
         source.paths.set(path, ids);
-      }
-    }
-  }
-  // A path that leads into an object in some shape (e.g. `address` where another shape has `address.city`)
-  // must only be read for the shapes that hold it as a value.
-  for (const s of shapes) {
-    for (const json of ['input', 'result'] as const) {
-      for (const keys of s[json]) {
-        for (let n = 1; n < keys.length; n++) {
-          const source = sources[json].get(keys.slice(0, n).join('.'));
-          if (source) source.blocked = true;
-        }
       }
     }
   }

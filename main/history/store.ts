@@ -96,16 +96,32 @@ const INSERT_GROUP = 64;
 
 /**
  * A cheap key for the shape of an input or result, used to find its `prediction_shapes` row once per
- * call: flat objects (the common case) by their keys; others by their full path list.
+ * call: the keys, with U+0002/U+0003 around nested objects. Keys holding those marks use the full path list.
  */
 function shapeKey(obj: Record<string, unknown>): string {
-  const keys = Object.keys(obj);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  const key = shapeKeyOf(obj);
+  return key === null ? `J${JSON.stringify(flattenPaths(obj))}` : key;
+}
+
+// eslint-disable-next-line no-control-regex -- the marks are control characters on purpose
+const MARKS = /[\u0001-\u0003]/;
+
+function shapeKeyOf(obj: Record<string, unknown>): string | null {
+  let out = '';
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    if (MARKS.test(key)) return null;
     const v = obj[key];
-    if ((typeof v === 'object' && v !== null) || key.includes('\u0001')) return `J${JSON.stringify(flattenPaths(obj))}`;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && isPlainObject(v)) {
+      const inner = shapeKeyOf(v);
+      if (inner === null) return null;
+      // An empty object is a value, not a level: `{}` keeps no mark.
+      out += inner === '' ? `${key}\u0001` : `${key}\u0002${inner}\u0003`;
+    } else {
+      out += `${key}\u0001`;
+    }
   }
-  return `F${keys.join('\u0001')}`;
+  return out;
 }
 
 /**
