@@ -1,0 +1,142 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, launchHarness, stopHarness, seriousA11yViolations, type Harness } from './fixtures';
+import { screenshot } from './helpers/app';
+import { openDatabase } from '../main/store/db';
+import { HistoryStore } from '../main/history/store';
+import { generateHistory } from '../main/history/fixture';
+import type { HistoryFilters } from '../shared/ipc/history';
+
+/**
+ * The history screen on a million-row history: generated straight into a fresh data folder before the
+ * harness starts, then listed newest first, scrolled deep, filtered and opened — every count and row
+ * checked against what the database itself says.
+ */
+const ROWS = Number(process.env['PLEXE_E2E_HISTORY_ROWS'] ?? 1_000_000);
+const CHURN = { modelName: 'customer-churn', modelVersion: '1' } as const;
+const TEXT = 'Fatima';
+
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+let harness: Harness;
+/** What the database says, worked out before the app opens it. */
+let truth: {
+  total: number;
+  newestRequestId: string;
+  deepIndex: number;
+  deepRequestId: string;
+  counts: { model: number; modelFailed: number; modelFailedText: number };
+  firstFilteredRequestId: string;
+};
+let generateSeconds = 0;
+
+function requestIdOf(store: HistoryStore, filters: HistoryFilters, index: number): string {
+  let cursor: string | null = null;
+  let skipped = 0;
+  for (;;) {
+    const page = store.page({ filters, cursor, limit: 1000 });
+    if (index - skipped < page.rows.length) return page.rows[index - skipped]?.requestId ?? '—';
+    skipped += page.rows.length;
+    cursor = page.nextCursor;
+    if (!cursor) throw new Error(`the history has fewer than ${index + 1} entries`);
+  }
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'plexe-e2e-history-'));
+  const { db } = openDatabase(join(dataDir, 'plexe.db'));
+  const started = performance.now();
+  // The text index is left to the app's background indexer, as after a big bulk run.
+  generateHistory(db, ROWS, 7, { end: new Date(Date.now() - 60_000), days: 90, indexText: false });
+  generateSeconds = (performance.now() - started) / 1000;
+  const store = new HistoryStore(db);
+  const deepIndex = 3000;
+  const model: HistoryFilters = { ...CHURN };
+  const modelFailed: HistoryFilters = { ...model, outcome: 'failed' };
+  const modelFailedText: HistoryFilters = { ...modelFailed, text: TEXT };
+  truth = {
+    total: store.count(),
+    newestRequestId: requestIdOf(store, {}, 0),
+    deepIndex,
+    deepRequestId: requestIdOf(store, {}, deepIndex),
+    counts: { model: store.count(model), modelFailed: store.count(modelFailed), modelFailedText: store.count(modelFailedText) },
+    firstFilteredRequestId: requestIdOf(store, modelFailedText, 0),
+  };
+  db.close();
+  console.log(`generated ${ROWS.toLocaleString('en')} history rows in ${generateSeconds.toFixed(1)} s`);
+  harness = await launchHarness(dataDir);
+});
+
+test.afterAll(async () => {
+  if (harness) await stopHarness(harness);
+});
+
+const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
+
+async function expectCount(page: Page, n: number): Promise<void> {
+  const count = page.getByTestId('history-count');
+  await expect(count).not.toContainText('Counting', { timeout: 20_000 });
+  await expect.poll(async () => digits(await count.textContent()), { timeout: 20_000 }).toBe(n);
+}
+
+async function openEntry(page: Page, index: number): Promise<Locator> {
+  await page.locator(`#hist-row-${index}`).click();
+  const detail = page.getByRole('complementary').filter({ has: page.getByRole('heading', { name: 'Entry details' }) });
+  await expect(detail).toBeVisible();
+  return detail;
+}
+
+test('lists, scrolls, filters and opens a million-row history, matching the database', async ({ page, consoleErrors }) => {
+  expect(truth.total).toBe(ROWS);
+  await page.goto(harness.pageUrl);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'History' }).click();
+  await expect(page.getByRole('heading', { name: 'History', exact: true, level: 2 })).toBeVisible();
+  const list = page.getByRole('list', { name: 'Predictions, newest first' });
+  await expectCount(page, ROWS);
+
+  // Newest first: the first row is the newest entry in the database.
+  let detail = await openEntry(page, 0);
+  await expect(detail.getByTestId('request-id')).toHaveText(truth.newestRequestId);
+
+  // Deep into the list: pages keep loading as it scrolls, and only a window of rows is in the page.
+  const target = truth.deepIndex;
+  await expect
+    .poll(
+      async () => {
+        await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+        return list.evaluate((el) => Math.round(el.scrollTop / 56));
+      },
+      { timeout: 45_000, intervals: [50] },
+    )
+    .toBeGreaterThan(target);
+  await list.evaluate((el, top) => el.scrollTo({ top }), target * 56 - 100);
+  await expect(page.locator(`#hist-row-${target}`)).toBeVisible();
+  const domRows = await list.getByRole('listitem').count();
+  expect(domRows).toBeGreaterThan(5);
+  expect(domRows).toBeLessThan(80);
+  detail = await openEntry(page, target);
+  await expect(detail.getByTestId('request-id')).toHaveText(truth.deepRequestId);
+
+  // Filters: model, then failed only, then text — each count as the database counts it.
+  await page.getByLabel('Model').selectOption({ label: `${CHURN.modelName} v${CHURN.modelVersion}` });
+  await expectCount(page, truth.counts.model);
+  await page.getByLabel('Status').selectOption({ label: 'Failed (any reason)' });
+  await expectCount(page, truth.counts.modelFailed);
+  const first = page.locator('#hist-row-0');
+  await expect(first).toContainText(`${CHURN.modelName} v${CHURN.modelVersion}`);
+  await expect(first.locator('.badge')).toHaveClass(/danger/);
+  await page.getByLabel('Search inputs and results').fill(TEXT);
+  await expectCount(page, truth.counts.modelFailedText);
+  expect(truth.counts.modelFailedText).toBeGreaterThan(0);
+  await expect(page.locator('#hist-row-0')).toContainText(TEXT);
+  detail = await openEntry(page, 0);
+  await expect(detail.getByTestId('request-id')).toHaveText(truth.firstFilteredRequestId);
+  await expect(detail.getByRole('button', { name: 'Copy request id' })).toBeVisible();
+
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, 'history');
+  expect(consoleErrors).toEqual([]);
+});
