@@ -193,3 +193,35 @@ test('a model that is not READY is refused before anything is sent', async ({ pa
   await expect(page.getByTestId('model-status')).toHaveText('READY');
   await expect(predictButton(page)).toBeEnabled();
 });
+
+test('timeout: a model slower than the wait set in Settings ends in its panel', async ({ page, harness }) => {
+  await page.goto(harness.pageUrl);
+  await useAccount(page, main.id);
+  await page.getByRole('button', { name: 'Settings and help' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings and help' });
+  await dialog.getByLabel('Wait for an answer').fill('1');
+  await dialog.getByLabel('Tries per request').fill('1');
+  await dialog.getByRole('button', { name: 'Save settings' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  try {
+    await selectModel(page, house.displayName);
+    await fill(page, HOUSE_ROW);
+    sandbox.setFaults({ pSlow: 1, slowMs: 3_000 });
+    await predictButton(page).click();
+    await panel(page, 'No answer in time');
+  } finally {
+    await page.evaluate(() => (window as unknown as { plexe: { settings: { resetEngine(): Promise<unknown> } } }).plexe.settings.resetEngine());
+  }
+});
+
+test('settings refuse a value out of range, naming the field', async ({ page, harness }) => {
+  await page.goto(harness.pageUrl);
+  await page.getByRole('button', { name: 'Settings and help' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings and help' });
+  await dialog.getByLabel('Tries per request').fill('0');
+  await dialog.getByRole('button', { name: 'Save settings' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Tries per request: enter a number from 1 to 20');
+  await expect(dialog.getByLabel('Tries per request')).toHaveAttribute('aria-invalid', 'true');
+});

@@ -4,6 +4,7 @@ import type { HostPorts, Notice } from './host';
 import { createDispatch, type Dispatch } from './ipc/dispatch';
 import { EventBus } from './ipc/events';
 import { createHandlerTable } from './ipc/table';
+import { readEngineSettings } from './ipc/settings';
 import { silentLogger, type Logger } from './log';
 import { openDatabase, closeDatabase, type SqliteDatabase } from './store/db';
 import { SqliteProfiles } from './store/profiles';
@@ -82,7 +83,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   if (keytar === undefined) ({ keytar, reason: keytarError } = await loadKeytar());
   const keys = new KeyStore({ keytar, loadError: keytarError, logger: log, onSecret: registerSecret });
   const client = new PlexeClient({ fetch: options.fetch, logger: log });
-  const engine = createEngine({ client, logger: log });
+  const engine = createEngine({ client, logger: log, settings: () => readEngineSettings(settings) });
   const accounts = new AccountsService({ profiles, settings, keys, client, logger: log, onDeleted: (id) => engine.forgetProfile(id) });
   const modelsService = new ModelsService({
     accounts,
@@ -159,6 +160,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       logFile: options.logFile ?? null,
     },
     jobs: { jobs },
+    settings: { settings },
   });
   // Updates start once a real account exists (and stop again in the demo): re-decide on changes.
   for (const name of ['accounts:save-account', 'accounts:delete-account'] as const) {

@@ -6,6 +6,7 @@ import { registerPredictIpc, type PredictIpcDeps } from './predict';
 import { registerHistoryIpc, type HistoryIpcDeps } from './history';
 import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
 import { registerJobsIpc, type JobsIpcDeps } from './jobs';
+import { registerSettingsIpc, type SettingsIpcDeps } from './settings';
 
 export interface HandlerDeps {
   app: AppIpcDeps;
@@ -15,6 +16,7 @@ export interface HandlerDeps {
   history: HistoryIpcDeps;
   diagnostics: DiagnosticsIpcDeps;
   jobs: JobsIpcDeps;
+  settings: SettingsIpcDeps;
 }
 
 /** Every channel's handler, one domain file each (Bruno's `registerXxxIpc(deps)` pattern). */
@@ -27,5 +29,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...registerHistoryIpc(deps.history),
     ...registerDiagnosticsIpc(deps.diagnostics),
     ...registerJobsIpc(deps.jobs),
+    ...registerSettingsIpc(deps.settings),
   };
 }

@@ -8,6 +8,7 @@ import { predictChannels, predictEvents } from './predict';
 import { historyChannels } from './history';
 import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
 import { jobChannels, jobEvents } from './jobs';
+import { settingsChannels } from './settings';
 
 /**
  * The whole IPC contract: every channel the renderer may call, with one runtime schema for its
@@ -22,6 +23,7 @@ export const channels = {
   ...historyChannels,
   ...diagnosticsChannels,
   ...jobChannels,
+  ...settingsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 /** Pushes from main to the renderer. */
