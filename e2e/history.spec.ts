@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -22,6 +22,7 @@ const TEXT = 'Fatima';
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let harness: Harness;
+let dataDir = '';
 /** What the database says, worked out before the app opens it. */
 let truth: {
   total: number;
@@ -49,7 +50,7 @@ function entryAt(store: HistoryStore, filters: HistoryFilters, index: number): P
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'plexe-e2e-history-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'plexe-e2e-history-'));
   const { db } = openDatabase(join(dataDir, 'plexe.db'));
   const started = performance.now();
   // The text index is left to the app's background indexer, as after a big bulk run.
@@ -78,6 +79,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   if (harness) await stopHarness(harness);
+  // A million rows take about 300 MB.
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
