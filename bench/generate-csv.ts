@@ -8,7 +8,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../e2e/fixtures/lib/random';
+import { seededRandom } from '../shared/seeded-random';
 
 const CITIES = ['Springfield', 'Shelbyville', 'Ogdenville', 'North Haverbrook', 'Capital City', 'Brockway', 'Cypress Creek'];
 const STYLES = ['Ranch', 'Colonial', 'Victorian', 'Cape Cod', 'Modern'];

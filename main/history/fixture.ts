@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { NewPrediction } from '../../shared/domain/prediction';
 import { HistoryStore } from './store';
+import { seededRandom } from '../../shared/seeded-random';
 
 export interface GenerateOptions {
   /** The newest entry's time; entries spread back over `days` before it. Default: now. */
@@ -19,17 +20,7 @@ export interface GeneratedHistory {
   models: { profileId: string; modelName: string; modelVersion: string }[];
 }
 
-/** Small, fast, seeded PRNG (mulberry32): the same seed gives the same history. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const FIRST = ['Alice', 'Bruno', 'Chen', 'Dara', 'Emeka', 'Fatima', 'Greta', 'Hiro', 'Ines', 'José', 'Kalani', 'Lena', 'Mateo', 'Noor', 'Olu', 'Priya'];
 const LAST = ['Smith', 'García', 'Nguyen', 'Okafor', 'Müller', 'Rossi', 'Kowalski', 'Tanaka', 'Silva', 'Haddad'];
