@@ -1,15 +1,16 @@
 /**
  * One run of the bulk-job benchmarks in its own process, so its peak memory (maxRSS) is its own.
  *
- *   node --import tsx bench/jobs-child.ts seed DB ROWS   — writes a scored ROWS-row job straight into
- *     a fresh app database (SQL, not the engine: the bench measures the export, not scoring)
+ *   node --import tsx bench/jobs-child.ts seed DB ROWS   — writes a scored ROWS-row job into
+ *     a fresh app database (rows by SQL, answers through JobStore.writeOutcomes as the runner writes them; not the engine: the bench measures the export, not scoring)
  *   node --import tsx bench/jobs-child.ts export DB OUT  — exports that job with the app's exportJob
  *
  * Each prints one JSON line {seconds, cpuSeconds, rows, bytes, startRssMb, peakRssMb}.
  */
 import { rmSync, statSync } from 'node:fs';
 import { exportJob } from '../main/jobs/export';
-import { DEFAULT_JOB_SETTINGS, JobStore, ROW_SPAN } from '../main/jobs/store';
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_JOB_SETTINGS, JobStore, ROW_SPAN, type RowOutcomeWrite } from '../main/jobs/store';
 import { closeDatabase, openDatabase } from '../main/store/db';
 
 const [mode, dbPath, arg] = process.argv.slice(2);
@@ -20,8 +21,9 @@ const mb = (bytes: number): number => Math.round((bytes / 1e6) * 10) / 10;
 
 /**
  * Rows like the import bench's file (a comment with a comma or a quote now and then, so some rows
- * need quoting), stored as the import stores them; ~2% failed rows with an error message, the rest
- * ok with a result and a request id — as a finished job looks.
+ * need quoting), stored as the import stores them, then answered as the runner records answers;
+ * ~2% failed rows with an error message, the rest ok with a result and a request id — as a finished
+ * job looks.
  */
 function seed(file: string, rows: number): { rows: number; bytes: number } {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
@@ -43,33 +45,52 @@ function seed(file: string, rows: number): { rows: number; bytes: number } {
   });
   const base = jobId * ROW_SPAN;
   const sep = 'char(31)';
+  // The rows as the import stores them (cells only, pending)…
   db.exec(`
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
-    INSERT INTO job_rows (key, cells, status, input, result, error_code, error_message, retryable, http_status, request_id, attempts, round_trip_ms, finished_at)
+    INSERT INTO job_rows (key, cells)
     SELECT ${base} + i,
       ${sep} || i || ${sep} || (CASE i % 7 WHEN 0 THEN 'Springfield' WHEN 1 THEN 'Shelbyville' WHEN 2 THEN 'Ogdenville' WHEN 3 THEN 'North Haverbrook' WHEN 4 THEN 'Capital City' WHEN 5 THEN 'Brockway' ELSE 'Cypress Creek' END)
         || ${sep} || (500 + (i * 7919) % 4000) || ${sep} || (1 + i % 6) || ${sep} || (1 + (i % 6) / 2.0) || ${sep} || (CASE WHEN i % 2 THEN 'Yes' ELSE 'No' END)
         || ${sep} || (CASE i % 5 WHEN 0 THEN 'Ranch' WHEN 1 THEN 'Colonial' WHEN 2 THEN 'Victorian' WHEN 3 THEN 'Cape Cod' ELSE 'Modern' END) || ${sep} || (1900 + i % 124)
-        || ${sep} || (CASE i % 8 WHEN 3 THEN 'new roof' WHEN 4 THEN 'needs work, priced to sell' WHEN 5 THEN 'corner lot' WHEN 6 THEN 'pool; "as is"' WHEN 7 THEN 'two-car garage' || char(10) || 'and shed' ELSE '' END),
-      CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'ok' END,
-      '{"sqft":' || (500 + (i * 7919) % 4000) || ',"bedrooms":' || (1 + i % 6) || '}',
-      CASE WHEN i % 50 = 0 THEN NULL ELSE '{"predicted_price":' || (100000 + (i * 104729) % 900000) || '.25,"confidence":' || ((i % 100) / 100.0) || ',"band":"' || (CASE i % 3 WHEN 0 THEN 'low' WHEN 1 THEN 'mid' ELSE 'high' END) || '"}' END,
-      CASE WHEN i % 50 = 0 THEN 'invalid_input' END,
-      CASE WHEN i % 50 = 0 THEN 'bedrooms must be at most 20 (got 99). Fix the value in row ' || i || ' and retry.' END,
-      CASE WHEN i % 50 = 0 THEN 0 END,
-      CASE WHEN i % 50 = 0 THEN 400 ELSE 200 END,
-      'req_' || lower(hex(randomblob(8))),
-      1, 40.5, 1700000000000
+        || ${sep} || (CASE i % 8 WHEN 3 THEN 'new roof' WHEN 4 THEN 'needs work, priced to sell' WHEN 5 THEN 'corner lot' WHEN 6 THEN 'pool; "as is"' WHEN 7 THEN 'two-car garage' || char(10) || 'and shed' ELSE '' END)
     FROM n;
   `);
-  const failed = Math.floor(rows / 50);
-  db.prepare(`UPDATE jobs SET state = 'done', columns = ?, result_fields = ?, n_pending = 0, n_ok = ?, n_failed = ? WHERE id = ?`).run(
-    JSON.stringify(COLUMNS),
-    JSON.stringify(['predicted_price', 'confidence', 'band']),
-    rows - failed,
-    failed,
-    jobId,
-  );
+  db.prepare('UPDATE jobs SET columns = ?, n_pending = ? WHERE id = ?').run(JSON.stringify(COLUMNS), rows, jobId);
+  // …then every answer written the way the runner writes them (writeOutcomes, 500 per transaction,
+  // with the row's cells so its export text is stored): ~2% failed with an error message.
+  const resultFields = ['predicted_price', 'confidence', 'band'];
+  const layout = { columnCount: COLUMNS.length, resultFields };
+  let after = 0;
+  let first = true;
+  for (;;) {
+    const page = store.pendingRows(jobId, after, 500);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.rowNumber;
+    const outcomes: RowOutcomeWrite[] = page.map(({ rowNumber: i, cells }) => {
+      const failed = i % 50 === 0;
+      return {
+        rowNumber: i,
+        cells,
+        input: { sqft: Number(cells[2]), bedrooms: Number(cells[3]) },
+        ok: !failed,
+        status: failed ? 'failed' : 'ok',
+        result: failed ? null : { predicted_price: 100000 + ((i * 104729) % 900000) + 0.25, confidence: (i % 100) / 100, band: ['low', 'mid', 'high'][i % 3]! },
+        errorCode: failed ? 'invalid_input' : null,
+        errorMessage: failed ? `bedrooms must be at most 20 (got 99). Fix the value in row ${i} and retry.` : null,
+        errorDetails: null,
+        retryable: false,
+        httpStatus: failed ? 400 : 200,
+        requestId: `req_${randomBytes(8).toString('hex')}`,
+        attempts: 1,
+        roundTripMs: 40.5,
+        processingTimeMs: null,
+      };
+    });
+    store.writeOutcomes(jobId, outcomes, { newResultFields: first ? resultFields : null, layout });
+    first = false;
+  }
+  db.prepare(`UPDATE jobs SET state = 'done' WHERE id = ?`).run(jobId);
   closeDatabase(db);
   return { rows, bytes: statSync(file).size };
 }

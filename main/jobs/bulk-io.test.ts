@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvLine } from '../sheets/csv-writer';
 import { closeDatabase, openDatabase, type SqliteDatabase } from '../store/db';
-import { exportCells, exportJob, rowFormatter } from './export';
+import { exportCells, exportHeader, exportJob, rowFormatter } from './export';
 import { importIntoJob } from './import-job';
 import { createImportWriter } from './import-writer';
-import { decodeCells, DEFAULT_JOB_SETTINGS, encodeCells, JobStore, type ExportTuple, type NewJob, type StoredResultRow } from './store';
+import { decodeCells, DEFAULT_JOB_SETTINGS, encodeCells, JobStore, type ExportTuple, type NewJob, type RowOutcomeWrite, type StoredResultRow } from './store';
 
 let dir = '';
 let db: SqliteDatabase | null = null;
@@ -98,6 +98,87 @@ describe('export row text', () => {
     const t: ExportTuple = [1, '[]', 'ok', '{"p":1}', null, null, 'r', null];
     const r: StoredResultRow = { row_number: 1, cells: '[]', status: 'ok', result: '{"p":1}', error_code: null, error_message: null, request_id: 'r', problems: null };
     expect(rowFormatter(0, ['p'])(t)).toBe(csvLine(exportCells(r, 0, ['p'])) + '\r\n');
+  });
+});
+
+describe('stored export text', () => {
+  /** The export as the reference formatter makes it from the stored values alone. */
+  function reference(store: JobStore, jobId: number): string {
+    const job = store.require(jobId);
+    const format = rowFormatter(job.columns.length, job.resultFields);
+    let text = csvLine(exportHeader(job.columns, job.resultFields).header) + '\r\n';
+    for (let after = 0; ; ) {
+      const page = store.exportPage(jobId, after, 1000);
+      if (page.length === 0) break;
+      for (const t of page) text += format(t);
+      after = page[page.length - 1]![0];
+    }
+    return text;
+  }
+
+  it('gives byte for byte the export the stored values give, whatever mix of stored text and rows without it', async () => {
+    const store = open();
+    const jobId = store.create(newJob('f.csv'));
+    const columns = ['id', 'a', 'b', 'c'];
+    const sink = store.importSink(jobId);
+    sink.header({ columns, renamed: [] });
+    const rows = 10_000;
+    const cellsOf = (i: number): string[] => (i % 7 === 0 ? [String(i), AWKWARD[i % AWKWARD.length]!, AWKWARD[(i * 5) % AWKWARD.length]!] : [String(i), `v${i}`, String(i * 3), i % 11 === 0 ? 'x, y' : 'z']);
+    store.db.transaction(() => sink.rows(Array.from({ length: rows }, (_, k) => ({ rowNumber: k + 1, values: cellsOf(k + 1) }))))();
+    const labels = ['plain', 'has, comma', '=formula', 'quote "q"', 'ünï'];
+    const outcome = (i: number, fields: string[]): RowOutcomeWrite => {
+      const failed = i % 13 === 0;
+      const invalid = i % 29 === 0;
+      return {
+        rowNumber: i,
+        cells: cellsOf(i),
+        input: { a: i },
+        ok: !failed && !invalid,
+        status: invalid ? 'invalid' : failed ? 'failed' : 'ok',
+        result: failed || invalid ? null : Object.fromEntries(fields.map((f, j) => [f, f === 'nested' ? { deep: i } : j === 1 ? (i % 97 === 0 ? 'rec\u001esep' : labels[i % labels.length]) : i / 4])),
+        errorCode: failed ? 'prediction_error' : invalid ? 'invalid_input' : null,
+        errorMessage: failed ? `Row ${i}: "bad", really` : invalid ? 'bedrooms is not a number' : null,
+        errorDetails: null,
+        retryable: i % 2 === 0,
+        httpStatus: failed ? 500 : 200,
+        requestId: i % 17 === 0 ? null : `req-${i}`,
+        attempts: 1,
+        roundTripMs: 1,
+        processingTimeMs: null,
+      };
+    };
+    const write = (from: number, to: number, fields: string[], newFields: boolean) => {
+      const batch: RowOutcomeWrite[] = [];
+      for (let i = from; i <= to; i++) batch.push(outcome(i, fields));
+      store.writeOutcomes(jobId, batch, { newResultFields: newFields ? fields : null, layout: { columnCount: columns.length, resultFields: fields } });
+    };
+    // Rows 1–3,000 answered with two result fields; then a third field appears (older rows' text covers
+    // two fields only); rows 4,001–8,000 stay pending (a page with many rows to format); the rest answered.
+    write(1, 3000, ['price', 'label'], true);
+    write(3001, 4000, ['price', 'label', 'nested'], true);
+    write(8001, rows, ['price', 'label', 'nested'], false);
+    // One outcome without cells (no text stored) in the middle of stored ones.
+    store.db.prepare('UPDATE job_rows SET csv_rest = NULL, csv_cells = NULL, csv_fields = NULL WHERE key = ?').run(jobId * 2 ** 32 + 3500);
+    store.resetFailed(jobId, true); // retryable failed rows go back to pending, their text with them
+    store.markInvalid(jobId, [{ rowNumber: 4002, problems: [{ column: 'a', message: '=not a number' }] as never }]);
+
+    const stored = store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest IS NOT NULL`).get() as { n: number };
+    expect(stored.n).toBeGreaterThan(4000);
+    const direct = store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest IS NOT NULL AND csv_cells IS NULL`).get() as { n: number };
+    expect(direct.n).toBeGreaterThan(3000);
+    expect(store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest LIKE '%' || char(30) || '%'`).get()).toEqual({ n: 0 });
+    // The rows whose text covers fewer fields than the job now has are among those formatted at export.
+    const page = store.exportTextPage(jobId, 0, 100, 3);
+    expect(page.rows).toBe(100);
+    expect(page.text.split('\u001e').length).toBe(1 + 2 * 100);
+
+    const out = join(dir, 'out.csv');
+    const written = await exportJob(store, store.require(jobId), out);
+    expect(written.rows).toBe(rows);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toBe(reference(store, jobId));
+    expect(text).toContain('\r\n8002,v8002,24006,z,2000.5,\'=formula,,ok,,req-8002\r\n');
+    expect(text).toContain(',not_sent,');
   });
 });
 

@@ -2,11 +2,19 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/ipc/errors';
-import type { RowProblem } from '../../shared/ipc/jobs';
-import { CsvWriter, csvField, flattenObject, isPlainObject, resultColumnNames } from '../sheets/csv-writer';
-import { decodeCells, type ExportTuple, type JobRecord, type JobStore, type StoredResultRow } from './store';
+import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
+import { decodeCells } from './cells';
+import { rowFormatter, statusCells } from './export-text';
+import type { ExportTuple, JobRecord, JobStore, StoredResultRow } from './store';
 
-const PAGE = 2_000;
+export { rowFormatter, statusCells } from './export-text';
+
+/** Rows per page of the export. */
+const PAGE = 4_000;
+/** Above this many rows to format in a page, the whole page is read as values (one query) instead of row by row. */
+const MANY_MARKED = 64;
+/** Marks, on both sides, the number of a row the export formats itself (see JobStore.exportTextPage). */
+const MARK = '\u001e';
 /** Bytes of CSV handed to the file at a time. */
 const CHUNK_BYTES = 1 << 20;
 
@@ -25,24 +33,6 @@ export function exportHeader(columns: readonly string[], resultFields: readonly 
     return n;
   });
   return { header: [...columns, ...resultNames, ...tail], resultNames };
-}
-
-/** The status and error cells of one row: `ok`, the error code, `skipped`, or `not_sent`. */
-export function statusCells(r: Pick<StoredResultRow, 'status' | 'error_code' | 'error_message' | 'problems'>): [string, string] {
-  switch (r.status) {
-    case 'ok':
-      return ['ok', ''];
-    case 'failed':
-      return [r.error_code ?? 'failed', r.error_message ?? ''];
-    case 'invalid':
-    case 'skipped': {
-      const problems = r.problems ? (JSON.parse(r.problems) as RowProblem[]) : [];
-      const text = r.error_message ?? problems.map((p) => p.message).join(' ');
-      return [r.status === 'skipped' ? 'skipped' : 'invalid_input', text];
-    }
-    case 'pending':
-      return ['not_sent', 'This row was not sent: the job stopped before it was reached.'];
-  }
 }
 
 /** The cells of one exported row. */
@@ -66,72 +56,11 @@ function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: rea
   return out;
 }
 
-/** Stored cells that can go out as they are once the separators become commas (see rowFormatter). */
-// eslint-disable-next-line no-control-regex -- U+001F is the stored cell separator (encodeCells)
-const NEEDS_CELL_WORK = /[",\r\n]|\u001f[=+\-@\t]/;
-const NEWLINE = '\r\n';
-const CELL_SEP = '\u001f';
-
-/** How many U+001F a stored row holds (= its number of cells in the joined form). */
-function separators(stored: string): number {
-  let n = 0;
-  for (let i = stored.indexOf(CELL_SEP); i !== -1; i = stored.indexOf(CELL_SEP, i + 1)) n++;
-  return n;
-}
-
 /**
- * Builds the CSV text of one exported row, the same text `csvLine(exportCells(...))` gives, several
- * times faster: this is what a million-row export spends its time on.
- *
- * - Input cells, stored joined by U+001F (encodeCells), go out with one split and one join when no
- *   cell needs quoting or formula-neutralising — one regex over the row decides; otherwise cell by cell.
- * - Result fields with no dot in their name are read straight off the parsed result, without
- *   flattening it (a field whose value is a non-empty object was flattened away, so it is empty).
- */
-export function rowFormatter(columnCount: number, resultFields: readonly string[]): (t: ExportTuple) => string {
-  const nResult = resultFields.length;
-  const direct = resultFields.every((f) => !f.includes('.'));
-  const noResult = ','.repeat(nResult);
-  return (t) => {
-    const stored = t[1];
-    let line: string;
-    if (stored.charCodeAt(0) === 31 && !NEEDS_CELL_WORK.test(stored) && separators(stored) === columnCount) {
-      line = stored.slice(1).replaceAll(CELL_SEP, ',');
-    } else {
-      const cells = decodeCells(stored);
-      line = '';
-      for (let i = 0; i < columnCount; i++) line += (i > 0 ? ',' : '') + csvField(cells[i] ?? '');
-    }
-    const result = t[3];
-    if (result === null) {
-      line += noResult;
-    } else {
-      const obj = JSON.parse(result) as Record<string, unknown>;
-      if (direct) {
-        for (let j = 0; j < nResult; j++) {
-          const f = resultFields[j]!;
-          const v = Object.hasOwn(obj, f) ? obj[f] : undefined;
-          line += ',' + (isPlainObject(v) && Object.keys(v).length > 0 ? '' : csvField(v));
-        }
-      } else {
-        const flat = flattenObject(obj);
-        for (let j = 0; j < nResult; j++) line += ',' + csvField(flat[resultFields[j]!]);
-      }
-    }
-    if (t[2] === 'ok') line += ',ok,,' + csvField(t[6] ?? '');
-    else {
-      const [status, error] = statusCells({ status: t[2], error_code: t[4], error_message: t[5], problems: t[7] });
-      line += ',' + csvField(status) + ',' + csvField(error) + ',' + csvField(t[6] ?? '');
-    }
-    // With no input columns the line starts with the separator before the first result cell.
-    return (columnCount === 0 ? line.slice(1) : line) + NEWLINE;
-  };
-}
-
-/**
- * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size):
- * each page becomes one string handed to the writer, which waits for the stream only when its buffer
- * is full. Written to a temporary file beside the target and renamed at the end, so a failed export
+ * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size).
+ * Each page comes from SQLite as one string of the rows' stored export text (export-text.ts), with
+ * the few rows that have none formatted here; pages are encoded into 1 MB chunks handed to the
+ * writer, which waits for the stream only when its buffer is full. Written to a temporary file beside the target and renamed at the end, so a failed export
  * never leaves half a file under the chosen name.
  */
 export async function exportJob(store: JobStore, job: JobRecord, path: string): Promise<{ path: string; rows: number; bytes: number }> {
@@ -149,6 +78,7 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
   const writer = new CsvWriter(out, { chunkSize: 1 << 20 });
   const { header } = exportHeader(job.columns, job.resultFields);
   const format = rowFormatter(job.columns.length, job.resultFields);
+  const fields = job.resultFields.length;
   try {
     await writer.writeRow(header);
     let after = 0;
@@ -156,24 +86,49 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
     let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let used = 0;
     let inChunk = 0;
-    for (;;) {
-      const page = store.exportPage(job.id, after, PAGE);
-      if (page.length === 0) break;
-      // Each line is encoded into the chunk as soon as it is made, so it dies young: no page-long
-      // string is built (holding one made the garbage collector most of the export's cost).
-      for (let i = 0; i < page.length; i++) {
-        const line = format(page[i]!);
-        if (used + line.length * 3 > chunk.length) {
-          await writer.writeBytes(chunk.subarray(0, used), inChunk);
-          chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, line.length * 3));
-          used = 0;
-          inChunk = 0;
-        }
-        used += chunk.write(line, used);
-        inChunk++;
+    /** Encodes text into the chunk, handing full chunks to the writer. */
+    const put = async (text: string, lines: number): Promise<void> => {
+      if (used + text.length * 3 > chunk.length) {
+        if (used > 0) await writer.writeBytes(chunk.subarray(0, used), inChunk);
+        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
+        used = 0;
+        inChunk = 0;
       }
-      rows += page.length;
-      after = page[page.length - 1]![0];
+      used += chunk.write(text, used);
+      inChunk += lines;
+    };
+    for (;;) {
+      // Rows with stored export text come back already joined by SQLite; the others are marked.
+      const page = store.exportTextPage(job.id, after, PAGE, fields);
+      if (page.rows === 0) break;
+      const text = page.text;
+      let mark = text.indexOf(MARK);
+      if (mark === -1) {
+        await put(text, page.rows);
+      } else {
+        const marked: number[] = [];
+        for (let m = mark; m !== -1; m = text.indexOf(MARK, text.indexOf(MARK, m + 1) + 1)) marked.push(Number(text.slice(m + 1, text.indexOf(MARK, m + 1))));
+        if (marked.length > MANY_MARKED) {
+          // Mostly rows without stored text (an older job, or one not run to the end): read the page as values.
+          const tuples = store.exportPage(job.id, after, page.rows);
+          for (let i = 0; i < tuples.length; i++) await put(format(tuples[i]!), 1);
+        } else {
+          const tuples = new Map(store.exportRowsAt(job.id, marked).map((t) => [t[0], t]));
+          let from = 0;
+          for (const rowNumber of marked) {
+            const t = tuples.get(rowNumber);
+            if (!t) throw new Error(`row ${rowNumber} disappeared while it was being exported`);
+            const end = text.indexOf(MARK, mark + 1);
+            await put(text.slice(from, mark), 0);
+            await put(format(t), 1);
+            from = end + 1;
+            mark = text.indexOf(MARK, from);
+          }
+          await put(text.slice(from), page.rows - marked.length);
+        }
+      }
+      rows += page.rows;
+      after = page.last;
     }
     if (used > 0) await writer.writeBytes(chunk.subarray(0, used), inChunk);
     await writer.end();

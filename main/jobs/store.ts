@@ -5,6 +5,8 @@ import { AppError } from '../../shared/ipc/errors';
 import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, JobState, JobSummary, RowProblem } from '../../shared/ipc/jobs';
 import type { HistoryWriter } from '../store/repositories';
 import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
+import { decodeCells, encodeCells } from './cells';
+import { restFormatter, storedExportText } from './export-text';
 
 /**
  * Every SQL statement about bulk jobs. Other job code calls these named operations; nothing else
@@ -18,29 +20,7 @@ const endOf = (jobId: number): number => (jobId + 1) * ROW_SPAN;
 /** Rows per INSERT statement during import: fewer statement calls, same single transaction per batch. */
 export const INSERT_GROUP = 100;
 
-/**
- * How a row's cells are stored (`job_rows.cells`). Usually the cells joined by the unit separator
- * (U+001F) behind one leading U+001F — several times cheaper to write and read than JSON, which
- * matters at a million rows. A row whose text itself holds U+001E or U+001F (never seen in real
- * spreadsheets, but possible) is stored as a JSON array instead, which always starts with `[`.
- * Neither form ever holds a raw U+001E, so the import can pass a whole batch as one string with
- * rows separated by U+001E.
- */
-const CELL_SEP = '\u001f';
-export const ROW_SEP = '\u001e';
-
-export function encodeCells(values: readonly string[]): string {
-  if (values.length === 0) return '[]';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v.indexOf(CELL_SEP) !== -1 || v.indexOf(ROW_SEP) !== -1) return JSON.stringify(values);
-  }
-  return CELL_SEP + values.join(CELL_SEP);
-}
-
-export function decodeCells(text: string): string[] {
-  return text.charCodeAt(0) === 31 ? text.slice(1).split(CELL_SEP) : (JSON.parse(text) as string[]);
-}
+export { decodeCells, encodeCells, ROW_SEP } from './cells';
 
 /** The statements that put imported rows in (also run by the import's writer thread, see import-writer.ts). */
 export const IMPORT_SQL = {
@@ -163,6 +143,14 @@ export interface RowOutcomeWrite {
   roundTripMs: number | null;
   processingTimeMs: number | null;
   problems?: RowProblem[];
+  /** The row's cells as imported; with them the row's export text is stored (see export-text.ts). */
+  cells?: readonly string[];
+}
+
+/** What the export text of written rows is made for: the job's input columns and result fields. */
+export interface ExportLayout {
+  columnCount: number;
+  resultFields: readonly string[];
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -182,7 +170,7 @@ export class JobStore {
   private readonly insertOne: Statement;
   private readonly insertGroup: Statement;
   private readonly outcomeStmt: Statement;
-  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => void;
+  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => void;
 
   constructor(
     readonly db: Database,
@@ -192,16 +180,25 @@ export class JobStore {
     this.insertOne = db.prepare(IMPORT_SQL.insertOne);
     this.insertGroup = db.prepare(IMPORT_SQL.insertGroup);
     this.outcomeStmt = db.prepare(`UPDATE job_rows SET status = ?, input = ?, result = ?, error_code = ?, error_message = ?, error_details = ?,
-      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?
+      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?,
+      csv_cells = ?, csv_rest = ?, csv_fields = ?
       WHERE key = ? AND status = 'pending'`);
-    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => {
+    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => {
       const at = this.now();
       const moved = { ok: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
+      const rest = layout ? restFormatter(layout.resultFields) : null;
       for (const o of outcomes) {
+        const result = o.result === null ? null : JSON.stringify(o.result);
+        const problems = o.problems && o.problems.length > 0 ? JSON.stringify(o.problems) : null;
+        // The export text is made from exactly what is stored, so it matches what the export would compute.
+        const text =
+          layout && rest && o.cells
+            ? storedExportText([o.rowNumber, encodeCells(o.cells), o.status, result, o.errorCode, o.errorMessage, o.requestId, problems], layout.columnCount, rest, layout.resultFields.length)
+            : null;
         const changed = this.outcomeStmt.run(
           o.status,
           o.input === null ? null : JSON.stringify(o.input),
-          o.result === null ? null : JSON.stringify(o.result),
+          result,
           o.errorCode,
           o.errorMessage,
           o.errorDetails === undefined || o.errorDetails === null ? null : JSON.stringify(o.errorDetails),
@@ -212,7 +209,10 @@ export class JobStore {
           o.roundTripMs,
           o.processingTimeMs,
           at,
-          o.problems && o.problems.length > 0 ? JSON.stringify(o.problems) : null,
+          problems,
+          text?.cells ?? null,
+          text?.rest ?? null,
+          text?.fields ?? null,
           keyOf(jobId, o.rowNumber),
         ).changes;
         if (changed > 0) moved[o.status]++;
@@ -484,9 +484,14 @@ export class JobStore {
    * Writes answers and their history entries in one transaction. Only pending rows change: a row
    * that already has an outcome keeps it.
    */
-  writeOutcomes(jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[] = [], resultFields: string[] | null = null): void {
-    if (outcomes.length === 0 && resultFields === null) return;
-    this.writeOutcomesTx(jobId, outcomes, history, resultFields);
+  writeOutcomes(
+    jobId: number,
+    outcomes: readonly RowOutcomeWrite[],
+    opts: { history?: readonly NewPrediction[]; newResultFields?: string[] | null; layout?: ExportLayout | null } = {},
+  ): void {
+    const newFields = opts.newResultFields ?? null;
+    if (outcomes.length === 0 && newFields === null) return;
+    this.writeOutcomesTx(jobId, outcomes, opts.history ?? [], newFields, opts.layout ?? null);
   }
 
   /** Failed rows back to pending (all of them, or only those that failed for a passing reason). */
@@ -494,7 +499,7 @@ export class JobStore {
     return this.db.transaction(() => {
       const n = this.stmt(
         `UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
-         result = NULL, finished_at = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
+         result = NULL, finished_at = NULL, csv_cells = NULL, csv_rest = NULL, csv_fields = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
       ).run(keyOf(jobId, 0), endOf(jobId), onlyRetryable ? 1 : 0).changes;
       this.stmt('UPDATE jobs SET n_failed = n_failed - ?, n_pending = n_pending + ? WHERE id = ?').run(n, n, jobId);
       return n;
@@ -522,6 +527,47 @@ export class JobStore {
       this.rawStmts.set('export', s);
     }
     return s.all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit) as ExportTuple[];
+  }
+
+  /**
+   * The next `limit` rows after `after` as one string of CSV lines, joined by SQLite from each row's
+   * stored export text (migration 3) — one string per page instead of eight values per row, which is
+   * what lets a million rows export in seconds. A row without usable text (not answered by the
+   * service, written before the job learned a result field, or before migration 3) appears as
+   * U+001E, its row number, U+001E: the caller formats those itself (exportRowsAt).
+   */
+  exportTextPage(jobId: number, after: number, limit: number, resultFieldCount: number): { rows: number; last: number; text: string } {
+    let s = this.rawStmts.get('export-text');
+    if (!s) {
+      s = this.db
+        .prepare(
+          `SELECT count(*), max(key) - @base, group_concat(
+             CASE WHEN status IN ('ok', 'failed') AND csv_fields = @fields AND csv_rest IS NOT NULL
+               THEN coalesce(csv_cells, replace(substr(cells, 2), char(31), ',')) || csv_rest
+               ELSE char(30) || (key - @base) || char(30) END, '')
+           FROM (SELECT key, cells, status, csv_cells, csv_rest, csv_fields FROM job_rows WHERE key > @from AND key < @end ORDER BY key LIMIT @limit)`,
+        )
+        .raw(true);
+      this.rawStmts.set('export-text', s);
+    }
+    const [rows, last, text] = s.get({ base: keyOf(jobId, 0), fields: resultFieldCount, from: keyOf(jobId, after), end: endOf(jobId), limit }) as [number, number | null, string | null];
+    return { rows, last: last ?? after, text: text ?? '' };
+  }
+
+  /** The export columns (as exportPage) of the given rows, in row order. */
+  exportRowsAt(jobId: number, rowNumbers: readonly number[]): ExportTuple[] {
+    let s = this.rawStmts.get('export-at');
+    if (!s) {
+      s = this.db
+        .prepare(
+          `SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows
+           WHERE key IN (SELECT ? + value FROM json_each(?)) ORDER BY key`,
+        )
+        .raw(true);
+      this.rawStmts.set('export-at', s);
+    }
+    const base = keyOf(jobId, 0);
+    return s.all(base, base, JSON.stringify(rowNumbers)) as ExportTuple[];
   }
 
   /** Rows with a result, for the chart: the value of one flattened field, computed in SQL. */
