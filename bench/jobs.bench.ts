@@ -1,7 +1,7 @@
 /**
  * Bulk-job export benchmark (issue 6; issue 7 sets the same ≥ 200,000 rows/s for the history export):
  * a finished, scored job of ROWS rows (9 input columns as the import stores them, 3 result fields,
- * ~2% failed rows) is written straight into a fresh app database by SQL, then exported to CSV with the
+ * ~2% failed rows) is written into a fresh app database (rows by SQL, answers through writeOutcomes), then exported to CSV with the
  * app's exportJob in fresh child processes (bench/jobs-child.ts), so each run's peak memory is its own.
  *
  *   npx tsx bench/jobs.bench.ts [--rows N] [--repeats N] [--dir DIR]
