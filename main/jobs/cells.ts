@@ -11,11 +11,12 @@ export const ROW_SEP = '\u001e';
 
 export function encodeCells(values: readonly string[]): string {
   if (values.length === 0) return '[]';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v.indexOf(CELL_SEP) !== -1 || v.indexOf(ROW_SEP) !== -1) return JSON.stringify(values);
-  }
-  return CELL_SEP + values.join(CELL_SEP);
+  // Joined first, then checked once: as many separators as cells means no cell held one itself.
+  let text = '';
+  for (let i = 0; i < values.length; i++) text += CELL_SEP + values[i]!;
+  let n = 0;
+  for (let i = text.indexOf(CELL_SEP); i !== -1; i = text.indexOf(CELL_SEP, i + 1)) n++;
+  return n === values.length && text.indexOf(ROW_SEP) === -1 ? text : JSON.stringify(values);
 }
 
 export function decodeCells(text: string): string[] {

@@ -210,10 +210,15 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Open
   return notice === undefined ? { db } : { db, notice };
 }
 
-/** Lets SQLite refresh its planner statistics, then closes. */
+/**
+ * Lets SQLite refresh its planner statistics, then closes. `analysis_limit` bounds the rows ANALYZE
+ * samples per index (SQLite's advice for `optimize`): after a million-row import, a full ANALYZE
+ * would add about half a second to closing for statistics no better for the queries the app runs.
+ */
 export function closeDatabase(db: SqliteDatabase): void {
   if (!db.open) return;
   try {
+    db.pragma('analysis_limit = 1000');
     db.pragma('optimize');
   } finally {
     db.close();
