@@ -210,6 +210,27 @@ describe('import writer', () => {
     expect(text.startsWith('id,name,note,status,error,request_id\r\n1,"n1, jr","line\nbreak ",not_sent,')).toBe(true);
   });
 
+  it('keeps a value holding the separators intact when it first appears deep in the file', async () => {
+    // Early batches go over the fast path (the text so far held no U+001E/U+001F); the later ones must not.
+    const store = open();
+    const file = join(dir, 'late.csv');
+    const lines = ['id,name,note'];
+    for (let i = 1; i <= 30_000; i++) lines.push(i === 25_000 ? `${i},"a\u001fb","c\u001ed"` : `${i},n${i},plain`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    const seen: boolean[] = [];
+    const { importSheet } = await import('../sheets/import');
+    await importSheet(file, { header() {}, rows: (_b, facts) => void seen.push(facts?.noUnitSeparators ?? false) }, { batchSize: 5000 });
+    expect(seen[0]).toBe(true);
+    expect(seen.at(-1)).toBe(false);
+    const job = await importIntoJob(store, newJob(file));
+    const rows = store.exportPage(job.id, 24_999, 3); // row numbers count the header line
+    expect(rows.map((t) => decodeCells(t[1]))).toEqual([
+      ['24999', 'n24999', 'plain'],
+      ['25000', 'a\u001fb', 'c\u001ed'],
+      ['25001', 'n25001', 'plain'],
+    ]);
+  });
+
   it('uses a writer thread for a database file and this thread for an in-memory one', async () => {
     const store = open();
     const jobId = store.create(newJob('x.csv'));

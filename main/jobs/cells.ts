@@ -19,6 +19,11 @@ export function encodeCells(values: readonly string[]): string {
   return n === values.length && text.indexOf(ROW_SEP) === -1 ? text : JSON.stringify(values);
 }
 
+/** encodeCells for values known to hold neither separator (BatchFacts.noUnitSeparators). */
+export function joinCells(values: readonly string[]): string {
+  return values.length === 0 ? '[]' : CELL_SEP + values.join(CELL_SEP);
+}
+
 export function decodeCells(text: string): string[] {
   return text.charCodeAt(0) === 31 ? text.slice(1).split(CELL_SEP) : (JSON.parse(text) as string[]);
 }

@@ -34,7 +34,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
           header = h;
           return writer.header(h);
         },
-        rows: (batch) => writer.rows(batch),
+        rows: (batch, facts) => writer.rows(batch, facts),
       },
       {
         ...(opts.signal ? { signal: opts.signal } : {}),

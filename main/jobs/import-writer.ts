@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
-import { encodeCells, IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './store';
+import type { BatchFacts, RowSink, SheetHeader, SheetRow } from '../sheets/types';
+import { encodeCells, joinCells } from './cells';
+import { IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './store';
 
 /**
  * Puts an import's rows into SQLite on a second thread, so parsing the file (this thread) and
@@ -17,7 +18,8 @@ import { encodeCells, IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore
  * rows go in on this thread with the store's own importSink: same rows, same transactions.
  */
 
-const MAX_IN_FLIGHT = 3;
+/** Batches (5,000 rows, a few hundred KB each) queued for the writer: enough to ride out its checkpoints. */
+const MAX_IN_FLIGHT = 16;
 /** WAL pages (4 KiB) the writer lets build up between its checkpoints. */
 const CHECKPOINT_PAGES = 16_384;
 
@@ -131,7 +133,7 @@ function inlineWriter(store: JobStore, jobId: number): ImportWriter {
   return {
     mode: 'inline',
     header: (h) => sink.header(h),
-    rows: (batch) => sink.rows(batch),
+    rows: (batch, facts) => sink.rows(batch, facts),
     finish: async () => {},
     abort: async () => {},
   };
@@ -174,13 +176,14 @@ function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWri
     header(h: SheetHeader) {
       store.setImportColumns(jobId, h.columns);
     },
-    async rows(batch: SheetRow[]) {
+    async rows(batch: SheetRow[], facts?: BatchFacts) {
       if (failure) throw failure;
       const numbers = new Float64Array(batch.length);
       const encoded = new Array<string>(batch.length);
+      const encode = facts?.noUnitSeparators ? joinCells : encodeCells;
       for (let i = 0; i < batch.length; i++) {
         numbers[i] = batch[i]!.rowNumber;
-        encoded[i] = encodeCells(batch[i]!.values);
+        encoded[i] = encode(batch[i]!.values);
       }
       inFlight++;
       worker.postMessage({ type: 'rows', rows: batch.length, numbers: numbers.buffer, text: encoded.join(ROW_SEP) }, [numbers.buffer]);

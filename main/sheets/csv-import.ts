@@ -122,6 +122,8 @@ export async function importCsv(
   let pending = '';
   let parseAt = 0;
   let nulSeen = false;
+  // Checked per chunk of text, so a sink can skip checking every value (BatchFacts).
+  let unitSeparatorSeen = false;
   let bytes = sniff.bomBytes;
   let stopped = false;
 
@@ -140,6 +142,7 @@ export async function importCsv(
       maxRows: opts.maxRows,
       separatorName: separatorName(delimiter),
       trimHeader: true,
+      noUnitSeparators: () => !unitSeparatorSeen,
     });
   };
 
@@ -152,6 +155,7 @@ export async function importCsv(
     const p = pipeline!;
     if (text.length > 0) {
       if (!nulSeen && text.indexOf('\u0000') !== -1) nulSeen = true;
+      if (!unitSeparatorSeen && (text.indexOf('\u001e') !== -1 || text.indexOf('\u001f') !== -1)) unitSeparatorSeen = true;
       pending = pending.length > 0 ? pending + text : text;
     }
     if (pending.length === 0 || (!final && pending.length < parseAt)) return false;

@@ -14,6 +14,8 @@ export interface PipelineOptions {
    * data in it becomes column_N there.
    */
   trimHeader: boolean;
+  /** Whether the text read so far held no U+001E/U+001F (see BatchFacts); absent: unknown. */
+  noUnitSeparators?: () => boolean;
 }
 
 function isBlank(cells: readonly string[]): boolean {
@@ -192,7 +194,7 @@ export class RowPipeline {
       const batch = this.batch;
       this.batch = [];
       this.batchCells = 0;
-      await this.sink.rows(batch);
+      await this.sink.rows(batch, { noUnitSeparators: this.o.noUnitSeparators?.() ?? false });
     }
   }
 

@@ -45,7 +45,16 @@ export interface SheetRow {
  */
 export interface RowSink {
   header(h: SheetHeader): void | Promise<void>;
-  rows(batch: SheetRow[]): void | Promise<void>;
+  rows(batch: SheetRow[], facts?: BatchFacts): void | Promise<void>;
+}
+
+/** What the importer knows about a batch without looking at every value. */
+export interface BatchFacts {
+  /**
+   * No value holds U+001E or U+001F (the CSV's text had none): a sink that joins values with those
+   * separators need not check each value.
+   */
+  noUnitSeparators: boolean;
 }
 
 export interface ImportResult {
