@@ -5,7 +5,7 @@ import { csvLine, flattenKeys, flattenObject, resultColumnNames } from '../sheet
 import type { NewPrediction } from '../../shared/domain/prediction';
 import { HISTORY_COLUMNS, isoTime, sqlJsonPath } from './export';
 import { minutes, prediction, tempHistory } from './test-helpers';
-import type { HistoryStore } from './store';
+import { parseTime, type HistoryStore } from './store';
 
 let t: ReturnType<typeof tempHistory>;
 let store: HistoryStore;
@@ -158,5 +158,114 @@ describe('history CSV export', () => {
   it('quotes keys in SQLite JSON paths', () => {
     expect(sqlJsonPath(['a', 'b.c'])).toBe('$."a"."b.c"');
     expect(sqlJsonPath(['q"u\\o'])).toBe('$."q\\"u\\\\o"');
+  });
+});
+
+describe('history CSV export from stored row text', () => {
+  /** Every awkward kind of value, over shapes that fit the stored-text path and shapes that do not. */
+  function awkwardEntries(): NewPrediction[] {
+    const date = new Date('2026-02-03T04:05:06.789Z');
+    return [
+      prediction({ input: { name: 'Zoë "Q" Smith, Jr.', note: 'line1\r\nline2', f: '=1+1', g: '+x', h: '-5', i: '@me', tab: '\tx', emoji: '😀 e\u0301', lone: 'a\ud800b' }, result: { label: '-x', p: -0, big: 1e21, tiny: 5e-7 } }),
+      prediction({ input: { name: 'Ann', note: null, f: true, g: false, h: 12.5, i: [1, 'two', { three: 3 }], tab: {}, emoji: date, lone: undefined }, result: { label: 'stay', p: 0.30000000000000004, big: NaN, tiny: Infinity } }),
+      // Nested objects and a result with fields of its own.
+      prediction({ modelName: 'nested', input: { a: { b: { c: 'deep, "quoted"' }, d: [] }, e: 'x' }, result: { out: { score: 0.5, tags: ['a', 'b'] } } }),
+      // Failed rows: no result cells; awkward error, request id and job id.
+      prediction({ modelName: 'nested', input: { a: { b: { c: 'x' }, d: [1] }, e: '=cmd' }, result: null, status: 'invalid_input', errorMessage: 'Field "a" is wrong,\nsee =docs', httpStatus: 400, requestId: '=req,1', jobId: '@job "7"', rowNumber: 3, source: 'bulk', roundTripMs: 120, processingTimeMs: null }),
+      // Reordered and overlapping columns: these shapes do not fit and go the long way.
+      prediction({ input: { note: 'reordered', name: 'Bo' }, result: { p: 1 } }),
+      prediction({ modelName: 'gap', input: { name: 'gap', h: 1 }, result: { p: 2, label: 'two' } }),
+      // The same dotted name twice in one shape: the later value wins.
+      prediction({ modelName: 'dots', input: { 'x.y': 'flat', x: { y: 'nested' } }, result: { ok: true } }),
+      // Text holding the stored text's own marks: kept the long way.
+      prediction({ input: { name: 'mark\u001fhere', note: 'x' }, result: { label: 'y\u001ez' }, errorMessage: 'm\u001d' }),
+      // An object with its own toJSON.
+      prediction({ modelName: 'tojson', input: { v: { toJSON: () => 'as text' } as unknown as Record<string, unknown>, w: 1 }, result: { r: 1 } }),
+      // No input cells, no result cells.
+      prediction({ modelName: 'empty', input: {}, result: {} }),
+      prediction({ modelName: 'empty', input: {}, result: null, status: 'timeout', requestId: null, httpStatus: null, attempts: 3, roundTripMs: 30000.5 }),
+      // Awkward account and model names, a time given with an offset.
+      prediction({ profileName: 'Acme, "prod"', modelName: '+model', modelVersion: '=2', input: { name: 'acct' }, result: { label: 'x' }, createdAt: '2026-01-01T13:00:00+01:00' }),
+    ].map((e, i) => (e.createdAt === '2026-01-01T12:00:00.000Z' ? { ...e, createdAt: minutes(i) } : e));
+  }
+
+  async function exportText(filters = {}, chunkRows = 3): Promise<string> {
+    const out = sink();
+    await store.exportCsv(filters, out.stream, { chunkRows });
+    return out.text();
+  }
+
+  it('writes exactly what the long way writes, for new rows, old rows without stored text, and a mix of both', async () => {
+    store.addMany(awkwardEntries());
+    const stored = t.db.prepare('SELECT count(csv_line) AS kept, count(*) AS n FROM predictions').get() as { kept: number; n: number };
+    // Most rows keep their text; the ones holding a mark or a lone surrogate, or with a toJSON, do not.
+    expect(stored.kept).toBe(stored.n - 3);
+    const fast = await exportText();
+    for (const filters of [{}, { modelName: 'nested' }, { outcome: 'failed' as const }, { profileId: 'p1' }]) {
+      const withText = await exportText(filters);
+      t.db.exec('UPDATE predictions SET csv_line = NULL WHERE id % 2 = 0');
+      const mixed = await exportText(filters);
+      const saved = t.db.prepare('SELECT id, csv_line FROM predictions').all() as { id: number; csv_line: string | null }[];
+      t.db.exec('UPDATE predictions SET csv_line = NULL');
+      const slow = await exportText(filters);
+      expect(withText).toBe(slow);
+      expect(mixed).toBe(slow);
+      // Put the text back for the next filter.
+      store.clear();
+      store.addMany(awkwardEntries());
+      expect((t.db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n).toBe(saved.length);
+    }
+    // And the whole file parses, one line per entry.
+    const rows = parse(fast);
+    expect(rows).toHaveLength(awkwardEntries().length + 1);
+  });
+
+  it('matches a per-row JSON.parse + flatten export on the awkward rows, through the stored text', async () => {
+    const entries = awkwardEntries().filter((e) => e.modelName !== 'dots' && e.modelName !== 'tojson');
+    store.addMany(entries);
+    const out = sink();
+    const summary = await store.exportCsv({}, out.stream, { chunkRows: 4 });
+    const inputColumns: string[] = [];
+    const resultFields: string[] = [];
+    for (const e of entries) {
+      for (const k of flattenKeys(e.input)) if (!inputColumns.includes(k)) inputColumns.push(k);
+      for (const k of e.result ? flattenKeys(e.result) : []) if (!resultFields.includes(k)) resultFields.push(k);
+    }
+    // What the stored JSON holds (a Date becomes its ISO text, NaN and Infinity null, undefined nothing).
+    const viaJson = (o: Record<string, unknown>) => flattenObject(JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
+    const lines = [...entries]
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+      .map((e) => {
+        const inp = viaJson(e.input);
+        const res = e.result ? viaJson(e.result) : {};
+        return csvLine([
+          ...inputColumns.map((c) => inp[c]),
+          ...resultFields.map((c) => res[c]),
+          e.status, e.errorMessage, e.requestId, new Date(e.createdAt).toISOString(), e.profileName, e.modelName, e.modelVersion, e.source, e.httpStatus, e.roundTripMs, e.processingTimeMs, e.attempts, e.jobId, e.rowNumber,
+        ]);
+      });
+    // Through UTF-8, as the file holds it (a lone surrogate becomes U+FFFD).
+    expect(out.text()).toBe(Buffer.from(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`).toString('utf8'));
+  });
+
+  it('stores JSON exactly as JSON.stringify writes it', () => {
+    const entries = awkwardEntries();
+    store.addMany(entries);
+    const stored = t.db.prepare('SELECT input, result FROM predictions ORDER BY id').all() as { input: string; result: string | null }[];
+    stored.forEach((row, i) => {
+      const e = entries[i] as NewPrediction;
+      expect(row.input).toBe(JSON.stringify(e.input));
+      expect(row.result).toBe(e.result === null ? null : JSON.stringify(e.result));
+    });
+  });
+});
+
+describe('parseTime', () => {
+  it('reads times exactly like Date.parse, in order and out of order, valid or not', () => {
+    const samples: string[] = [];
+    for (let i = 0; i < 3000; i++) samples.push(new Date(1.7e12 + i * 1_234_567.3).toISOString());
+    samples.push('2026-01-01T12:60:00.000Z', '2026-01-01T12:59:60.000Z', '2026-01-01T12:5x:00.000Z', '2026-01-01T12:00:00.000+01:00', '2026-01-01T12:00:00+01:00', 'not a date', '', '+010000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z');
+    const again = [...samples, ...samples.slice(0, 50).reverse()];
+    for (const s of again) expect(parseTime(s)).toStrictEqual(Date.parse(s));
   });
 });

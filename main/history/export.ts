@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, csvField, resultColumnNames } from '../sheets/csv-writer';
 import { whereForSeries } from './filters';
+import { LONE_SURROGATE } from './row-text';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -130,57 +131,138 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   const writer = new CsvWriter(out, { bom: options.bom ?? false });
   await writer.writeRow(columns);
   const n = valueSql.length;
-  const select = ['p.id', 'p.created_at', ...valueSql, 'p.status', 'p.error_message', 'p.request_id', 'p.created_at', 'p.series_id', 'p.source', 'p.http_status', 'p.round_trip_ms', 'p.processing_time_ms', 'p.attempts', 'p.job_id', 'p.row_number'];
-  const selectSql = select.join(', ');
   const lead = n === 0 ? '' : ',';
-  // Where the fixed columns start in a row: after id, created_at and the n values.
-  const v = n + 2;
-  let cursor: { createdAt: number; id: number } | null = null;
-  for (;;) {
-    const rows = store.exportRows(f, cursor, chunkRows, selectSql);
-    let text = '';
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r] as unknown[];
+
+  // The long way, for rows without stored text (written before it was kept, or holding a mark) and
+  // shapes whose columns do not sit together: SQLite picks each column out of the stored JSON.
+  const slowSelect = store.db
+    .prepare(
+      `SELECT ${['p.id', ...valueSql, 'p.status', 'p.error_message', 'p.request_id', 'p.created_at', 'p.series_id', 'p.source', 'p.http_status', 'p.round_trip_ms', 'p.processing_time_ms', 'p.attempts', 'p.job_id', 'p.row_number'].join(', ')}
+       FROM predictions p WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .raw(true);
+  const v = n + 1;
+  const slowLines = (ids: number[]): Map<number, string> => {
+    const lines = new Map<number, string>();
+    for (const row of slowSelect.all(JSON.stringify(ids)) as unknown[][]) {
       let line = '';
-      for (let i = 2; i < v; i++) {
-        if (i > 2) line += ',';
+      for (let i = 1; i < v; i++) {
+        if (i > 1) line += ',';
         line += jsonCell(row[i] as string | null);
       }
-      line += lead;
-      line += csvField(row[v] as string);
-      line += ',';
-      line += optionalText(row[v + 1] as string | null);
-      line += ',';
-      line += optionalText(row[v + 2] as string | null);
-      line += ',';
-      line += isoTime(row[v + 3] as number);
-      line += ',';
-      line += series.get(row[v + 4] as number) ?? ',,';
-      line += ',';
-      line += sourceCell(row[v + 5] as string);
-      line += ',';
-      line += numberCell(row[v + 6] as number | null);
-      line += ',';
-      line += numberCell(row[v + 7] as number | null);
-      line += ',';
-      line += numberCell(row[v + 8] as number | null);
-      line += ',';
-      line += String(row[v + 9] as number);
-      line += ',';
-      line += optionalText(row[v + 10] as string | null);
-      line += ',';
-      line += numberCell(row[v + 11] as number | null);
-      text += line + '\r\n';
+      line += `${lead}${csvField(row[v] as string)},${optionalText(row[v + 1] as string | null)},${optionalText(row[v + 2] as string | null)},${isoTime(row[v + 3] as number)},${series.get(row[v + 4] as number) ?? ',,'},`;
+      line += `${sourceCell(row[v + 5] as string)},${numberCell(row[v + 6] as number | null)},${numberCell(row[v + 7] as number | null)},${numberCell(row[v + 8] as number | null)},${String(row[v + 9] as number)},${optionalText(row[v + 10] as string | null)},${numberCell(row[v + 11] as number | null)}\r\n`;
+      lines.set(row[0] as number, line);
     }
+    return lines;
+  };
+
+  const lineSql = storedLineSql(shapes, inputColumns.length, resultFields.length, series);
+  let cursor: { createdAt: number; id: number } | null = null;
+  for (;;) {
+    const page = store.exportText(f, cursor, chunkRows, lineSql);
+    let text = page.text;
+    if (text.includes(ROW_MARK)) text = withSlowRows(text, slowLines);
     // One write per chunk; it waits only when the stream's buffer is full.
-    await writer.writeLines(text, rows.length);
+    await writer.writeLines(text, page.rows);
     options.onProgress?.(writer.rows - 1);
-    if (rows.length < chunkRows) break;
-    const last = rows[rows.length - 1] as unknown[];
-    cursor = { createdAt: last[1] as number, id: last[0] as number };
+    if (page.last === null) break;
+    cursor = page.last;
   }
   await writer.end();
   return { rows: writer.rows - 1, columns };
+}
+
+/** Marks, on both sides, the id of a row the export formats the long way. */
+const ROW_MARK = '\u001e';
+
+/** The page's text with each marked row replaced by its line made the long way. */
+function withSlowRows(text: string, slowLines: (ids: number[]) => Map<number, string>): string {
+  const ids: number[] = [];
+  for (let at = text.indexOf(ROW_MARK); at !== -1; ) {
+    const end = text.indexOf(ROW_MARK, at + 1);
+    ids.push(Number(text.slice(at + 1, end)));
+    at = text.indexOf(ROW_MARK, end + 1);
+  }
+  const lines = slowLines(ids);
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = text.indexOf(ROW_MARK); at !== -1; ) {
+    const end = text.indexOf(ROW_MARK, at + 1);
+    parts.push(text.slice(from, at));
+    const id = Number(text.slice(at + 1, end));
+    const line = lines.get(id);
+    if (line === undefined) throw new Error(`History entry ${id} disappeared while it was being exported; export again.`);
+    parts.push(line);
+    from = end + 1;
+    at = text.indexOf(ROW_MARK, from);
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * The SQL giving each row's whole CSV line from its stored text (`csv_line`, migration 4: input cells
+ * U+001F result cells U+001D status…created_at U+001E source…row_number CRLF), with the empty cells of
+ * the other shapes around its own and its account and model put in. One CASE branch per shape whose
+ * input columns sit together and in order among the export's columns (and its result columns too) — the
+ * usual case, each model having its own. Other rows come out as their id between two ROW_MARKs.
+ */
+function storedLineSql(shapes: { id: number; input: string[][]; result: string[][] }[], inputCount: number, resultCount: number, series: Map<number, string>): string {
+  const branches: string[] = [];
+  const inputAt = new Map<string, number>();
+  const resultAt = new Map<string, number>();
+  for (const s of shapes) {
+    for (const keys of s.input) if (!inputAt.has(keys.join('.'))) inputAt.set(keys.join('.'), inputAt.size);
+    for (const keys of s.result) if (!resultAt.has(keys.join('.'))) resultAt.set(keys.join('.'), resultAt.size);
+  }
+  const total = inputCount + resultCount;
+  const lead = total === 0 ? '' : ',';
+  const seriesSql = `CASE p.series_id ${[...series].map(([id, text]) => `WHEN ${id} THEN ${sqlText(`,${text},`)}`).join(' ')} ELSE ',,,,' END`;
+  for (const s of shapes) {
+    const a = contiguous(s.input, inputAt);
+    const b = contiguous(s.result, resultAt);
+    if (a === null || b === null) continue;
+    const ni = s.input.length;
+    const nr = s.result.length;
+    // The line's cells: a empty, the input block, empty up to the result block, the result block, empty to the end.
+    let prefix: string;
+    let middle: string;
+    let suffix: string;
+    if (ni > 0 && nr > 0) {
+      prefix = ','.repeat(a);
+      middle = ','.repeat(inputCount - a - ni + b + 1);
+      suffix = ','.repeat(resultCount - b - nr);
+    } else if (ni > 0) {
+      prefix = ','.repeat(a);
+      middle = '';
+      suffix = ','.repeat(total - a - ni);
+    } else if (nr > 0) {
+      prefix = ','.repeat(inputCount + b);
+      middle = '';
+      suffix = ','.repeat(resultCount - b - nr);
+    } else {
+      // No cells of its own: its stored text starts with the separator.
+      prefix = ','.repeat(Math.max(0, total - 1));
+      middle = '';
+      suffix = '';
+    }
+    const text = `replace(replace(replace(p.csv_line, char(31), ${sqlText(middle)}), char(29), ${sqlText(suffix + lead)}), char(30), ${seriesSql})`;
+    branches.push(`WHEN ${s.id} THEN ${prefix === '' ? '' : `${sqlText(prefix)} || `}${text}`);
+  }
+  const marked = `char(30) || p.id || char(30)`;
+  // An account or model name holding the mark itself would be mistaken for one: all rows go the long way.
+  // So would one holding a lone surrogate, which SQLite would write back as other bytes than the long way.
+  if ([...series.values()].some((text) => text.includes(ROW_MARK) || LONE_SURROGATE.test(text))) return marked;
+  return branches.length === 0 ? marked : `CASE WHEN p.csv_line IS NULL THEN ${marked} ELSE CASE p.shape_id ${branches.join(' ')} ELSE ${marked} END END`;
+}
+
+/** Where a shape's columns start among the export's columns, if they sit there together and in order (else null). */
+function contiguous(paths: string[][], at: Map<string, number>): number | null {
+  if (paths.length === 0) return 0;
+  const first = at.get((paths[0] as string[]).join('.')) as number;
+  for (let i = 1; i < paths.length; i++) if (at.get((paths[i] as string[]).join('.')) !== first + i) return null;
+  return first;
 }
 
 let hourStart = Number.NaN;

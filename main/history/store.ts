@@ -8,6 +8,14 @@ import { isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
+import { rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
+
+/** A shape met during one insert call: its structure and its `prediction_shapes` id. */
+interface KnownShape {
+  input: ShapeNode;
+  result: ShapeNode | null;
+  id: number;
+}
 
 /** A row as read from SQL: `predictions p` joined with its series. */
 export interface PredictionRow {
@@ -91,7 +99,9 @@ const PAGE_PROBE_ABOVE = 5_000;
 const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
-const INSERT_COLUMNS = 16;
+const INSERT_COLUMNS = 17;
+/** Shapes a row is checked against before a key is built for it. */
+const RECENT_SHAPES = 8;
 const INSERT_GROUP = 64;
 
 /**
@@ -138,6 +148,45 @@ export function flattenPaths(obj: Record<string, unknown>, prefix: readonly stri
   return out;
 }
 
+let hourText = '\u0000';
+let hourMs = Number.NaN;
+/** Whether the text parseTime last read is exactly what toISOString writes for its time. */
+let parsedCanonical = false;
+
+/**
+ * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), several times
+ * faster in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
+ * and the rest is arithmetic. Any other form, or any doubt, goes to `Date.parse`.
+ */
+export function parseTime(text: string): number {
+  if (text.length === 24 && text.startsWith(hourText)) {
+    const d = (i: number) => text.charCodeAt(i) - 48;
+    const min = d(14) * 10 + d(15);
+    const sec = d(17) * 10 + d(18);
+    const milli = d(20) * 100 + d(21) * 10 + d(22);
+    if (
+      text.charCodeAt(16) === 58 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90 &&
+      // Each digit is 0–9, minutes and seconds below 60 (the >>> 0 turns a negative into a large number).
+      d(14) >>> 0 < 6 && d(15) >>> 0 < 10 && d(17) >>> 0 < 6 && d(18) >>> 0 < 10 && d(20) >>> 0 < 10 && d(21) >>> 0 < 10 && d(22) >>> 0 < 10
+    ) {
+      parsedCanonical = true;
+      return hourMs + min * 60_000 + sec * 1000 + milli;
+    }
+  }
+  parsedCanonical = false;
+  const ms = Date.parse(text);
+  if (text.length === 24 && text.charCodeAt(23) === 90 && text.charCodeAt(13) === 58 && !Number.isNaN(ms)) {
+    // Remember this hour for the rows after it.
+    const start = ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000);
+    const prefix = text.slice(0, 14);
+    if (new Date(start).toISOString().slice(0, 14) === prefix) {
+      hourText = prefix;
+      hourMs = start;
+    }
+  }
+  return ms;
+}
+
 /**
  * The prediction history in SQLite: writes from the form and bulk runs, newest-first keyset pages,
  * counts, facets, monitoring figures, CSV export and tidy-up. Every operation is a named method; no
@@ -163,8 +212,8 @@ export class HistoryStore implements HistoryWriter {
   ) {
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
-    const insert = `INSERT INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
-      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
+    const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id, csv_line) VALUES `;
     const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
     this.insertStmt = db.prepare(insert + tuple);
     this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
@@ -191,33 +240,65 @@ export class HistoryStore implements HistoryWriter {
   private insertAll(entries: readonly NewPrediction[]): number[] {
     // Looked up per call (inside its transaction), so a rolled-back call can never leave a stale id behind.
     const series = new Map<string, number>();
-    const shapes = new Map<string, number>();
+    const shapes = new Map<string, KnownShape>();
+    const recent: KnownShape[] = [];
+    let last: KnownShape | null = null;
+    let lastSeries: NewPrediction | null = null;
+    let lastSeriesId = 0;
     const ids: number[] = [];
     const params = this.insertParams;
     let k = 0;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as NewPrediction;
-      const createdAt = Date.parse(e.createdAt);
+      const createdAt = parseTime(e.createdAt);
       if (Number.isNaN(createdAt)) {
         throw new AppError('invalid_prediction', `Prediction ${i + 1} of ${entries.length} has the time "${e.createdAt}", which is not a valid date; nothing was saved.`, { index: i });
       }
-      const seriesKey = `${e.profileId}\u0000${e.profileName}\u0000${e.modelName}\u0000${e.modelVersion}`;
-      let seriesId = series.get(seriesKey);
-      if (seriesId === undefined) {
-        seriesId = this.seriesId(e);
-        series.set(seriesKey, seriesId);
+      // Rows of a bulk run share their series: compared with the previous row's, no key is built.
+      if (lastSeries === null || e.profileId !== lastSeries.profileId || e.profileName !== lastSeries.profileName || e.modelName !== lastSeries.modelName || e.modelVersion !== lastSeries.modelVersion) {
+        const seriesKey = `${e.profileId}\u0000${e.profileName}\u0000${e.modelName}\u0000${e.modelVersion}`;
+        let id = series.get(seriesKey);
+        if (id === undefined) {
+          id = this.seriesId(e);
+          series.set(seriesKey, id);
+        }
+        lastSeries = e;
+        lastSeriesId = id;
       }
-      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
-      let shapeId = shapes.get(key);
-      if (shapeId === undefined) {
-        shapeId = this.shapeId(e);
-        shapes.set(key, shapeId);
+      // The shape, found by checking the row against the shapes just seen: one walk, which also writes
+      // the row's JSON and export text. A key is built only for a row unlike the recent ones.
+      let shape: KnownShape | null = null;
+      let text: RowText | undefined = last === null ? undefined : rowText(e.input, last.input, e.result, last.result);
+      if (last !== null && text !== undefined) shape = last;
+      else {
+        for (let j = 0; j < recent.length && shape === null; j++) {
+          const candidate = recent[j] as KnownShape;
+          if (candidate === last) continue;
+          text = rowText(e.input, candidate.input, e.result, candidate.result);
+          if (text !== undefined) shape = candidate;
+        }
+        if (shape === null) {
+          // A value JSON cannot write (a BigInt, a cycle) fails the call here, before any key is built.
+          JSON.stringify(e.input);
+          if (e.result !== null) JSON.stringify(e.result);
+          const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+          shape = shapes.get(key) ?? null;
+          if (shape === null) {
+            shape = { input: shapeNode(e.input), result: e.result === null ? null : shapeNode(e.result), id: this.shapeId(e) };
+            shapes.set(key, shape);
+          }
+          text = rowText(e.input, shape.input, e.result, shape.result);
+          recent.unshift(shape);
+          if (recent.length > RECENT_SHAPES) recent.length = RECENT_SHAPES;
+        }
       }
+      if (text === undefined) throw new Error(`Prediction ${i + 1} of ${entries.length} did not match the shape made from it; this is a bug in the app, please report it.`);
+      last = shape;
       params[k++] = createdAt;
-      params[k++] = seriesId;
+      params[k++] = lastSeriesId;
       params[k++] = e.source;
-      params[k++] = JSON.stringify(e.input);
-      params[k++] = e.result === null ? null : JSON.stringify(e.result);
+      params[k++] = text.input;
+      params[k++] = text.result;
       params[k++] = e.status;
       params[k++] = e.errorMessage;
       params[k++] = e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails);
@@ -228,15 +309,21 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.attempts;
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
-      params[k++] = shapeId;
+      params[k++] = shape.id;
+      if (text.cells === null) params[k++] = null;
+      else {
+        const tail = tailText(e, createdAt, parsedCanonical ? e.createdAt : null);
+        params[k++] = tail === null ? null : text.cells + TAIL_MARK + tail;
+      }
       if (k === params.length) {
-        // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update, one bind call).
-        const last = Number(this.insertGroupStmt.run(params).lastInsertRowid);
-        for (let j = INSERT_GROUP - 1; j >= 0; j--) ids.push(last - j);
+        // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
+        // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
+        const lastId = Number(this.insertGroupStmt.run(...params).lastInsertRowid);
+        for (let j = INSERT_GROUP - 1; j >= 0; j--) ids.push(lastId - j);
         k = 0;
       }
     }
-    for (let j = 0; j < k; j += INSERT_COLUMNS) ids.push(Number(this.insertStmt.run(params.slice(j, j + INSERT_COLUMNS)).lastInsertRowid));
+    for (let j = 0; j < k; j += INSERT_COLUMNS) ids.push(Number(this.insertStmt.run(...params.slice(j, j + INSERT_COLUMNS)).lastInsertRowid));
     params.fill(null);
     return ids;
   }
@@ -321,6 +408,38 @@ export class HistoryStore implements HistoryWriter {
   exportRows(f: FilterSql, cursor: Cursor | null, limit: number, columns: string): unknown[][] {
     const sql = (where: string, keyset: string) => `SELECT ${columns} FROM predictions p WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
     return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
+  }
+
+  /**
+   * A page of the export as one string, newest first: `lineSql` (over `predictions p`) gives each row's
+   * line, which SQLite joins, so no row becomes a JS value. `last` is where the next page starts (null
+   * after the last page).
+   */
+  exportText(f: FilterSql, cursor: Cursor | null, limit: number, lineSql: string): { text: string; rows: number; last: Cursor | null } {
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { text: '', rows: 0, last: null };
+    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
+      // Pages merged from one query per series (see keysetQuery): the lines are joined here.
+      const rows = this.exportRows(f, cursor, limit, `p.id, p.created_at, ${lineSql}`);
+      const lastRow = rows[rows.length - 1];
+      const text = rows.map((r) => r[2] as string).join('');
+      return { text, rows: rows.length, last: rows.length < limit || !lastRow ? null : { createdAt: lastRow[1] as number, id: lastRow[0] as number } };
+    }
+    const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
+    const params: Record<string, string | number> = { ...f.params, limit };
+    if (cursor) {
+      params.cursorAt = cursor.createdAt;
+      params.cursorId = cursor.id;
+    }
+    const where = `${whereForSeries(f, null)}${keyset}`;
+    // The lines come out of the subquery in its order (a co-routine feeds the aggregate row by row).
+    const [text, rows] = this.cached(`SELECT group_concat(line, ''), count(*) FROM (SELECT ${lineSql} AS line FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)`)
+      .raw(true)
+      .get(params) as [string | null, number];
+    if (rows < limit) return { text: text ?? '', rows, last: null };
+    const last = this.cached(`SELECT p.created_at, p.id FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET @offset`)
+      .raw(true)
+      .get({ ...params, offset: limit - 1 }) as [number, number];
+    return { text: text ?? '', rows, last: { createdAt: last[0], id: last[1] } };
   }
 
   /** Every series: id → account and model. */
