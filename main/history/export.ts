@@ -161,10 +161,10 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   let cursor: { createdAt: number; id: number } | null = null;
   for (;;) {
     const page = store.exportText(f, cursor, chunkRows, lineSql);
-    let text = page.text;
-    if (text.includes(ROW_MARK)) text = withSlowRows(text, slowLines);
-    // One write per chunk; it waits only when the stream's buffer is full.
-    await writer.writeLines(text, page.rows);
+    // One write per chunk; it waits only when the stream's buffer is full. Stored lines hold no mark
+    // (see row-text.ts), so a mark byte means rows to format the long way.
+    if (page.bytes.includes(0x1e)) await writer.writeLines(withSlowRows(page.bytes.toString('utf8'), slowLines), page.rows);
+    else await writer.writeBytes(page.bytes, page.rows);
     options.onProgress?.(writer.rows - 1);
     if (page.last === null) break;
     cursor = page.last;

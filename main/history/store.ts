@@ -411,18 +411,18 @@ export class HistoryStore implements HistoryWriter {
   }
 
   /**
-   * A page of the export as one string, newest first: `lineSql` (over `predictions p`) gives each row's
-   * line, which SQLite joins, so no row becomes a JS value. `last` is where the next page starts (null
-   * after the last page).
+   * A page of the export as UTF-8 bytes, newest first: `lineSql` (over `predictions p`) gives each row's
+   * line, which SQLite joins, so no row becomes a JS value and the text is never decoded and encoded
+   * again. `last` is where the next page starts (null after the last page).
    */
-  exportText(f: FilterSql, cursor: Cursor | null, limit: number, lineSql: string): { text: string; rows: number; last: Cursor | null } {
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return { text: '', rows: 0, last: null };
+  exportText(f: FilterSql, cursor: Cursor | null, limit: number, lineSql: string): { bytes: Buffer; rows: number; last: Cursor | null } {
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { bytes: Buffer.alloc(0), rows: 0, last: null };
     if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
       // Pages merged from one query per series (see keysetQuery): the lines are joined here.
       const rows = this.exportRows(f, cursor, limit, `p.id, p.created_at, ${lineSql}`);
       const lastRow = rows[rows.length - 1];
-      const text = rows.map((r) => r[2] as string).join('');
-      return { text, rows: rows.length, last: rows.length < limit || !lastRow ? null : { createdAt: lastRow[1] as number, id: lastRow[0] as number } };
+      const bytes = Buffer.from(rows.map((r) => r[2] as string).join(''), 'utf8');
+      return { bytes, rows: rows.length, last: rows.length < limit || !lastRow ? null : { createdAt: lastRow[1] as number, id: lastRow[0] as number } };
     }
     const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
     const params: Record<string, string | number> = { ...f.params, limit };
@@ -432,14 +432,14 @@ export class HistoryStore implements HistoryWriter {
     }
     const where = `${whereForSeries(f, null)}${keyset}`;
     // The lines come out of the subquery in its order (a co-routine feeds the aggregate row by row).
-    const [text, rows] = this.cached(`SELECT group_concat(line, ''), count(*) FROM (SELECT ${lineSql} AS line FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)`)
+    const [bytes, rows] = this.cached(`SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT ${lineSql} AS line FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)`)
       .raw(true)
-      .get(params) as [string | null, number];
-    if (rows < limit) return { text: text ?? '', rows, last: null };
+      .get(params) as [Buffer | null, number];
+    if (rows < limit) return { bytes: bytes ?? Buffer.alloc(0), rows, last: null };
     const last = this.cached(`SELECT p.created_at, p.id FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET @offset`)
       .raw(true)
       .get({ ...params, offset: limit - 1 }) as [number, number];
-    return { text: text ?? '', rows, last: { createdAt: last[0], id: last[1] } };
+    return { bytes: bytes ?? Buffer.alloc(0), rows, last: { createdAt: last[0], id: last[1] } };
   }
 
   /** Every series: id → account and model. */
