@@ -73,10 +73,12 @@ const optionalText = (s: string | null): string => (s === null ? '' : csvField(s
  * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
  * `status` (`ok` or the error code), `error`, `request_id`, then the history's own columns.
  *
- * Columns come from the distinct shapes of the rows (recorded at insert), so rows are read once. SQLite
- * picks each column's value out of the stored JSON (no JSON parsing per row in JS); each keyset chunk of
- * rows becomes one string, written with back-pressure, and no statement stays open across awaits, so
- * the app stays usable and memory stays flat.
+ * Columns come from the distinct shapes of the rows (recorded at insert). Each row's line was stored
+ * when it was written (`csv_line`, migration 4): SQLite puts in the empty cells of the other shapes and
+ * the account and model, and joins a keyset chunk of lines into one UTF-8 buffer, written as it is with
+ * back-pressure. Rows without stored text (older rows, shapes whose columns do not sit together) are
+ * marked and made the long way: SQLite picks each value out of the stored JSON. No statement stays
+ * open across awaits, so the app stays usable and memory stays flat.
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
   const chunkRows = options.chunkRows ?? 10_000;

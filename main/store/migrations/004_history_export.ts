@@ -1,19 +1,20 @@
 import type { Migration } from './types';
 
 /**
- * A history row's export text, written with the row (main/history/store.ts), so exporting a million
- * rows is mostly SQLite joining stored text instead of picking every column out of the stored JSON:
+ * A history row's whole export line, written with the row (main/history/store.ts, row-text.ts), so
+ * exporting a million rows is SQLite joining stored text instead of picking every column out of the
+ * stored JSON and formatting it in JS:
  *
- * - `csv_line`: the row's input cells as CSV (formula-safe, quoted where needed, in the order of its
- *   shape's input paths, joined by commas), then U+001F, then its result cells the same way. Every
- *   part of it is fixed when the row is written (a row's input, result and shape never change), so it
- *   never goes stale. The export puts each shape's empty cells around the two parts.
+ * - `csv_line`: the row's input cells (formula-safe, quoted where needed, in the order of its shape's
+ *   input paths, joined by commas), U+001F, its result cells the same way, U+001D, then
+ *   `status,error,request_id,created_at`, U+001E, `source,http_status,round_trip_ms,processing_time_ms,
+ *   attempts,job_id,row_number` and CRLF — each cell exactly as the export writes it. The export puts
+ *   in the other shapes' empty cells at U+001F and U+001D and the account and model at U+001E (they
+ *   are fixed per series, so rows do not repeat them). Everything in it is fixed when the row is
+ *   written (input, result, shape, times and outcome never change), so it never goes stale.
  * - NULL for rows written before this version, and for the rare row whose text cannot be kept this way
- *   (a cell holding U+001F itself, or an object with its own `toJSON`): the export formats those from
- *   their JSON as before.
- *
- * The account, model and the other fixed columns are not repeated here: the export adds them from
- * the row's own columns, which keeps rows (and so bulk inserts) small.
+ *   (a text holding U+001D–U+001F or a lone surrogate, or an object with its own `toJSON`): the export
+ *   formats those from their JSON as before.
  */
 export const historyExport: Migration = {
   version: 4,
