@@ -12,7 +12,7 @@ import { isoTime } from './export';
 /** The marks in the stored text, which the export replaces (see migration 4). */
 export const CELLS_SEPARATOR = '\u001f';
 export const TAIL_MARK = '\u001d';
-export const SERIES_MARK = '\u001e';
+export const ACCOUNT_MARK = '\u001e';
 
 /**
  * The structure of an input or result object as `flattenPaths` sees it: its keys in order and, for
@@ -65,22 +65,6 @@ function jsonTextCell(json: string | undefined): string | null {
   if (c === 110) return ''; // null
   if (c === 123 || c === 91) return textCell(json);
   return json; // a number or boolean from a toJSON
-}
-
-/** One leaf's cell on its own (see the walk): what the export writes from the value's JSON text. */
-export function leafCell(v: unknown): string | null {
-  switch (typeof v) {
-    case 'string':
-      return textCell(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : ''; // JSON writes a non-finite number as null
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object':
-      return v === null ? '' : jsonTextCell(JSON.stringify(v) as string | undefined);
-    default:
-      return '';
-  }
 }
 
 // The walk's other outputs, kept outside it so a row costs no allocation beyond its text.
@@ -242,5 +226,5 @@ export function tailText(e: NewPrediction, createdAt: number, iso: string | null
   const error = e.errorMessage === null ? '' : textCell(e.errorMessage);
   const request = e.requestId === null ? '' : textCell(e.requestId);
   if (lastStatusCell === null || lastSourceCell === null || lastJobCell === null || error === null || request === null) return null;
-  return `${lastStatusCell},${error},${request},${iso ?? isoTime(createdAt)}${SERIES_MARK}${lastSourceCell},${storedNumber(e.httpStatus)},${storedNumber(e.roundTripMs)},${storedNumber(e.processingTimeMs)},${storedNumber(e.attempts)},${lastJobCell},${storedNumber(e.rowNumber)}\r\n`;
+  return `${lastStatusCell},${error},${request},${iso ?? isoTime(createdAt)}${ACCOUNT_MARK}${lastSourceCell},${storedNumber(e.httpStatus)},${storedNumber(e.roundTripMs)},${storedNumber(e.processingTimeMs)},${storedNumber(e.attempts)},${lastJobCell},${storedNumber(e.rowNumber)}\r\n`;
 }
