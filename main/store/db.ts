@@ -69,6 +69,12 @@ function configure(db: SqliteDatabase, busyTimeoutMs: number): void {
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
+  // Checkpoint every ~32 MB of WAL rather than SQLite's default ~4 MB: bulk results (job rows and
+  // history) are written at up to a few MB per second, and each checkpoint copies the pages of
+  // recent transactions — fewer, larger checkpoints copy far fewer of them twice (about a quarter
+  // more history rows per second measured on a million-row database). One costs the writing
+  // thread about 0.1–0.15 s; the WAL file stays under ~32 MB between them.
+  db.pragma('wal_autocheckpoint = 8192');
 }
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
