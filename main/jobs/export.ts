@@ -60,8 +60,9 @@ function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: rea
  * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size).
  * Each page comes from SQLite as one string of the rows' stored export text (export-text.ts), with
  * the few rows that have none formatted here; pages are encoded into 1 MB chunks handed to the
- * writer, which waits for the stream only when its buffer is full. Written to a temporary file beside the target and renamed at the end, so a failed export
- * never leaves half a file under the chosen name.
+ * writer, which waits for the stream only when its buffer is full. Written to a temporary file
+ * beside the target and renamed at the end, so a failed export never leaves half a file under the
+ * chosen name.
  */
 export async function exportJob(store: JobStore, job: JobRecord, path: string): Promise<{ path: string; rows: number; bytes: number }> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
@@ -106,8 +107,13 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string): 
       if (mark === -1) {
         await put(text, page.rows);
       } else {
+        // Each marked row is MARK, its row number, MARK.
         const marked: number[] = [];
-        for (let m = mark; m !== -1; m = text.indexOf(MARK, text.indexOf(MARK, m + 1) + 1)) marked.push(Number(text.slice(m + 1, text.indexOf(MARK, m + 1))));
+        for (let m = mark; m !== -1; ) {
+          const close = text.indexOf(MARK, m + 1);
+          marked.push(Number(text.slice(m + 1, close)));
+          m = text.indexOf(MARK, close + 1);
+        }
         if (marked.length > MANY_MARKED) {
           // Mostly rows without stored text (an older job, or one not run to the end): read the page as values.
           const tuples = store.exportPage(job.id, after, page.rows);
