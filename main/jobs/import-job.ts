@@ -23,18 +23,21 @@ export interface ImportJobOptions {
 export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJobOptions = {}): Promise<JobRecord> {
   const jobId = store.create(job);
   let header: SheetHeader = { columns: [], renamed: [] };
+  // The writer starts (a thread opening its own connection) while the file is opened and sniffed.
+  const starting = createImportWriter(store, jobId, opts.writer);
+  // Handled where it is awaited; this only keeps a failure to start from counting as unhandled meanwhile.
+  starting.catch(() => {});
   let sink: ImportWriter | null = null;
+  const ready = async (): Promise<ImportWriter> => (sink ??= await starting);
   try {
-    sink = await createImportWriter(store, jobId, opts.writer);
-    const writer = sink;
     const result = await importSheet(
       job.filePath,
       {
-        header(h) {
+        async header(h) {
           header = h;
-          return writer.header(h);
+          await (await ready()).header(h);
         },
-        rows: (batch, facts) => writer.rows(batch, facts),
+        rows: (batch, facts) => (sink ? sink.rows(batch, facts) : ready().then((w) => w.rows(batch, facts))),
       },
       {
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -43,7 +46,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
         batchSize: IMPORT_BATCH_ROWS,
       },
     );
-    await writer.finish();
+    await (await ready()).finish();
     const columns = result.columns.length > 0 ? result.columns : header.columns;
     const mapping = job.fields === null ? null : automaticMapping(columns, job.fields);
     store.finishImport(
@@ -60,7 +63,10 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
     );
     return store.require(jobId);
   } catch (e) {
-    await sink?.abort();
+    await starting.then(
+      (w) => w.abort(),
+      () => {},
+    );
     store.delete(jobId);
     throw e;
   }
