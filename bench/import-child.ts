@@ -9,13 +9,13 @@
  *   sqlite    — importSheet into a bare better-sqlite3 table, one transaction per batch (diagnosis).
  */
 import { createReadStream, rmSync } from 'node:fs';
-import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { importIntoJob } from '../main/jobs/import-job';
-import { DEFAULT_JOB_SETTINGS, JobStore } from '../main/jobs/store';
+import { JobStore } from '../main/jobs/store';
 import { importSheet } from '../main/sheets/import';
 import { closeDatabase, openDatabase } from '../main/store/db';
+import { benchJob, removeDb } from './bench-job';
 
 const [mode, file, dbPath] = process.argv.slice(2);
 if (!mode || !file) throw new Error('usage: import-child.ts papaparse|job|import|sqlite FILE [DB]');
@@ -70,27 +70,11 @@ async function importJob(path: string, db: string): Promise<number> {
   removeDb(db);
   const { db: sqlite } = openDatabase(db, { integrityCheck: 'none' });
   const store = new JobStore(sqlite);
-  const job = await importIntoJob(store, {
-    source: 'cli',
-    resumeKey: null,
-    profileId: 'bench',
-    profileName: 'Bench',
-    modelId: null,
-    modelRef: { kind: 'model', name: 'house-prices', version: '1' },
-    modelLabel: 'house-prices v1',
-    fields: null,
-    filePath: path,
-    fileName: basename(path),
-    sheet: null,
-    settings: DEFAULT_JOB_SETTINGS,
-  });
+  const job = await importIntoJob(store, benchJob(path));
   closeDatabase(sqlite);
   return job.counts.total;
 }
 
-function removeDb(db: string): void {
-  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
-}
 
 const started = performance.now();
 const cpu0 = process.cpuUsage();

@@ -12,11 +12,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { generateCsv } from './generate-csv';
+import { sizeArgs } from './bench-job';
 import { median, round, type BenchFigure } from './types';
 
 interface ChildRun {
@@ -95,13 +94,6 @@ export async function runImportBench(opts: { rows: number; dir: string; repeats?
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({
-    options: {
-      rows: { type: 'string', default: '1000000' },
-      repeats: { type: 'string', default: '3' },
-      dir: { type: 'string', default: join(tmpdir(), 'plexe-bench') },
-    },
-  });
-  const figures = await runImportBench({ rows: Number(values.rows), dir: values.dir!, repeats: Number(values.repeats) });
+  const figures = await runImportBench(sizeArgs());
   for (const f of figures) console.log(JSON.stringify(f));
 }

@@ -8,10 +8,11 @@
  * Each prints one JSON line {seconds, cpuSeconds, rows, bytes, startRssMb, peakRssMb}.
  */
 import { rmSync, statSync } from 'node:fs';
-import { exportJob } from '../main/jobs/export';
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_JOB_SETTINGS, JobStore, ROW_SPAN, type RowOutcomeWrite } from '../main/jobs/store';
+import { exportJob } from '../main/jobs/export';
+import { JobStore, ROW_SPAN, type RowOutcomeWrite } from '../main/jobs/store';
 import { closeDatabase, openDatabase } from '../main/store/db';
+import { benchJob, removeDb } from './bench-job';
 
 const [mode, dbPath, arg] = process.argv.slice(2);
 if ((mode !== 'seed' && mode !== 'export') || !dbPath || !arg) throw new Error('usage: jobs-child.ts seed DB ROWS | export DB OUT');
@@ -26,23 +27,10 @@ const mb = (bytes: number): number => Math.round((bytes / 1e6) * 10) / 10;
  * job looks.
  */
 function seed(file: string, rows: number): { rows: number; bytes: number } {
-  for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  removeDb(file);
   const { db } = openDatabase(file, { integrityCheck: 'none' });
   const store = new JobStore(db);
-  const jobId = store.create({
-    source: 'cli',
-    resumeKey: null,
-    profileId: 'bench',
-    profileName: 'Bench',
-    modelId: null,
-    modelRef: { kind: 'model', name: 'house-prices', version: '1' },
-    modelLabel: 'house-prices v1',
-    fields: null,
-    filePath: 'bench.csv',
-    fileName: 'bench.csv',
-    sheet: null,
-    settings: DEFAULT_JOB_SETTINGS,
-  });
+  const jobId = store.create(benchJob('bench.csv'));
   const base = jobId * ROW_SPAN;
   const sep = 'char(31)';
   // The rows as the import stores them (cells only, pending)…

@@ -8,11 +8,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { rowsLabel } from './import.bench';
+import { sizeArgs } from './bench-job';
 import { median, round, type BenchFigure } from './types';
 
 interface ChildRun {
@@ -77,13 +76,6 @@ export async function runJobsBench(opts: { rows: number; dir: string; repeats?: 
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({
-    options: {
-      rows: { type: 'string', default: '1000000' },
-      repeats: { type: 'string', default: '3' },
-      dir: { type: 'string', default: join(tmpdir(), 'plexe-bench') },
-    },
-  });
-  const figures = await runJobsBench({ rows: Number(values.rows), dir: values.dir!, repeats: Number(values.repeats) });
+  const figures = await runJobsBench(sizeArgs());
   for (const f of figures) console.log(JSON.stringify(f));
 }
