@@ -243,6 +243,23 @@ describe('import writer', () => {
     closeDatabase(memory.db);
   });
 
+  it('is done once every row is committed; the thread then checkpoints and exits on its own', async () => {
+    const store = open();
+    const jobId = store.create(newJob('x.csv'));
+    const w = await createImportWriter(store, jobId);
+    expect(w.mode).toBe('thread');
+    await w.header({ columns: ['id', 'note'], renamed: [] });
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({ rowNumber: i + 2, values: [String(i + 1), `note ${i + 1}`] }));
+    for (let i = 0; i < rows.length; i += 5000) await w.rows(rows.slice(i, i + 5000));
+    await w.finish();
+    // Every row is readable from the app's connection as soon as finish() resolves.
+    expect(store.db.prepare('SELECT count(*) AS n FROM job_rows').get()).toEqual({ n: 12_000 });
+    await w.abort(); // after finish: nothing to stop, nothing dropped
+    await w.settled;
+    expect(store.db.prepare('SELECT count(*) AS n FROM job_rows').get()).toEqual({ n: 12_000 });
+    expect(decodeCells(store.exportPage(jobId, 11_999, 1)[0]![1])).toEqual(['11999', 'note 11999']);
+  });
+
   it('keeps no rows when the file turns out broken part-way', async () => {
     const store = open();
     const file = join(dir, 'bad.csv');

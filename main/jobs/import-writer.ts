@@ -14,14 +14,27 @@ import { IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './st
  * batches are queued before `rows()` waits, so memory stays flat whatever the file's size. Each
  * batch is one transaction on the writer's side, as in the single-thread path.
  *
+ * Copying the import's pages from the WAL into the database file (the checkpoint) is kept out of
+ * the import: the writer lets up to CHECKPOINT_PAGES build up, and once the last batch is committed
+ * the import is done (`finish()` resolves) while the thread checkpoints in the background and then
+ * exits (`settled`). A checkpoint in the middle of a million-row import, and waiting for the last
+ * one, together cost it about a third of its time: the writer stops for a checkpoint, the parser
+ * soon waits on the writer, and two cores have nothing spare to run it beside them. The rows are
+ * committed either way; a quit or a crash during the checkpoint loses nothing (the next connection
+ * finishes it). While the WAL is large, a commit on the app's connection may do that checkpoint
+ * itself (SQLite's own checkpoint every ~32 MB, see db.ts).
+ *
  * Where a writer thread cannot be used (an in-memory database, or the thread fails to start) the
  * rows go in on this thread with the store's own importSink: same rows, same transactions.
  */
 
 /** Batches (5,000 rows, a few hundred KB each) queued for the writer: enough to ride out its checkpoints. */
 const MAX_IN_FLIGHT = 16;
-/** WAL pages (4 KiB) the writer lets build up between its checkpoints. */
-const CHECKPOINT_PAGES = 16_384;
+/**
+ * WAL pages (4 KiB) the writer lets build up before it checkpoints in the middle of an import: 256 MB,
+ * about 3,000,000 rows of a typical file. The WAL file is removed when the app closes the database.
+ */
+const CHECKPOINT_PAGES = 65_536;
 
 /**
  * The writer thread's code, plain CommonJS (run with `eval`, so nothing needs bundling as a separate
@@ -38,8 +51,7 @@ try {
   db.pragma('busy_timeout = ' + w.busyTimeoutMs);
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -32768');
-  // Checkpoint every ~64 MB of WAL instead of every 4 MB: far fewer copies of the pages the next
-  // batches rewrite anyway. The rest is checkpointed here at the end, off the app's main thread.
+  // See CHECKPOINT_PAGES: the import's pages are checkpointed after it, here, off the app's main thread.
   db.pragma('wal_autocheckpoint = ' + w.checkpointPages);
   const insertGroup = db.prepare(w.sql.insertGroup);
   const insertOne = db.prepare(w.sql.insertOne);
@@ -68,6 +80,9 @@ try {
         parentPort.postMessage({ type: 'error', message: String((e && e.message) || e), code: e && e.code });
       }
     } else if (m.type === 'close') {
+      // Said before the checkpoint starts, so the app's next commit (the job's import summary) finds
+      // this thread checkpointing and leaves it to it instead of doing it on the main thread.
+      parentPort.postMessage({ type: 'checkpointing' });
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
       } catch {
@@ -85,13 +100,23 @@ try {
 }
 `;
 
-type FromWriter = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'written'; rows: number } | { type: 'error'; message: string; code?: string };
+type FromWriter =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { type: 'written'; rows: number }
+  | { type: 'error'; message: string; code?: string }
+  | { type: 'checkpointing' };
 
 export interface ImportWriter extends RowSink {
-  /** Waits until every row handed over is committed; throws the writer's error if a batch failed. */
+  /**
+   * Waits until every row handed over is committed; throws the writer's error if a batch failed.
+   * The writer's checkpoint then goes on in the background (see `settled`).
+   */
   finish(): Promise<void>;
-  /** Stops writing at once (rows not yet committed are dropped); safe to call more than once. */
+  /** Stops writing at once (rows not yet committed are dropped); does nothing after `finish()`. */
   abort(): Promise<void>;
+  /** Resolves when the writer is completely done: its checkpoint run and its connection closed. */
+  readonly settled: Promise<void>;
   /** 'thread' when a writer thread does the inserts, 'inline' when this thread does. */
   readonly mode: 'thread' | 'inline';
 }
@@ -136,6 +161,7 @@ function inlineWriter(store: JobStore, jobId: number): ImportWriter {
     rows: (batch, facts) => sink.rows(batch, facts),
     finish: async () => {},
     abort: async () => {},
+    settled: Promise.resolve(),
   };
 }
 
@@ -150,8 +176,10 @@ function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWri
     wake = null;
     w?.();
   };
+  let checkpointing = false;
   worker.on('message', (m: FromWriter) => {
     if (m.type === 'written') inFlight--;
+    else if (m.type === 'checkpointing') checkpointing = true;
     else if (m.type === 'error') {
       inFlight--;
       failure ??= new Error(`Saving the imported rows failed: ${m.message}${m.code ? ` (${m.code})` : ''}. Check there is room on the disk, then load the file again.`);
@@ -164,6 +192,7 @@ function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWri
   });
   void exited.then(() => {
     if (!closed) failure ??= new Error('Saving the imported rows stopped unexpectedly. Load the file again.');
+    else checkpointing = true; // exited without saying so: nothing left to wait for
     notify();
   });
   const waitFor = async (done: () => boolean): Promise<void> => {
@@ -193,11 +222,14 @@ function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWri
       await waitFor(() => inFlight === 0);
       closed = true;
       worker.postMessage({ type: 'close' });
-      await exited;
+      // Every row is committed; only the checkpoint's start is waited for (see the message).
+      while (!checkpointing) await new Promise<void>((resolve) => (wake = resolve));
     },
     async abort() {
+      if (closed) return; // finished: its rows are committed and the thread closes itself
       closed = true;
       await worker.terminate();
     },
+    settled: exited,
   };
 }
