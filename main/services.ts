@@ -11,7 +11,7 @@ import { SqliteProfiles } from './store/profiles';
 import { SqliteModels } from './store/models';
 import { SqliteSettings } from './store/settings';
 import { HistoryStore } from './history/store';
-import { startTextIndexer } from './history/text-index';
+import { startHistoryCatchUp } from './history/catch-up';
 import { applyRetentionAtStartup } from './history/retention';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { PlexeClient } from './plexe/client';
@@ -76,7 +76,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const history = new HistoryStore(db);
   const removed = applyRetentionAtStartup(history, settings);
   if (removed > 0) log.info('history retention applied', { removed });
-  const indexer = startTextIndexer(history, { onError: (e) => log.warn('history text index step failed', { error: String(e) }) });
+  const catchUp = startHistoryCatchUp(history, { onError: (e) => log.warn('history catch-up step failed', { error: String(e) }) });
 
   let keytar = options.keytar;
   let keytarError: string | null = null;
@@ -185,7 +185,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     sandbox,
     close: async () => {
       updater.stop();
-      indexer.stop();
+      catchUp.stop();
       await jobs.close();
       await sandbox?.close();
       closeDatabase(db);

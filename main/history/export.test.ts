@@ -34,7 +34,25 @@ function parse(text: string): string[][] {
   return res.data;
 }
 
-describe('history CSV export', () => {
+/** Writes every pending export line (what the background catch-up does) before each export. */
+function catchUpBeforeExports(): void {
+  const exportCsv = store.exportCsv.bind(store);
+  store.exportCsv = (...args) => {
+    while (store.writeExportLines(1000) > 0);
+    return exportCsv(...args);
+  };
+}
+
+// Every export test runs both ways: rows whose export lines are written (the usual case once the
+// background catch-up has reached them), and rows just inserted, which the export makes the long way.
+describe.each([
+  ['with export lines written', true],
+  ['before export lines are written', false],
+])('history CSV export, %s', (_name, caughtUp) => {
+  beforeEach(() => {
+    if (caughtUp) catchUpBeforeExports();
+  });
+
   it('puts inputs (flattened) first, then results, then status, error, request_id, then the history columns', async () => {
     store.add(prediction({ createdAt: minutes(1), input: { age: 42, address: { city: 'Paris', zip: '75001' } }, result: { prediction: 'stay', score: 0.9 }, requestId: 'r1' }));
     store.add(
@@ -197,9 +215,12 @@ describe('history CSV export from stored row text', () => {
 
   it('writes exactly what the long way writes, for new rows, old rows without stored text, and a mix of both', async () => {
     store.addMany(awkwardEntries());
+    expect(t.db.prepare('SELECT count(csv_line) FROM predictions').pluck().get()).toBe(0); // written behind the inserts
+    while (store.writeExportLines(5) > 0);
     const stored = t.db.prepare('SELECT count(csv_line) AS kept, count(*) AS n FROM predictions').get() as { kept: number; n: number };
-    // Most rows keep their text; the ones holding a mark or a lone surrogate, or with a toJSON, do not.
-    expect(stored.kept).toBe(stored.n - 3);
+    // Most rows get their line. Not the ones holding a mark or a lone surrogate, nor the two whose stored
+    // JSON lacks part of the shape recorded for them (an object with a toJSON, a key whose value was undefined).
+    expect(stored.kept).toBe(stored.n - 4);
     const fast = await exportText();
     for (const filters of [{}, { modelName: 'nested' }, { outcome: 'failed' as const }, { profileId: 'p1' }]) {
       const withText = await exportText(filters);
@@ -213,6 +234,7 @@ describe('history CSV export from stored row text', () => {
       // Put the text back for the next filter.
       store.clear();
       store.addMany(awkwardEntries());
+      while (store.writeExportLines(5) > 0);
       expect((t.db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n).toBe(saved.length);
     }
     // And the whole file parses, one line per entry.
@@ -223,6 +245,7 @@ describe('history CSV export from stored row text', () => {
   it('matches a per-row JSON.parse + flatten export on the awkward rows, through the stored text', async () => {
     const entries = awkwardEntries().filter((e) => e.modelName !== 'dots' && e.modelName !== 'tojson');
     store.addMany(entries);
+    while (store.writeExportLines(5) > 0);
     const out = sink();
     const summary = await store.exportCsv({}, out.stream, { chunkRows: 4 });
     const inputColumns: string[] = [];

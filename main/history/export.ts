@@ -73,12 +73,13 @@ const optionalText = (s: string | null): string => (s === null ? '' : csvField(s
  * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
  * `status` (`ok` or the error code), `error`, `request_id`, then the history's own columns.
  *
- * Columns come from the distinct shapes of the rows (recorded at insert). Each row's line was stored
- * when it was written (`csv_line`, migration 4): SQLite puts in the empty cells of the other shapes and
- * the account and model, and joins a keyset chunk of lines into one UTF-8 buffer, written as it is with
- * back-pressure. Rows without stored text (older rows, shapes whose columns do not sit together) are
- * marked and made the long way: SQLite picks each value out of the stored JSON. No statement stays
- * open across awaits, so the app stays usable and memory stays flat.
+ * Columns come from the distinct shapes of the rows (recorded at insert). Each row's line is stored
+ * (`csv_line`, migration 4, written behind the inserts by the background catch-up, migration 5): SQLite
+ * puts in the empty cells of the other shapes and the account and model, and joins a keyset chunk of
+ * lines into one UTF-8 buffer, written as it is with back-pressure. Rows without a line (not reached by
+ * the catch-up yet, or whose text cannot be kept as one) and shapes whose columns do not sit together
+ * are marked and made the long way: SQLite picks each value out of the stored JSON. Both ways give the
+ * same bytes. No statement stays open across awaits, so the app stays usable and memory stays flat.
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
   const chunkRows = options.chunkRows ?? 10_000;

@@ -9,8 +9,8 @@ export interface GenerateOptions {
   days?: number;
   /** Rows per transaction. */
   chunkRows?: number;
-  /** Fill the text index too (default true), as the app's background indexer would have. */
-  indexText?: boolean;
+  /** Fill the text index and write the export lines too (default true), as the app's background catch-up would have. */
+  catchUp?: boolean;
 }
 
 export interface GeneratedHistory {
@@ -125,7 +125,10 @@ export function generateHistory(db: Database, n: number, seed: number, options: 
     }
   }
   if (batch.length > 0) store.addMany(batch);
-  if (options.indexText ?? true) while (store.indexPendingText(50_000) > 0);
+  if (options.catchUp ?? true) {
+    while (store.indexPendingText(50_000) > 0);
+    while (store.writeExportLines(50_000) > 0);
+  }
   return {
     rows: n,
     from: new Date(start).toISOString(),

@@ -3,9 +3,10 @@ import { isPlainObject, neutraliseFormula } from '../sheets/csv-writer';
 import { isoTime } from './export';
 
 /**
- * A row's stored text, made in one walk over its input and result when it is written: the JSON of each
- * (exactly what JSON.stringify writes) and the row's export text (`predictions.csv_line`, migration 4):
- * its input cells, U+001F, its result cells — each cell exactly as the export writes it from the stored
+ * A row's stored text, made in one walk over its input and result: the JSON of each (exactly what
+ * JSON.stringify writes), written with the row, and — when asked — the row's export text
+ * (`predictions.csv_line`, migrations 4 and 5, written behind the inserts from the stored JSON): its
+ * input cells, U+001F, its result cells — each cell exactly as the export writes it from the stored
  * JSON, in the order of the row's shape paths (`flattenPaths`).
  */
 
@@ -32,6 +33,40 @@ export function shapeNode(obj: Record<string, unknown>): ShapeNode {
     const value = obj[key];
     return isPlainObject(value) && Object.keys(value).length > 0 ? shapeNode(value) : null;
   });
+  return { keys, nested, names: keys.map((k) => `${JSON.stringify(k)}:`) };
+}
+
+/**
+ * The structure a shape's recorded paths describe (`prediction_shapes`, see flattenPaths): the export
+ * puts a row's cells in the columns of these paths, so a stored row's line is made by walking its
+ * JSON against this structure — a row whose JSON differs from it (say a value that was an object
+ * with a toJSON when the row was written) gets no line and goes the export's long way. Null for a
+ * list no object could give (a key twice apart): its rows go the long way too.
+ */
+export function nodeFromPaths(paths: readonly (readonly string[])[]): ShapeNode | null {
+  const keys: string[] = [];
+  const inner: (string[][] | null)[] = [];
+  for (const path of paths) {
+    if (path.length === 0) return null;
+    const key = path[0] as string;
+    const rest = path.slice(1);
+    if (keys.length > 0 && keys[keys.length - 1] === key) {
+      // The same key again: only an opened object lists its leaves one after another.
+      const list = inner[inner.length - 1];
+      if (!list || rest.length === 0) return null;
+      list.push(rest);
+    } else if (keys.includes(key)) return null;
+    else {
+      keys.push(key);
+      inner.push(rest.length === 0 ? null : [rest]);
+    }
+  }
+  const nested: (ShapeNode | null)[] = [];
+  for (const list of inner) {
+    const node = list === null ? null : nodeFromPaths(list);
+    if (list !== null && node === null) return null;
+    nested.push(node);
+  }
   return { keys, nested, names: keys.map((k) => `${JSON.stringify(k)}:`) };
 }
 
@@ -68,6 +103,8 @@ function jsonTextCell(json: string | undefined): string | null {
 }
 
 // The walk's other outputs, kept outside it so a row costs no allocation beyond its text.
+/** Whether this walk makes the export cells too (rowText's `withCells`). */
+let wantCells = false;
 let cells = '';
 let anyCell = false;
 /** False once a cell cannot be kept in the stored text. */
@@ -101,11 +138,11 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
         case 'string':
           if (NOT_PLAIN.test(v)) {
             piece = JSON.stringify(v);
-            cell = textCell(v);
+            cell = wantCells ? textCell(v) : '';
           } else {
             piece = `"${v}"`;
             const c = v.charCodeAt(0);
-            cell = c === 61 || c === 43 || c === 45 || c === 64 ? neutraliseFormula(v) : v;
+            cell = wantCells && (c === 61 || c === 43 || c === 45 || c === 64) ? neutraliseFormula(v) : v;
           }
           break;
         case 'number':
@@ -125,7 +162,7 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
           } else {
             if (isPlainObject(v) && Object.keys(v).length > 0) return undefined;
             piece = JSON.stringify(v) as string | undefined;
-            cell = jsonTextCell(piece);
+            cell = wantCells ? jsonTextCell(piece) : '';
           }
           break;
         case 'bigint':
@@ -136,7 +173,9 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
           piece = undefined;
           cell = '';
       }
-      if (cell === null) keepable = false;
+      if (!wantCells) {
+        // JSON only.
+      } else if (cell === null) keepable = false;
       else if (anyCell) cells += `,${cell}`;
       else {
         cells = cell;
@@ -153,19 +192,29 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
 export interface RowText {
   input: string;
   result: string | null;
-  /** The export text, or null when it cannot be stored (the export then formats the row from its JSON). */
+  /**
+   * The export text, or null when it cannot be stored (the export then formats the row from its JSON)
+   * or was not asked for.
+   */
   cells: string | null;
 }
 
 const text: RowText = { input: '', result: null, cells: null };
 
 /**
- * The JSON and export text of a row whose input and result have the structures `inputNode` and
- * `resultNode` (null for a null result), or undefined when they do not have them. The object returned
- * is reused by the next call.
+ * The JSON, and with `withCells` the export text, of a row whose input and result have the structures
+ * `inputNode` and `resultNode` (null for a null result), or undefined when they do not have them. The
+ * object returned is reused by the next call.
  */
-export function rowText(input: Record<string, unknown>, inputNode: ShapeNode, result: Record<string, unknown> | null, resultNode: ShapeNode | null): RowText | undefined {
+export function rowText(
+  input: Record<string, unknown>,
+  inputNode: ShapeNode,
+  result: Record<string, unknown> | null,
+  resultNode: ShapeNode | null,
+  withCells = false,
+): RowText | undefined {
   if ((result === null) !== (resultNode === null)) return undefined;
+  wantCells = withCells;
   keepable = true;
   exact = true;
   cells = '';
@@ -190,7 +239,7 @@ export function rowText(input: Record<string, unknown>, inputNode: ShapeNode, re
     text.input = JSON.stringify(input);
     text.result = result === null ? null : JSON.stringify(result);
   }
-  text.cells = keepable ? inputCells + CELLS_SEPARATOR + resultCells : null;
+  text.cells = withCells && keepable ? inputCells + CELLS_SEPARATOR + resultCells : null;
   return text;
 }
 
@@ -210,7 +259,9 @@ let lastJobCell: string | null = '';
  * `source,http_status,round_trip_ms,processing_time_ms,attempts,job_id,row_number` CRLF. `iso` is the
  * time as toISOString writes it, if the caller has it. null when a text holds one of the marks.
  */
-export function tailText(e: NewPrediction, createdAt: number, iso: string | null): string | null {
+export type TailFields = Pick<NewPrediction, 'status' | 'source' | 'jobId' | 'errorMessage' | 'requestId' | 'httpStatus' | 'roundTripMs' | 'processingTimeMs' | 'attempts' | 'rowNumber'>;
+
+export function tailText(e: TailFields, createdAt: number, iso: string | null): string | null {
   if (e.status !== lastStatus) {
     lastStatus = e.status;
     lastStatusCell = textCell(e.status);

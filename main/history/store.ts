@@ -8,7 +8,7 @@ import { isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
-import { rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
+import { nodeFromPaths, rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
 
 /** A shape met during one insert call: its structure and its `prediction_shapes` id. */
 interface KnownShape {
@@ -99,7 +99,7 @@ const PAGE_PROBE_ABOVE = 5_000;
 const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
-const INSERT_COLUMNS = 17;
+const INSERT_COLUMNS = 16;
 /** Shapes a row is checked against before a key is built for it. */
 const RECENT_SHAPES = 8;
 const INSERT_GROUP = 64;
@@ -150,8 +150,6 @@ export function flattenPaths(obj: Record<string, unknown>, prefix: readonly stri
 
 let hourText = '\u0000';
 let hourMs = Number.NaN;
-/** Whether the text parseTime last read is exactly what toISOString writes for its time. */
-let parsedCanonical = false;
 
 /**
  * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), several times
@@ -169,11 +167,9 @@ export function parseTime(text: string): number {
       // Each digit is 0–9, minutes and seconds below 60 (the >>> 0 turns a negative into a large number).
       d(14) >>> 0 < 6 && d(15) >>> 0 < 10 && d(17) >>> 0 < 6 && d(18) >>> 0 < 10 && d(20) >>> 0 < 10 && d(21) >>> 0 < 10 && d(22) >>> 0 < 10
     ) {
-      parsedCanonical = true;
       return hourMs + min * 60_000 + sec * 1000 + milli;
     }
   }
-  parsedCanonical = false;
   const ms = Date.parse(text);
   if (text.length === 24 && text.charCodeAt(23) === 90 && text.charCodeAt(13) === 58 && !Number.isNaN(ms)) {
     // Remember this hour for the rows after it.
@@ -185,6 +181,43 @@ export function parseTime(text: string): number {
     }
   }
   return ms;
+}
+
+/** A row as writeExportLines reads it: id, shape_id, input, result, then the tail's columns. */
+type LineSourceRow = [
+  id: number,
+  shapeId: number,
+  input: string,
+  result: string | null,
+  status: string,
+  errorMessage: string | null,
+  requestId: string | null,
+  createdAt: number,
+  source: NewPrediction['source'],
+  httpStatus: number | null,
+  roundTripMs: number | null,
+  processingTimeMs: number | null,
+  attempts: number,
+  jobId: string | null,
+  rowNumber: number | null,
+];
+
+/**
+ * A stored row's export line (see migration 4), or null when it cannot be kept as one: its JSON walked
+ * against its shape's recorded paths (`shape`, see nodeFromPaths), so its cells land in the columns the
+ * export gives that shape.
+ */
+function exportLine(r: LineSourceRow, shape: { input: ShapeNode; result: ShapeNode }): string | null {
+  const input = JSON.parse(r[2]) as Record<string, unknown>;
+  const result = r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>);
+  const text = rowText(input, shape.input, result, result === null ? null : shape.result, true);
+  if (text === undefined || text.cells === null) return null;
+  const tail = tailText(
+    { status: r[4], errorMessage: r[5], requestId: r[6], source: r[8], httpStatus: r[9], roundTripMs: r[10], processingTimeMs: r[11], attempts: r[12], jobId: r[13], rowNumber: r[14] },
+    r[7],
+    null,
+  );
+  return tail === null ? null : text.cells + TAIL_MARK + tail;
 }
 
 /**
@@ -213,7 +246,7 @@ export class HistoryStore implements HistoryWriter {
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
-      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id, csv_line) VALUES `;
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
     const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
     this.insertStmt = db.prepare(insert + tuple);
     this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
@@ -266,7 +299,8 @@ export class HistoryStore implements HistoryWriter {
         lastSeriesId = id;
       }
       // The shape, found by checking the row against the shapes just seen: one walk, which also writes
-      // the row's JSON and export text. A key is built only for a row unlike the recent ones.
+      // the row's JSON. A key is built only for a row unlike the recent ones. (Its export line is
+      // written later, behind the inserts: see writeExportLines.)
       let shape: KnownShape | null = null;
       let text: RowText | undefined = last === null ? undefined : rowText(e.input, last.input, e.result, last.result);
       if (last !== null && text !== undefined) shape = last;
@@ -310,11 +344,6 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
       params[k++] = shape.id;
-      if (text.cells === null) params[k++] = null;
-      else {
-        const tail = tailText(e, createdAt, parsedCanonical ? e.createdAt : null);
-        params[k++] = tail === null ? null : text.cells + TAIL_MARK + tail;
-      }
       if (k === params.length) {
         // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
         // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
@@ -595,8 +624,54 @@ export class HistoryStore implements HistoryWriter {
   }
 
   /**
+   * Writes the export lines (`csv_line`, migrations 4 and 5) of the rows with ids from
+   * `prediction_lines_state.written_upto` + 1 to at most `maxIds` further, made from exactly what is
+   * stored — the JSON, shape and columns the export's long way reads — and moves the mark on. Rows that
+   * already have a line are left alone; a row whose text cannot be kept as a line (it holds a mark or a
+   * lone surrogate) keeps none and goes the long way. Returns how many ids it covered (maxIds: more to
+   * do). The background catch-up calls it in small steps; one transaction per step.
+   */
+  writeExportLines(maxIds = 2000): number {
+    return this.db.transaction(() => {
+      const from = this.cached('SELECT written_upto FROM prediction_lines_state WHERE id = 1').pluck().get() as number;
+      const maxId = this.cached('SELECT max(id) FROM predictions').pluck().get() as number | null;
+      if (maxId === null || maxId <= from) return 0;
+      const upto = Math.min(maxId, from + maxIds);
+      const rows = this.cached(
+        `SELECT id, shape_id, input, result, status, error_message, request_id, created_at, source, http_status, round_trip_ms,
+           processing_time_ms, attempts, job_id, row_number
+         FROM predictions WHERE id > ? AND id <= ? AND csv_line IS NULL`,
+      )
+        .raw(true)
+        .all(from, upto) as LineSourceRow[];
+      const update = this.cached('UPDATE predictions SET csv_line = ? WHERE id = ?');
+      const shapePaths = this.cached('SELECT input_paths, result_paths FROM prediction_shapes WHERE id = ?').raw(true);
+      const shapes = new Map<number, { input: ShapeNode; result: ShapeNode } | null>();
+      for (const r of rows) {
+        let shape = shapes.get(r[1]);
+        if (shape === undefined) {
+          const paths = shapePaths.get(r[1]) as [string, string] | undefined;
+          const input = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[0]) as string[][]);
+          const result = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[1]) as string[][]);
+          shape = input === null || result === null ? null : { input, result };
+          shapes.set(r[1], shape);
+        }
+        const line = shape === null ? null : exportLine(r, shape);
+        if (line !== null) update.run(line, r[0]);
+      }
+      this.cached('UPDATE prediction_lines_state SET written_upto = ? WHERE id = 1').run(upto);
+      return upto - from;
+    }).immediate();
+  }
+
+  /** Rows the catch-up has not reached yet: the export makes their lines the long way. */
+  pendingExportLines(): number {
+    return this.cached('SELECT count(*) FROM predictions WHERE id > (SELECT written_upto FROM prediction_lines_state WHERE id = 1)').pluck().get() as number;
+  }
+
+  /**
    * One bounded step of merging the text index's segments (fewer segments, faster searches). Returns
-   * false when there was nothing to merge. The background indexer calls it when it is otherwise idle.
+   * false when there was nothing to merge. The background catch-up calls it when it is otherwise idle.
    */
   mergeTextIndex(pages = 100): boolean {
     const before = this.cached('SELECT total_changes()').pluck().get() as number;

@@ -13,7 +13,7 @@ import type { Migration } from './types';
  * - `prediction_shapes` records the flattened input and result field paths (JSON lists of key lists, e.g.
  *   `[["age"],["address","city"]]`) once per distinct shape, so an export learns its columns without reading
  *   every row twice, and can have SQLite pick each column's value out of the stored JSON.
- * - Text search uses an FTS5 table filled in batches behind the inserts (see main/history/text-index.ts),
+ * - Text search uses an FTS5 table filled in batches behind the inserts (see main/history/catch-up.ts),
  *   so bulk inserts stay fast; `predictions_fts_state.indexed_upto` says how far it has got. Rows above it
  *   are searched directly. `AUTOINCREMENT` makes sure a deleted id is never reused, which keeps that
  *   watermark sound.

@@ -1,9 +1,9 @@
 import type { Migration } from './types';
 
 /**
- * A history row's whole export line, written with the row (main/history/store.ts, row-text.ts), so
- * exporting a million rows is SQLite joining stored text instead of picking every column out of the
- * stored JSON and formatting it in JS:
+ * A history row's whole export line, written with the row (main/history/store.ts, row-text.ts) — since
+ * migration 5, behind the inserts, from the stored JSON — so exporting a million rows is SQLite joining
+ * stored text instead of picking every column out of the stored JSON and formatting it in JS:
  *
  * - `csv_line`: the row's input cells (formula-safe, quoted where needed, in the order of its shape's
  *   input paths, joined by commas), U+001F, its result cells the same way, U+001D, then

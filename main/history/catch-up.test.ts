@@ -1,0 +1,88 @@
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHistoryCatchUp } from './catch-up';
+import { prediction, tempHistory } from './test-helpers';
+
+let t: ReturnType<typeof tempHistory>;
+beforeEach(() => {
+  t = tempHistory();
+});
+afterEach(() => t.dispose());
+
+describe('background history catch-up', () => {
+  it('indexes text in small steps and keeps up with new rows, then stops', async () => {
+    t.store.addMany(Array.from({ length: 2500 }, (_, i) => prediction({ input: { customer: `Customer ${i}` } })));
+    const steps: number[] = [];
+    const original = t.store.indexPendingText.bind(t.store);
+    t.store.indexPendingText = (n?: number) => {
+      const added = original(n);
+      steps.push(added);
+      return added;
+    };
+    const indexer = startHistoryCatchUp(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(cond()).toBe(true);
+    };
+    await until(() => t.store.pendingTextRows() === 0);
+    expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
+    t.store.add(prediction({ input: { customer: 'Late arrival' } }));
+    await until(() => t.store.pendingTextRows() === 0);
+    indexer.stop();
+    const calls = steps.length;
+    t.store.add(prediction());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(steps.length).toBe(calls);
+    expect(t.store.pendingTextRows()).toBe(1);
+    expect(t.store.count({ text: 'arrival' })).toBe(1);
+    // Merging segments ends, and searches give the same answers afterwards.
+    let steps2 = 0;
+    while (t.store.mergeTextIndex(10) && steps2 < 1000) steps2++;
+    expect(t.store.mergeTextIndex()).toBe(false);
+    expect(t.store.count({ text: 'customer' })).toBe(2502); // every input has a "customer" field
+  });
+
+  it('writes the export lines behind the inserts, the same as the long way, and leaves rows that have one alone', async () => {
+    t.store.addMany(Array.from({ length: 2500 }, (_, i) => prediction({ input: { customer: `Customer ${i}`, note: i % 7 === 0 ? '=cmd, "quoted"' : 'plain' } })));
+    const lines = () => t.db.prepare('SELECT count(csv_line) AS n FROM predictions').get() as { n: number };
+    // Inserts write none.
+    expect(lines()).toEqual({ n: 0 });
+    expect(t.store.pendingExportLines()).toBe(2500);
+    const slow = await exportAll();
+    const steps: number[] = [];
+    const original = t.store.writeExportLines.bind(t.store);
+    t.store.writeExportLines = (n?: number) => {
+      const covered = original(n);
+      steps.push(covered);
+      return covered;
+    };
+    const catchUp = startHistoryCatchUp(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(cond()).toBe(true);
+    };
+    await until(() => t.store.pendingExportLines() === 0);
+    expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
+    expect(lines()).toEqual({ n: 2500 });
+    // A row that has its line keeps it: the catch-up does not write it again.
+    t.db.exec("UPDATE prediction_lines_state SET written_upto = 0; UPDATE predictions SET csv_line = 'kept' WHERE id = 1");
+    await until(() => t.store.pendingExportLines() === 0);
+    expect(t.db.prepare('SELECT csv_line FROM predictions WHERE id = 1').pluck().get()).toBe('kept');
+    t.db.exec('UPDATE predictions SET csv_line = NULL WHERE id = 1; UPDATE prediction_lines_state SET written_upto = 0');
+    await until(() => t.store.pendingExportLines() === 0);
+    catchUp.stop();
+    expect(await exportAll()).toBe(slow);
+  });
+
+  async function exportAll(): Promise<string> {
+    const chunks: Buffer[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await t.store.exportCsv({}, out, { chunkRows: 700 });
+    return Buffer.concat(chunks).toString('utf8');
+  }
+});
