@@ -7,6 +7,7 @@ import { createHandlerTable } from './ipc/table';
 import { readEngineSettings } from './ipc/settings';
 import { silentLogger, type Logger } from './log';
 import { openDatabase, closeDatabase, type SqliteDatabase } from './store/db';
+import { startBackgroundCheckpoints } from './store/checkpointer';
 import { SqliteProfiles } from './store/profiles';
 import { SqliteModels } from './store/models';
 import { SqliteSettings } from './store/settings';
@@ -70,6 +71,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const opened = openDatabase(join(options.dataDir, 'plexe.db'), { integrityCheck: 'auto' });
   if (opened.notice) notices.push({ level: 'warning', message: opened.notice });
   const db = opened.db;
+  const checkpoints = await startBackgroundCheckpoints(db, { onError: (message) => log.warn(message) });
   const profiles = new SqliteProfiles(db);
   const models = new SqliteModels(db);
   const settings = new SqliteSettings(db);
@@ -188,6 +190,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       catchUp.stop();
       await jobs.close();
       await sandbox?.close();
+      await checkpoints.stop();
       closeDatabase(db);
     },
   };

@@ -158,14 +158,21 @@ let hourMs = Number.NaN;
  */
 export function parseTime(text: string): number {
   if (text.length === 24 && text.startsWith(hourText)) {
-    const d = (i: number) => text.charCodeAt(i) - 48;
-    const min = d(14) * 10 + d(15);
-    const sec = d(17) * 10 + d(18);
-    const milli = d(20) * 100 + d(21) * 10 + d(22);
+    // The digits, each as 0–9 if it is one (no closure: this runs once per inserted row).
+    const m1 = text.charCodeAt(14) - 48;
+    const m2 = text.charCodeAt(15) - 48;
+    const s1 = text.charCodeAt(17) - 48;
+    const s2 = text.charCodeAt(18) - 48;
+    const f1 = text.charCodeAt(20) - 48;
+    const f2 = text.charCodeAt(21) - 48;
+    const f3 = text.charCodeAt(22) - 48;
+    const min = m1 * 10 + m2;
+    const sec = s1 * 10 + s2;
+    const milli = f1 * 100 + f2 * 10 + f3;
     if (
       text.charCodeAt(16) === 58 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90 &&
       // Each digit is 0–9, minutes and seconds below 60 (the >>> 0 turns a negative into a large number).
-      d(14) >>> 0 < 6 && d(15) >>> 0 < 10 && d(17) >>> 0 < 6 && d(18) >>> 0 < 10 && d(20) >>> 0 < 10 && d(21) >>> 0 < 10 && d(22) >>> 0 < 10
+      m1 >>> 0 < 6 && m2 >>> 0 < 10 && s1 >>> 0 < 6 && s2 >>> 0 < 10 && f1 >>> 0 < 10 && f2 >>> 0 < 10 && f3 >>> 0 < 10
     ) {
       return hourMs + min * 60_000 + sec * 1000 + milli;
     }

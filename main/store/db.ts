@@ -74,8 +74,11 @@ function configure(db: SqliteDatabase, busyTimeoutMs: number): void {
   // recent transactions — fewer, larger checkpoints copy far fewer of them twice (about a quarter
   // more history rows per second measured on a million-row database). One costs the writing
   // thread about 0.1–0.15 s; the WAL file stays under ~32 MB between them.
-  db.pragma('wal_autocheckpoint = 8192');
+  db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
 }
+
+/** WAL pages (4 KiB) after which a commit on an app connection checkpoints (see configure). */
+export const AUTO_CHECKPOINT_PAGES = 8192;
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
