@@ -3,12 +3,37 @@ import { isPlainObject, neutraliseFormula } from '../sheets/csv-writer';
 import { isoTime } from './export';
 
 /**
- * A row's stored text, made in one walk over its input and result: the JSON of each (exactly what
- * JSON.stringify writes), written with the row, and — when asked — the row's export text
- * (`predictions.csv_line`, migrations 4 and 5, written behind the inserts from the stored JSON): its
- * input cells, U+001F, its result cells — each cell exactly as the export writes it from the stored
- * JSON, in the order of the row's shape paths (`flattenPaths`).
+ * A history row's stored text: its JSON, written with the row (rowJson checks the row's structure,
+ * JSON.stringify writes it), and its export text (`predictions.csv_line`, migrations 4 and 5), written
+ * behind the inserts from the stored JSON in one walk (rowText): its input cells, U+001F, its result
+ * cells — each cell exactly as the export writes it from the stored JSON, in the order of the row's
+ * shape paths (`flattenPaths`).
  */
+
+/**
+ * Whether `obj` has the structure `node` as flattenPaths sees it: the same keys in the same order, a
+ * non-empty plain object exactly where the node opens one. Only keys are read, never values' text.
+ */
+export function hasShape(obj: Record<string, unknown>, node: ShapeNode): boolean {
+  const keys = node.keys;
+  const nested = node.nested;
+  let i = 0;
+  for (const key in obj) {
+    if (key !== keys[i]) return false;
+    const v = obj[key];
+    const sub = nested[i] as ShapeNode | null;
+    if (sub !== null) {
+      if (typeof v !== 'object' || v === null || !isPlainObject(v) || !hasShape(v, sub)) return false;
+    } else if (typeof v === 'object' && v !== null && isPlainObject(v) && !isEmpty(v)) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+function isEmpty(obj: Record<string, unknown>): boolean {
+  for (const _ in obj) return false;
+  return true;
+}
 
 /** The marks in the stored text, which the export replaces (see migration 4). */
 export const CELLS_SEPARATOR = '\u001f';
@@ -103,8 +128,6 @@ function jsonTextCell(json: string | undefined): string | null {
 }
 
 // The walk's other outputs, kept outside it so a row costs no allocation beyond its text.
-/** Whether this walk makes the export cells too (rowText's `withCells`). */
-let wantCells = false;
 let cells = '';
 let anyCell = false;
 /** False once a cell cannot be kept in the stored text. */
@@ -138,11 +161,11 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
         case 'string':
           if (NOT_PLAIN.test(v)) {
             piece = JSON.stringify(v);
-            cell = wantCells ? textCell(v) : '';
+            cell = textCell(v);
           } else {
             piece = `"${v}"`;
             const c = v.charCodeAt(0);
-            cell = wantCells && (c === 61 || c === 43 || c === 45 || c === 64) ? neutraliseFormula(v) : v;
+            cell = c === 61 || c === 43 || c === 45 || c === 64 ? neutraliseFormula(v) : v;
           }
           break;
         case 'number':
@@ -162,7 +185,7 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
           } else {
             if (isPlainObject(v) && Object.keys(v).length > 0) return undefined;
             piece = JSON.stringify(v) as string | undefined;
-            cell = wantCells ? jsonTextCell(piece) : '';
+            cell = jsonTextCell(piece);
           }
           break;
         case 'bigint':
@@ -173,9 +196,7 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
           piece = undefined;
           cell = '';
       }
-      if (!wantCells) {
-        // JSON only.
-      } else if (cell === null) keepable = false;
+      if (cell === null) keepable = false;
       else if (anyCell) cells += `,${cell}`;
       else {
         cells = cell;
@@ -192,29 +213,34 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
 export interface RowText {
   input: string;
   result: string | null;
-  /**
-   * The export text, or null when it cannot be stored (the export then formats the row from its JSON)
-   * or was not asked for.
-   */
+  /** The export text, or null when it cannot be stored (the export then formats the row from its JSON) or was not made (rowJson). */
   cells: string | null;
 }
 
 const text: RowText = { input: '', result: null, cells: null };
 
 /**
- * The JSON, and with `withCells` the export text, of a row whose input and result have the structures
- * `inputNode` and `resultNode` (null for a null result), or undefined when they do not have them. The
- * object returned is reused by the next call.
+ * The JSON of a row (as JSON.stringify writes it) whose input and result have the structures `inputNode`
+ * and `resultNode` (null for a null result), or undefined when they do not have them: what an insert
+ * stores. The object returned is reused by the next call (of this or rowText).
  */
-export function rowText(
-  input: Record<string, unknown>,
-  inputNode: ShapeNode,
-  result: Record<string, unknown> | null,
-  resultNode: ShapeNode | null,
-  withCells = false,
-): RowText | undefined {
+export function rowJson(input: Record<string, unknown>, inputNode: ShapeNode, result: Record<string, unknown> | null, resultNode: ShapeNode | null): RowText | undefined {
+  if (result === null ? resultNode !== null : resultNode === null || !hasShape(result, resultNode)) return undefined;
+  if (!hasShape(input, inputNode)) return undefined;
+  text.input = JSON.stringify(input);
+  text.result = result === null ? null : JSON.stringify(result);
+  text.cells = null;
+  return text;
+}
+
+/**
+ * The JSON and export text of a row whose input and result have the structures `inputNode` and
+ * `resultNode` (null for a null result), or undefined when they do not have them: what the background
+ * catch-up writes as the row's line, from its stored JSON. The object returned is reused by the next
+ * call (of this or rowJson).
+ */
+export function rowText(input: Record<string, unknown>, inputNode: ShapeNode, result: Record<string, unknown> | null, resultNode: ShapeNode | null): RowText | undefined {
   if ((result === null) !== (resultNode === null)) return undefined;
-  wantCells = withCells;
   keepable = true;
   exact = true;
   cells = '';
@@ -239,7 +265,7 @@ export function rowText(
     text.input = JSON.stringify(input);
     text.result = result === null ? null : JSON.stringify(result);
   }
-  text.cells = withCells && keepable ? inputCells + CELLS_SEPARATOR + resultCells : null;
+  text.cells = keepable ? inputCells + CELLS_SEPARATOR + resultCells : null;
   return text;
 }
 

@@ -8,7 +8,7 @@ import { isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
-import { nodeFromPaths, rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
+import { nodeFromPaths, rowJson, rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
 
 /** A shape met during one insert call: its structure and its `prediction_shapes` id. */
 interface KnownShape {
@@ -217,7 +217,7 @@ type LineSourceRow = [
 function exportLine(r: LineSourceRow, shape: { input: ShapeNode; result: ShapeNode }): string | null {
   const input = JSON.parse(r[2]) as Record<string, unknown>;
   const result = r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>);
-  const text = rowText(input, shape.input, result, result === null ? null : shape.result, true);
+  const text = rowText(input, shape.input, result, result === null ? null : shape.result);
   if (text === undefined || text.cells === null) return null;
   const tail = tailText(
     { status: r[4], errorMessage: r[5], requestId: r[6], source: r[8], httpStatus: r[9], roundTripMs: r[10], processingTimeMs: r[11], attempts: r[12], jobId: r[13], rowNumber: r[14] },
@@ -305,17 +305,17 @@ export class HistoryStore implements HistoryWriter {
         lastSeries = e;
         lastSeriesId = id;
       }
-      // The shape, found by checking the row against the shapes just seen: one walk, which also writes
-      // the row's JSON. A key is built only for a row unlike the recent ones. (Its export line is
-      // written later, behind the inserts: see writeExportLines.)
+      // The shape, found by checking the row's keys against the shapes just seen; a key is built only
+      // for a row unlike the recent ones. (Its export line is written later, behind the inserts: see
+      // writeExportLines.)
       let shape: KnownShape | null = null;
-      let text: RowText | undefined = last === null ? undefined : rowText(e.input, last.input, e.result, last.result);
+      let text: RowText | undefined = last === null ? undefined : rowJson(e.input, last.input, e.result, last.result);
       if (last !== null && text !== undefined) shape = last;
       else {
         for (let j = 0; j < recent.length && shape === null; j++) {
           const candidate = recent[j] as KnownShape;
           if (candidate === last) continue;
-          text = rowText(e.input, candidate.input, e.result, candidate.result);
+          text = rowJson(e.input, candidate.input, e.result, candidate.result);
           if (text !== undefined) shape = candidate;
         }
         if (shape === null) {
@@ -328,7 +328,7 @@ export class HistoryStore implements HistoryWriter {
             shape = { input: shapeNode(e.input), result: e.result === null ? null : shapeNode(e.result), id: this.shapeId(e) };
             shapes.set(key, shape);
           }
-          text = rowText(e.input, shape.input, e.result, shape.result);
+          text = rowJson(e.input, shape.input, e.result, shape.result);
           recent.unshift(shape);
           if (recent.length > RECENT_SHAPES) recent.length = RECENT_SHAPES;
         }

@@ -98,6 +98,8 @@ export async function startBackgroundCheckpoints(db: Database, options: Backgrou
     async stop() {
       if (stopping) return exited;
       stopping = true;
+      // Waited for: referenced again, or a process with nothing else to do would end mid-wait.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
