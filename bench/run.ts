@@ -20,7 +20,7 @@ mkdirSync(dataDir, { recursive: true });
 
 const suites: Suite[] = [
   { name: 'engine', run: async () => (await import('./engine.bench')).runEngineBench({ quick }) },
-  { name: 'import', run: async () => (await import('./import.bench')).runImportBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir }) },
+  { name: 'import', run: async () => (await import('./import.bench')).runImportBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir, repeats: quick ? 3 : 5 }) },
   { name: 'jobs', run: async () => (await import('./jobs.bench')).runJobsBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir }) },
   { name: 'history', run: async () => (await import('./history.bench')).runHistoryBench({ rows: quick ? 100_000 : 1_000_000 }) },
 ];

@@ -9,21 +9,28 @@ beforeEach(() => {
 });
 afterEach(() => t.dispose());
 
+/** Records what each call of one of the store's catch-up steps returned. */
+function recordSteps(step: 'indexPendingText' | 'writeExportLines'): number[] {
+  const steps: number[] = [];
+  const original = t.store[step].bind(t.store);
+  t.store[step] = (n?: number) => {
+    const done = original(n);
+    steps.push(done);
+    return done;
+  };
+  return steps;
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(cond()).toBe(true);
+}
+
 describe('background history catch-up', () => {
   it('indexes text in small steps and keeps up with new rows, then stops', async () => {
     t.store.addMany(Array.from({ length: 2500 }, (_, i) => prediction({ input: { customer: `Customer ${i}` } })));
-    const steps: number[] = [];
-    const original = t.store.indexPendingText.bind(t.store);
-    t.store.indexPendingText = (n?: number) => {
-      const added = original(n);
-      steps.push(added);
-      return added;
-    };
+    const steps = recordSteps('indexPendingText');
     const indexer = startHistoryCatchUp(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
-    const until = async (cond: () => boolean) => {
-      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-      expect(cond()).toBe(true);
-    };
     await until(() => t.store.pendingTextRows() === 0);
     expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
     t.store.add(prediction({ input: { customer: 'Late arrival' } }));
@@ -49,18 +56,8 @@ describe('background history catch-up', () => {
     expect(lines()).toEqual({ n: 0 });
     expect(t.store.pendingExportLines()).toBe(2500);
     const slow = await exportAll();
-    const steps: number[] = [];
-    const original = t.store.writeExportLines.bind(t.store);
-    t.store.writeExportLines = (n?: number) => {
-      const covered = original(n);
-      steps.push(covered);
-      return covered;
-    };
+    const steps = recordSteps('writeExportLines');
     const catchUp = startHistoryCatchUp(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
-    const until = async (cond: () => boolean) => {
-      for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-      expect(cond()).toBe(true);
-    };
     await until(() => t.store.pendingExportLines() === 0);
     expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
     expect(lines()).toEqual({ n: 2500 });
