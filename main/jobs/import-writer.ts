@@ -21,8 +21,10 @@ import { IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './st
  * one, together cost it about a third of its time: the writer stops for a checkpoint, the parser
  * soon waits on the writer, and two cores have nothing spare to run it beside them. The rows are
  * committed either way; a quit or a crash during the checkpoint loses nothing (the next connection
- * finishes it). While the WAL is large, a commit on the app's connection may do that checkpoint
- * itself (SQLite's own checkpoint every ~32 MB, see db.ts).
+ * finishes it). In the app, the database's own checkpoint thread (main/store/checkpointer.ts) copies
+ * the import's pages as they come, beside it (measured: neither slower nor faster here); where that
+ * thread is not running (the CLI), a commit on the app's connection while the WAL is large may do
+ * the checkpoint itself (SQLite's own, every ~32 MB of WAL, see db.ts).
  *
  * Where a writer thread cannot be used (an in-memory database, or the thread fails to start) the
  * rows go in on this thread with the store's own importSink: same rows, same transactions.
