@@ -34,6 +34,17 @@ function parse(text: string): string[][] {
   return res.data;
 }
 
+/** The input columns and result fields an export of `entries` has, in the order they first appear. */
+function expectedColumns(entries: readonly NewPrediction[]): { inputColumns: string[]; resultFields: string[] } {
+  const inputColumns: string[] = [];
+  const resultFields: string[] = [];
+  for (const e of entries) {
+    for (const k of flattenKeys(e.input)) if (!inputColumns.includes(k)) inputColumns.push(k);
+    for (const k of e.result ? flattenKeys(e.result) : []) if (!resultFields.includes(k)) resultFields.push(k);
+  }
+  return { inputColumns, resultFields };
+}
+
 /** Writes every pending export line (what the background catch-up does) before each export. */
 function catchUpBeforeExports(): void {
   const exportCsv = store.exportCsv.bind(store);
@@ -154,12 +165,7 @@ describe.each([
     const out = sink();
     const summary = await store.exportCsv({}, out.stream, { chunkRows: 2 });
 
-    const inputColumns: string[] = [];
-    const resultFields: string[] = [];
-    for (const e of entries) {
-      for (const k of flattenKeys(e.input)) if (!inputColumns.includes(k)) inputColumns.push(k);
-      for (const k of e.result ? flattenKeys(e.result) : []) if (!resultFields.includes(k)) resultFields.push(k);
-    }
+    const { inputColumns, resultFields } = expectedColumns(entries);
     expect(summary.columns.slice(0, inputColumns.length + resultFields.length)).toEqual([...inputColumns, ...resultColumnNames(inputColumns, resultFields)]);
     const lines = [...entries].reverse().map((e) => {
       const inp = flattenObject(e.input);
@@ -248,12 +254,7 @@ describe('history CSV export from stored row text', () => {
     while (store.writeExportLines(5) > 0);
     const out = sink();
     const summary = await store.exportCsv({}, out.stream, { chunkRows: 4 });
-    const inputColumns: string[] = [];
-    const resultFields: string[] = [];
-    for (const e of entries) {
-      for (const k of flattenKeys(e.input)) if (!inputColumns.includes(k)) inputColumns.push(k);
-      for (const k of e.result ? flattenKeys(e.result) : []) if (!resultFields.includes(k)) resultFields.push(k);
-    }
+    const { inputColumns, resultFields } = expectedColumns(entries);
     // What the stored JSON holds (a Date becomes its ISO text, NaN and Infinity null, undefined nothing).
     const viaJson = (o: Record<string, unknown>) => flattenObject(JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
     const lines = [...entries]
