@@ -5,6 +5,14 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The longest delay setTimeout takes; a longer one fires at once (Node: TimeoutOverflowWarning). */
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+
+/** A delay setTimeout can honour: NaN and negatives become 0, anything past the limit the limit. */
+export function clampTimerMs(ms: number): number {
+  return ms > 0 ? Math.min(ms, TIMER_MAX_MS) : 0;
+}
+
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
 }
@@ -24,7 +32,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, clampTimerMs(ms));
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },
@@ -62,7 +70,7 @@ export class VirtualClock implements Clock {
         return;
       }
       const timer: Timer = {
-        at: this.current + Math.max(0, ms),
+        at: this.current + clampTimerMs(ms),
         seq: this.seq++,
         resolve: () => {
           signal?.removeEventListener('abort', onAbort);

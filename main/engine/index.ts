@@ -124,7 +124,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const settings = settingsOf(opts.settings);
       const target: PlexeTarget = { baseUrl: profile.baseUrl, apiKey };
       const r = await attempt({ limiter: limiterFor(profile), clock, random, settings, signal: opts.signal, onRetry: opts.onRetry }, (signal, timeoutMs) =>
-        deps.client.infer(target, ref, input, signal ? { signal, timeoutMs } : { timeoutMs }),
+        deps.client.infer(target, ref, input, signal ? { signal, timeoutMs, maxAnswerBytes: settings.maxAnswerBytes } : { timeoutMs, maxAnswerBytes: settings.maxAnswerBytes }),
       );
       if (r.ok) {
         const a = r.value;

@@ -1,5 +1,5 @@
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
-import { PlexeError, asPlexeError, cancelledError } from '../plexe/errors';
+import { PlexeError, asPlexeError, cancelledError, comeBackLaterError } from '../plexe/errors';
 import type { Clock } from './clock';
 import type { ProfileLimiter } from './limiter';
 
@@ -11,6 +11,8 @@ export interface RetrySettings {
   /** Back-off before retry n (0-based) is random(0, min(cap, base·2^n)). */
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** A Retry-After longer than this is not waited out: the call fails with when to come back. */
+  retryAfterCapMs: number;
 }
 
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
@@ -20,7 +22,7 @@ export function backoffMs(retryIndex: number, s: Pick<RetrySettings, 'backoffBas
 }
 
 /** The wait before the next try: the jittered back-off, never shorter than what the server asked for. */
-export function retryWaitMs(retryIndex: number, s: RetrySettings, random: () => number, retryAfterSeconds: number | null): number {
+export function retryWaitMs(retryIndex: number, s: Pick<RetrySettings, 'backoffBaseMs' | 'backoffCapMs'>, random: () => number, retryAfterSeconds: number | null): number {
   const jitter = backoffMs(retryIndex, s, random);
   return retryAfterSeconds === null ? jitter : Math.max(jitter, retryAfterSeconds * 1000);
 }
@@ -78,6 +80,11 @@ export async function attempt<T>(ctx: AttemptContext, send: (signal: AbortSignal
       limiter.release();
       error = asPlexeError(e);
       if (signal?.aborted || error.info.code === 'cancelled') throw cancelledError();
+    }
+    if (error.info.retryAfterSeconds !== null && error.info.retryAfterSeconds * 1000 > settings.retryAfterCapMs) {
+      // Not waited out (nor passed to the limiter): the caller says when to come back instead.
+      error = comeBackLaterError(error.info, clock.now() + error.info.retryAfterSeconds * 1000, settings.retryAfterCapMs);
+      return { ok: false, error, attempts: n, lastMs: clock.now() - sentAt };
     }
     const info = error.info;
     const retryable = isRetryable(info);

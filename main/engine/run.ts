@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
-import type { PlexeClient, PlexeTarget } from '../plexe/client';
+import type { CallOptions, PlexeClient, PlexeTarget } from '../plexe/client';
 import { PlexeError, cancelledError, errorInfo, fieldErrorsFrom } from '../plexe/errors';
 import type { Logger } from '../plexe/logger';
 import type { Clock } from './clock';
@@ -45,7 +45,7 @@ export function isRunStopping(info: PlexeErrorInfo, singleRow: boolean): boolean
   if (s === 401 || s === 403) return true;
   if (s === 404 && singleRow) return true;
   if (s === 503) return true;
-  return info.code === 'offline' || info.code === 'network';
+  return info.code === 'offline' || info.code === 'network' || info.code === 'come_back_later' || info.code === 'redirect_refused';
 }
 
 /** Row indices a batch 400 names, in the shapes deployments use: `{"3": […]}`, `[{row: 3, …}]`, `{rows: …}`. */
@@ -212,6 +212,11 @@ export class Run {
     if (this.signal.aborted) throw cancelledError();
   }
 
+  private callOptions(signal: AbortSignal | undefined, timeoutMs: number): CallOptions {
+    const maxAnswerBytes = this.settings.maxAnswerBytes;
+    return signal ? { signal, timeoutMs, maxAnswerBytes } : { timeoutMs, maxAnswerBytes };
+  }
+
   private context(items: Item[]): AttemptContext {
     return {
       limiter: this.env.limiter,
@@ -263,7 +268,7 @@ export class Run {
     }
     const ref = this.ref;
     const r = await attempt(this.context(items), (signal, timeoutMs) =>
-      this.env.client.predictions(this.target, ref, items.map((i) => i.input), signal ? { signal, timeoutMs } : { timeoutMs }),
+      this.env.client.predictions(this.target, ref, items.map((i) => i.input), this.callOptions(signal, timeoutMs)),
     );
     this.summary.requests++;
     if (r.ok) {
@@ -325,7 +330,7 @@ export class Run {
 
   private async sendSingle(item: Item): Promise<void> {
     const r = await attempt(this.context([item]), (signal, timeoutMs) =>
-      this.env.client.infer(this.target, this.ref, item.input, signal ? { signal, timeoutMs } : { timeoutMs }),
+      this.env.client.infer(this.target, this.ref, item.input, this.callOptions(signal, timeoutMs)),
     );
     this.summary.requests++;
     if (r.ok) {

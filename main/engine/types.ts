@@ -9,6 +9,8 @@ export interface EngineSettings extends RetrySettings {
   dedupe: boolean;
   /** How many distinct answers a run remembers for reuse (bounds memory on huge runs). */
   dedupeCacheSize: number;
+  /** Largest answer body read from Plexe; a larger one fails its rows. */
+  maxAnswerBytes: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
@@ -16,9 +18,11 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   timeoutMs: 30_000,
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
+  retryAfterCapMs: 3_600_000,
   batchSize: 50,
   dedupe: true,
   dedupeCacheSize: 100_000,
+  maxAnswerBytes: 16 * 1024 * 1024,
 };
 
 /** What the engine needs of a profile (Profile satisfies it). */

@@ -1,6 +1,20 @@
 import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
-import { PlexeError, badResponseError, cancelledError, mapHttpFailure, mapTransportFailure, parseRetryAfter, timeoutError } from './errors';
+import { knownSecrets } from '../logging/redact';
+import { AnswerTooLarge, DEFAULT_MAX_ANSWER_BYTES, MAX_ANSWER_DEPTH, nestedDeeperThan, readCapped, scrubSecrets, type SecretScrubber } from './answer-body';
+import {
+  PlexeError,
+  answerTooDeepError,
+  answerTooLargeError,
+  badResponseError,
+  cancelledError,
+  mapHttpFailure,
+  mapTransportFailure,
+  parseRetryAfter,
+  redirectError,
+  timeoutError,
+} from './errors';
+import { clampTimerMs } from '../engine/clock';
 import { silentLogger, type Logger } from './logger';
 import { legacyPredictPath, modelPath } from './urls';
 
@@ -21,6 +35,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Per-request limit, covering the answer's body too. */
   timeoutMs?: number;
+  /** Largest answer body read; past it the connection is dropped (default 16 MB). */
+  maxAnswerBytes?: number;
 }
 
 export interface InferAnswer {
@@ -85,6 +101,8 @@ export interface PlexeClientDeps {
   timeoutMs?: number;
   now?: () => number;
   userAgent?: string;
+  /** Secrets removed from every answer before it is parsed (default: the key store's registry). */
+  secrets?: SecretScrubber;
 }
 
 interface Raw {
@@ -123,6 +141,7 @@ export class PlexeClient {
   private readonly defaultTimeoutMs: number;
   private readonly now: () => number;
   private readonly userAgent: string | undefined;
+  private readonly secrets: SecretScrubber;
 
   constructor(deps: PlexeClientDeps) {
     this.fetchFn = deps.fetch;
@@ -130,6 +149,7 @@ export class PlexeClient {
     this.defaultTimeoutMs = deps.timeoutMs ?? 30_000;
     this.now = deps.now ?? Date.now;
     this.userAgent = deps.userAgent;
+    this.secrets = deps.secrets ?? knownSecrets;
   }
 
   async infer(target: PlexeTarget, ref: ModelRef, input: Record<string, unknown>, opts: CallOptions = {}): Promise<InferAnswer> {
@@ -252,15 +272,19 @@ export class PlexeClient {
     const controller = new AbortController();
     const signal = controller.signal;
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
-    }, timeoutMs);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
+      },
+      clampTimerMs(timeoutMs),
+    );
     timer.unref?.();
     const onCallerAbort = () => controller.abort(caller!.reason);
     caller?.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      return await this.send(target, method, path, url, body, timeoutMs, caller, signal, () => timedOut);
+      const drop = () => controller.abort(new DOMException('The answer was too large.', 'AbortError'));
+      return await this.send(target, method, path, url, body, { timeoutMs, maxAnswerBytes: opts.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES, drop }, caller, signal, () => timedOut);
     } finally {
       clearTimeout(timer);
       caller?.removeEventListener('abort', onCallerAbort);
@@ -273,7 +297,7 @@ export class PlexeClient {
     path: string,
     url: string,
     body: unknown,
-    timeoutMs: number,
+    limits: { timeoutMs: number; maxAnswerBytes: number; drop: () => void },
     caller: AbortSignal | undefined,
     signal: AbortSignal,
     timedOut: () => boolean,
@@ -281,20 +305,34 @@ export class PlexeClient {
     const headers: Record<string, string> = { accept: 'application/json', 'x-api-key': target.apiKey };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.userAgent) headers['user-agent'] = this.userAgent;
+    const timeoutMs = limits.timeoutMs;
     const started = this.now();
     let res: Response;
     try {
-      res = await this.fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+      // Never follow a redirect: it would carry the key to wherever the server points.
+      res = await this.fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, redirect: 'manual' });
     } catch (e) {
       const failed = caller?.aborted ? cancelledError() : timedOut() ? timeoutError(timeoutMs) : mapTransportFailure(e, hostOf(url));
       if (failed.info.code !== 'cancelled') this.logger.warn('plexe request failed', { method, path, code: failed.info.code });
       throw failed;
     }
     let requestId = res.headers.get('x-request-id');
+    // A 3xx (or a transport that followed one anyway, or Electron's opaque redirect answer).
+    if ((res.status >= 300 && res.status < 400) || res.redirected || res.type === 'opaqueredirect') {
+      limits.drop();
+      const location = res.headers.get('location') ?? (res.redirected ? res.url : null);
+      const failed = redirectError(res.status, location === null ? null : scrubSecrets(location, target.apiKey, this.secrets), requestId);
+      this.logger.warn('plexe redirect refused', { method, path, status: res.status, requestId });
+      throw failed;
+    }
     let text = '';
     try {
-      text = await res.text();
-    } catch {
+      text = await readCapped(res, limits.maxAnswerBytes, limits.drop);
+    } catch (e) {
+      if (e instanceof AnswerTooLarge) {
+        this.logger.warn('plexe answer too large', { method, path, status: res.status, requestId, limit: e.limitBytes });
+        throw answerTooLargeError(e.limitBytes, res.status, requestId);
+      }
       if (caller?.aborted) throw cancelledError();
       if (timedOut()) throw timeoutError(timeoutMs);
       // A body that broke off half-way: for a 2xx it is "unreadable" (retryable); for an error status, the status says enough.
@@ -303,6 +341,8 @@ export class PlexeClient {
         throw badResponseError('the connection closed in the middle of the answer', res.status, requestId);
       }
     }
+    // Whatever the server echoed back (the key in an error's details, say) goes no further.
+    text = scrubSecrets(text, target.apiKey, this.secrets);
     const roundTripMs = this.now() - started;
     const contentType = res.headers.get('content-type') ?? '';
     const trimmed = text.trimStart();
@@ -310,6 +350,10 @@ export class PlexeClient {
     let parsed: unknown = undefined;
     let parsedOk = false;
     if (!html && trimmed !== '') {
+      if (nestedDeeperThan(text, MAX_ANSWER_DEPTH)) {
+        this.logger.warn('plexe answer nested too deeply', { method, path, status: res.status, requestId });
+        throw answerTooDeepError(res.status, requestId);
+      }
       try {
         parsed = JSON.parse(text);
         parsedOk = true;
@@ -333,7 +377,7 @@ export class PlexeClient {
     const failed = mapHttpFailure({
       status: res.status,
       apiCode: str(errObj.code) ?? (typeof envelope.code === 'string' ? envelope.code : null),
-      apiMessage: apiMessage === null ? null : redact(apiMessage, target.apiKey),
+      apiMessage,
       details: errObj.details ?? (Array.isArray(envelope.detail) ? envelope.detail : null),
       requestId,
       retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), this.now()),
@@ -350,11 +394,6 @@ function hostOf(url: string): string {
   } catch {
     return 'the server';
   }
-}
-
-/** A server could echo the key back in an error message; it must not reach the screen or the logs. */
-function redact(text: string, key: string): string {
-  return key.length >= 4 ? text.split(key).join('[key]') : text;
 }
 
 export { PlexeError };

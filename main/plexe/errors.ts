@@ -312,3 +312,66 @@ export function badResponseError(what: string, status: number, requestId: string
 export function asPlexeError(e: unknown, host = 'the server'): PlexeError {
   return e instanceof PlexeError ? e : mapTransportFailure(e, host);
 }
+
+function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+/** A 3xx: never followed, since the request carries the key. */
+export function redirectError(status: number, location: string | null, requestId: string | null): PlexeError {
+  const where = location ? `a redirect to ${location.slice(0, 300)}` : 'a redirect';
+  return new PlexeError(
+    errorInfo({
+      code: 'redirect_refused',
+      message: `The server answered with ${where}; Plexe Desktop never follows a redirect with your key.`,
+      action: 'Check the base URL of this account (the address, http or https, and the port).',
+      httpStatus: status,
+      requestId,
+      retryable: false,
+    }),
+  );
+}
+
+/** An answer past the size cap: the connection was dropped and nothing of it is kept. */
+export function answerTooLargeError(limitBytes: number, status: number, requestId: string | null): PlexeError {
+  return new PlexeError(
+    errorInfo({
+      code: 'answer_too_large',
+      message: `The answer was larger than ${megabytes(limitBytes)}, so Plexe Desktop stopped reading it.`,
+      action: "Ask the model's owner why its answers are this large, or raise the answer size limit in Settings.",
+      httpStatus: status,
+      requestId,
+      retryable: false,
+    }),
+  );
+}
+
+/** An answer nested past the depth cap. */
+export function answerTooDeepError(status: number, requestId: string | null): PlexeError {
+  return new PlexeError(
+    errorInfo({
+      code: 'answer_too_deep',
+      message: 'The answer could not be read (nested too deeply).',
+      action: "Ask the model's owner to check what the model returns.",
+      httpStatus: status,
+      requestId,
+      retryable: false,
+    }),
+  );
+}
+
+/** A Retry-After past the cap: the wait is not taken; the person is told when to come back. */
+export function comeBackLaterError(info: PlexeErrorInfo, retryAt: number, capMs: number): PlexeError {
+  const when = new Date(Math.min(retryAt, 8.64e15)).toISOString().replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, ' UTC');
+  const cap = capMs >= 3_600_000 && capMs % 3_600_000 === 0 ? `${capMs / 3_600_000} hour${capMs === 3_600_000 ? '' : 's'}` : `${Math.round(capMs / 60_000)} minutes`;
+  return new PlexeError(
+    errorInfo({
+      ...info,
+      code: 'come_back_later',
+      message: `Plexe asked us to wait until ${when} before sending more requests.`,
+      action: `Plexe Desktop does not wait longer than ${cap} on its own. Come back after ${when} and try again (a bulk job resumes where it stopped).`,
+      retryable: false,
+    }),
+  );
+}

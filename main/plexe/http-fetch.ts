@@ -2,11 +2,84 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { FetchLike } from './client';
 
+interface ChunkReader {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  cancel(): Promise<void>;
+}
+
+/**
+ * The answer's body as the part of a web ReadableStream the client uses (getReader: read, cancel),
+ * pulled from the socket as it arrives, so the client can count bytes and stop early. Cancelling
+ * destroys the socket: the rest of an oversized answer is never read.
+ */
+function bodyReader(res: IncomingMessage): { getReader(): ChunkReader } {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: unknown = null;
+  let waiting: { ok: () => void } | null = null;
+  const wake = () => {
+    const w = waiting;
+    waiting = null;
+    w?.ok();
+  };
+  res.on('data', (c: Buffer) => {
+    queue.push(c);
+    wake();
+  });
+  res.on('end', () => {
+    if (!res.complete) failure ??= new TypeError('terminated');
+    ended = true;
+    wake();
+  });
+  res.on('aborted', () => {
+    failure ??= new TypeError('terminated');
+    wake();
+  });
+  res.on('error', (e) => {
+    failure ??= new TypeError('terminated', { cause: e });
+    wake();
+  });
+  res.on('close', () => {
+    if (!ended) failure ??= new TypeError('terminated');
+    wake();
+  });
+  const reader: ChunkReader = {
+    async read() {
+      for (;;) {
+        const c = queue.shift();
+        if (c) return { done: false, value: c };
+        if (failure) throw failure;
+        if (ended) return { done: true };
+        await new Promise<void>((ok) => (waiting = { ok }));
+      }
+    },
+    cancel() {
+      queue.length = 0;
+      ended = true;
+      res.destroy();
+      return Promise.resolve();
+    },
+  };
+  return { getReader: () => reader };
+}
+
+async function readAll(body: { getReader(): ChunkReader }): Promise<string> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    chunks.push(r.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * A FetchLike on node:http/https with keep-alive agents, for plain-Node hosts (CLI, harness,
  * benchmarks). It does what PlexeClient needs of a Response (status, ok, headers, text()) at a
- * fraction of undici fetch's CPU cost per request (see bench/engine.bench.ts). Errors look like
- * undici's (`TypeError('fetch failed', {cause})`) so the client maps them the same way. Inside the
+ * fraction of undici fetch's CPU cost per request (see bench/engine.bench.ts). It never follows a
+ * redirect, and the body is handed over chunk by chunk so the client's size cap applies while
+ * reading. Errors look like undici's (`TypeError('fetch failed', {cause})`) so the client maps them the same way. Inside the
  * app, Electron's net.fetch is used instead (system proxy and certificates).
  */
 export function createNodeHttpFetch(opts: { maxSockets?: number } = {}): FetchLike & { close(): void } {
@@ -33,18 +106,6 @@ export function createNodeHttpFetch(opts: { maxSockets?: number } = {}): FetchLi
       const req = (isHttps ? httpsRequest : httpRequest)(
         { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: u.pathname + u.search, method: init.method ?? 'GET', headers, agent: isHttps ? https : http },
         (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          let failure: unknown = null;
-          const ended = new Promise<string>((ok, fail) => {
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => (res.complete ? ok(Buffer.concat(chunks).toString('utf8')) : fail(new TypeError('terminated'))));
-            res.on('aborted', () => fail(new TypeError('terminated')));
-            res.on('error', (e) => {
-              failure = e;
-              fail(new TypeError('terminated', { cause: e }));
-            });
-          });
-          ended.catch(() => {});
           // Only get() is needed; a full Headers object costs more than the rest of the answer.
           const raw = res.headers;
           const h = {
@@ -57,11 +118,17 @@ export function createNodeHttpFetch(opts: { maxSockets?: number } = {}): FetchLi
             },
           };
           const status = res.statusCode ?? 0;
+          const body = bodyReader(res);
           resolve({
             status,
             ok: status >= 200 && status < 300,
+            // node:http never follows a redirect: a 3xx comes back as it is.
+            redirected: false,
+            type: 'basic',
+            url,
             headers: h,
-            text: () => (failure ? Promise.reject(failure) : ended),
+            body,
+            text: () => readAll(body),
           } as unknown as Response);
         },
       );
