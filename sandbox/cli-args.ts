@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { HOSTILE_MODES, type HostileMode } from './faults';
 import type { FaultConfig, SandboxConfig } from './server';
 
 export const CLI_USAGE = `Usage: npm run sandbox -- [options]
@@ -20,6 +21,8 @@ Starts the Plexe-compatible sandbox and prints "SANDBOX <url> key=<key>" once it
   --seed N --p429 P --p500 P --p502 P --p503 P --p504 P --p-drop P --p-truncate P
   --p-slow P --slow-ms N --latency-ms N --jitter-ms N --retry-after SECONDS
   --retry-after-date   send the injected 429's Retry-After as an HTTP date
+  --hostile MODE       answer every prediction as a hostile server would: ${HOSTILE_MODES.join(', ')}
+  --huge-body-bytes N  size of the huge-body answers (default 300 MB)
   --legacy             answer single rows the older way: {request_id, prediction, model_name, model_version, created_at}
   --help               show this help`;
 
@@ -65,6 +68,7 @@ const faultFlags: [string, NumericFault, { integer?: boolean; min?: number; max?
   ['latency-ms', 'latencyMs', { min: 0 }],
   ['jitter-ms', 'latencyJitterMs', { min: 0 }],
   ['retry-after', 'retryAfterSeconds', { min: 0 }],
+  ['huge-body-bytes', 'hugeBodyBytes', { integer: true, min: 16 }],
 ];
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -82,6 +86,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     state: { type: 'string', multiple: true },
     log: { type: 'string' },
     'retry-after-date': { type: 'boolean' },
+    hostile: { type: 'string' },
     legacy: { type: 'boolean' },
   };
   for (const [flag] of faultFlags) options[flag] = { type: 'string' };
@@ -117,6 +122,11 @@ export function parseCliArgs(argv: string[]): CliOptions {
     if (v !== undefined) faults[field] = v;
   }
   if (values['retry-after-date'] === true) faults.retryAfterAsDate = true;
+  const hostile = str('hostile');
+  if (hostile !== undefined) {
+    if (!(HOSTILE_MODES as readonly string[]).includes(hostile)) throw new CliError(`--hostile must be one of ${HOSTILE_MODES.join(', ')} (got "${hostile}")`);
+    faults.hostile = hostile as HostileMode;
+  }
   if (values.legacy === true) overrides.answerStyle = 'legacy';
   const key = str('key');
   if (key !== undefined && key.trim() === '') throw new CliError('--key cannot be empty');

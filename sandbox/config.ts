@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkFaultSettings, defaultFaults } from './faults';
+import { HOSTILE_MODES, checkFaultSettings, defaultFaults } from './faults';
 import { normalizeModelRef } from './models';
 import type { SandboxConfig } from './server';
 
@@ -24,6 +24,8 @@ const faultsSchema = z
     latencyJitterMs: nonNegative,
     retryAfterSeconds: nonNegative,
     retryAfterAsDate: z.boolean(),
+    hostile: z.enum(HOSTILE_MODES).nullable(),
+    hugeBodyBytes: z.number().int().min(16),
   })
   .partial()
   .strict();

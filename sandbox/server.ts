@@ -32,7 +32,7 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SANDBOX_KEY, resolveConfig } from './config';
-import { FaultPicker, type FaultDecision } from './faults';
+import { FaultPicker, writeHostileAnswer, type FaultDecision, type HostileMode } from './faults';
 import {
   demoModels,
   describeInputSchema,
@@ -75,6 +75,10 @@ export interface FaultConfig {
   retryAfterSeconds: number;
   /** Send that Retry-After as an HTTP date instead of seconds (the header allows both). */
   retryAfterAsDate: boolean;
+  /** A hostile answer to every prediction request (see HOSTILE_MODES); null = none. */
+  hostile: HostileMode | null;
+  /** Size of the huge-body answers (default 300 MB). */
+  hugeBodyBytes: number;
 }
 
 export interface SandboxKey {
@@ -671,6 +675,13 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     req.on('end', () => {
       if (closing) return;
       if (decision?.kind && decision.kind !== 'truncate') describeUnhandled(ctx, route, chunks, tooLarge);
+      const hostile = faults.current.hostile;
+      if (hostile && (route.kind === 'infer' || route.kind === 'predict' || route.kind === 'predictions')) {
+        describeUnhandled(ctx, route, chunks, tooLarge);
+        record(ctx, hostile.startsWith('redirect') ? (hostile === 'redirect-port' ? 307 : 308) : hostile.startsWith('retry') ? 429 : hostile === 'echo-key' ? 400 : 200, `hostile:${hostile}`);
+        writeHostileAnswer(hostile, res, { key: ctx.key, path, host: req.headers.host ?? '', port: (req.socket.localPort ?? 0), requestId: ctx.requestId }, faults.current);
+        return;
+      }
       if (decision?.kind === 'drop') {
         record(ctx, 0, 'drop');
         req.socket.destroy();

@@ -281,6 +281,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again to carry on where it stopped.\n`);
       return EXIT.refused;
     }
+    if (end.state === 'paused' && end.error) {
+      // Plexe asked to come back later than the engine waits: the job is kept for then.
+      io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again then to carry on where it stopped.\n`);
+      return EXIT.refused;
+    }
     if (end.state === 'paused' || end.state === 'cancelled') {
       io.stderr(`Stopped. The answers so far are saved in ${dataDir}; run the same command again to carry on.\n`);
       return EXIT.someFailed;

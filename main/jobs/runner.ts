@@ -28,7 +28,8 @@ export const NOTIFY_AFTER_MS = 30_000;
 
 export type RunEnd =
   | { state: 'done' }
-  | { state: 'paused' }
+  /** `error` when the job paused itself (Plexe asked to come back later than the engine waits). */
+  | { state: 'paused'; error?: { code: string; message: string; httpStatus: number | null } }
   | { state: 'cancelled' }
   | { state: 'failed'; error: { code: string; message: string; httpStatus: number | null } };
 
@@ -225,6 +226,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     if (flushError) end = { state: 'failed', error: { code: 'database_write_failed', message: `The answers could not be saved: ${errorText(flushError)}. The job was stopped; resume it once the disk has room.`, httpStatus: null } };
     else if (reason === 'cancel') end = { state: 'cancelled' };
     else if (reason === 'pause' || (opts.signal?.aborted && reason !== 'cancel')) end = { state: 'paused' };
+    else if (isPlexeError(e) && e.info.code === 'come_back_later') end = { state: 'paused', error: { code: e.info.code, message: [e.info.message, e.info.action].filter(Boolean).join(' '), httpStatus: e.info.httpStatus } };
     else if (isPlexeError(e)) end = { state: 'failed', error: { code: e.info.code, message: [e.info.message, e.info.action].filter(Boolean).join(' '), httpStatus: e.info.httpStatus } };
     else end = { state: 'failed', error: { code: 'job_failed', message: `The job stopped: ${errorText(writeError ?? e)}. Resume it to carry on where it stopped.`, httpStatus: null } };
   } finally {
@@ -233,11 +235,12 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
 
   const elapsed = now() - started;
   store.addRunTime(job.id, elapsed);
-  if (end.state === 'failed') store.setState(job.id, 'failed', { code: end.error.code, message: end.error.message });
+  const endError = end.state === 'failed' || end.state === 'paused' ? (end.error ?? null) : null;
+  if (endError) store.setState(job.id, end.state, { code: endError.code, message: endError.message });
   else store.setState(job.id, end.state);
   const finalCounts = store.counts(job.id);
   Object.assign(counts, finalCounts);
-  opts.onProgress?.(progress(end.state, end.state === 'failed' ? { code: end.error.code, message: end.error.message } : null));
+  opts.onProgress?.(progress(end.state, endError ? { code: endError.code, message: endError.message } : null));
   return end;
 }
 
