@@ -1,5 +1,5 @@
 import type { NewPrediction } from '../../shared/domain/prediction';
-import { isPlainObject, neutraliseFormula } from '../sheets/csv-writer';
+import { isPlainObject, mayNeedFormulaGuard, neutraliseFormula } from '../sheets/csv-writer';
 import { isoTime } from './export';
 
 /**
@@ -110,7 +110,7 @@ const NOT_PLAIN = /["\\,\u0000-\u001f\ud800-\udfff]/;
 /** A text cell as csvField writes it (formula-safe, quoted when needed); null when it holds a mark. */
 export function textCell(s: string): string | null {
   const c = s.charCodeAt(0);
-  const t = c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10 ? neutraliseFormula(s) : s;
+  const t = mayNeedFormulaGuard(c) ? neutraliseFormula(s) : s;
   if (LONE_SURROGATE.test(t)) return null;
   if (!SPECIAL.test(t)) return t;
   if (MARKS.test(t)) return null;
@@ -165,7 +165,7 @@ function walk(obj: Record<string, unknown>, node: ShapeNode): string | undefined
           } else {
             piece = `"${v}"`;
             const c = v.charCodeAt(0);
-            cell = c === 61 || c === 43 || c === 45 || c === 64 ? neutraliseFormula(v) : v;
+            cell = mayNeedFormulaGuard(c) ? neutraliseFormula(v) : v;
           }
           break;
         case 'number':

@@ -31,7 +31,7 @@ export function statusCells(r: Pick<StoredResultRow, 'status' | 'error_code' | '
 
 /** Stored cells that can go out as they are once the separators become commas. */
 // eslint-disable-next-line no-control-regex -- U+001F is the stored cell separator (encodeCells)
-const NEEDS_CELL_WORK = /[",\r\n]|\u001f[=+\-@\t]/;
+const NEEDS_CELL_WORK = /[",\r\n]|\u001f[=+\-@\s\uFEFF\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEWLINE = '\r\n';
 
 /** How many U+001F a stored row holds (= its number of cells in the joined form). */

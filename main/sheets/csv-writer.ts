@@ -27,12 +27,27 @@ export interface CsvWriterOptions {
   chunkSize?: number;
 }
 
-/** Neutralises text a spreadsheet would treat as a formula. */
+/** A formula sign (`= + - @` or their fullwidth forms) after any leading whitespace, Unicode spaces included. */
+const FORMULA_AFTER_SPACES = /^[\s\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/**
+ * Neutralises text a spreadsheet would treat as a formula: one that starts with `=`, `+`, `-`, `@`
+ * (or `＝ ＋ － ＠`) once leading whitespace of any kind is skipped, or that starts with a tab, CR or
+ * LF. Plain numbers ("-5", " +1.5e3") are left as they are. The one guard every CSV export uses.
+ */
 export function neutraliseFormula(text: string): string {
-  // First-character test by code: this runs for every cell of a million-row export.
+  // First-character test by code: this runs for every cell of a million-row export, and nearly
+  // every cell starts with a printable ASCII character that is not a formula sign.
   const c = text.charCodeAt(0);
-  if ((c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 10) && !PLAIN_NUMBER.test(text)) return `'${text}`;
-  return text;
+  if (c > 32 && c < 127 && c !== 61 && c !== 43 && c !== 45 && c !== 64) return text;
+  if (c === 9 || c === 13 || c === 10) return PLAIN_NUMBER.test(text) ? text : `'${text}`;
+  if (text === '' || !FORMULA_AFTER_SPACES.test(text)) return text;
+  return PLAIN_NUMBER.test(text.trim()) ? text : `'${text}`;
+}
+
+/** Whether a cell starting with this character code may need neutraliseFormula (a prefilter for fast paths). */
+export function mayNeedFormulaGuard(c: number): boolean {
+  return !(c > 32 && c < 127 && c !== 61 && c !== 43 && c !== 45 && c !== 64);
 }
 
 /** The text of one cell before quoting: numbers as numbers, booleans as true/false, objects as JSON. */
