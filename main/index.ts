@@ -23,7 +23,7 @@ let services: Services | null = null;
 const openedFiles: string[] = spreadsheetArgs(process.argv);
 
 function fileOpened(path: string): void {
-  if (services) services.events.emit('event:file-opened', { path });
+  if (services) services.events.emit('event:file-opened', { path: services.grants.grantRead(path) });
   else openedFiles.push(path);
 }
 

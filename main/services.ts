@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostPorts, Notice } from './host';
+import { FileGrants } from './shell/file-grants';
 import { createDispatch, type Dispatch } from './ipc/dispatch';
 import { EventBus } from './ipc/events';
 import { createHandlerTable } from './ipc/table';
@@ -57,6 +58,8 @@ export interface Services {
   db: SqliteDatabase;
   engine: Engine;
   sandbox: RunningSandbox | null;
+  /** The files the person chose this run (dialogs, "Open with", picks and drops). */
+  grants: FileGrants;
   close(): Promise<void>;
 }
 
@@ -147,12 +150,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
     onState: (state) => events.emit('event:update-state', state),
   });
 
+  const grants = new FileGrants();
   const handlers = createHandlerTable({
-    app: { host: options.host, version: options.version, dataDir: options.dataDir, notices: () => notices },
+    app: { host: options.host, version: options.version, dataDir: options.dataDir, notices: () => notices, grants },
     accounts: { accounts },
     models: { models: modelsService },
     predict: { predict },
-    history: { history, settings },
+    history: { history, settings, grants },
     diagnostics: {
       updater,
       errors,
@@ -161,7 +165,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       packaged: options.packaged ?? false,
       logFile: options.logFile ?? null,
     },
-    jobs: { jobs },
+    jobs: { jobs, grants },
     settings: { settings },
   });
   // Updates start once a real account exists (and stop again in the demo): re-decide on changes.
@@ -185,6 +189,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     db,
     engine,
     sandbox,
+    grants,
     close: async () => {
       updater.stop();
       catchUp.stop();

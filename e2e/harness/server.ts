@@ -9,7 +9,8 @@ import { rendererResponse, securityHeaders } from '../../main/shell/serve-render
 import type { HostPorts } from '../../main/host';
 import type { Logger } from '../../main/log';
 import { createAppLogging } from '../../main/logging';
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { PRELOAD_ONLY_CHANNELS } from '../../shared/ipc/app';
 
 export interface HarnessOptions {
   port: number;
@@ -155,6 +156,8 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       if (!sameToken(given, token)) return json(res, 403, { ok: false, error: { code: 'forbidden', message: 'Missing or wrong harness token.' } });
       if (url.pathname.startsWith('/__harness/ipc/') && req.method === 'POST') {
         const channel = decodeURIComponent(url.pathname.slice('/__harness/ipc/'.length));
+        // As in the app, the page cannot reach the preload's own channels (granting a file is the upload's job).
+        if ((PRELOAD_ONLY_CHANNELS as readonly string[]).includes(channel)) return json(res, 403, { ok: false, error: { code: 'forbidden', message: 'This channel is not open to the page.' } });
         let arg: unknown;
         try {
           const body = JSON.parse((await readBody(req, 10_000_000)).toString('utf8')) as { arg: unknown; undef?: boolean };
@@ -177,7 +180,8 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
         mkdirSync(dir, { recursive: true });
         const path = join(dir, name);
         await pipeline(req, createWriteStream(path));
-        return json(res, 200, { ok: true, value: { path, name, size: statSync(path).size } }, record);
+        // The upload stands in for a picked or dropped file: granted like one.
+        return json(res, 200, { ok: true, value: services.grants.registerChosenFile(path) }, record);
       }
       return json(res, 404, { ok: false, error: { code: 'not_found', message: 'No such harness route.' } });
     }

@@ -2,12 +2,14 @@ import type { appChannels } from '../../shared/ipc/app';
 import type { PartialHandlers } from './dispatch';
 import type { HostPorts, Notice } from '../host';
 import { isSafeExternalUrl } from '../shell/external-links';
+import type { FileGrants } from '../shell/file-grants';
 
 export interface AppIpcDeps {
   host: HostPorts;
   version: string;
   dataDir: string;
   notices: () => Notice[];
+  grants: FileGrants;
 }
 
 export function registerAppIpc(deps: AppIpcDeps): PartialHandlers<keyof typeof appChannels> {
@@ -20,9 +22,14 @@ export function registerAppIpc(deps: AppIpcDeps): PartialHandlers<keyof typeof a
       dataDir: deps.dataDir,
     }),
     'app:open-external': async ({ url }) => ({ opened: isSafeExternalUrl(url) ? await deps.host.openExternal(url) : false }),
-    'app:choose-save-path': async ({ suggestedName, kind }) => ({ path: await deps.host.chooseSavePath(suggestedName, kind) }),
-    'app:show-in-folder': async ({ path }) => ({ shown: await deps.host.showInFolder(path) }),
-    'app:take-opened-files': () => deps.host.takeOpenedFiles(),
+    // Every path that reaches the page from here is one the person chose: it is granted as it goes.
+    'app:choose-save-path': async ({ suggestedName, kind }) => {
+      const path = await deps.host.chooseSavePath(suggestedName, kind);
+      return { path: path === null ? null : deps.grants.grantWrite(path) };
+    },
+    'app:show-in-folder': async ({ path }) => ({ shown: deps.grants.isGranted(path) ? await deps.host.showInFolder(path) : false }),
+    'app:take-opened-files': () => deps.host.takeOpenedFiles().map((p) => deps.grants.grantRead(p)),
+    'app:register-file': ({ path }) => deps.grants.registerChosenFile(path),
     'app:list-notices': () => deps.notices(),
   };
 }

@@ -6,15 +6,18 @@ import { AppError } from '../../shared/ipc/errors';
 import { SqliteSettings } from '../store/settings';
 import { applyRetentionAtStartup } from '../history/retention';
 import { prediction, tempHistory } from '../history/test-helpers';
+import { FileGrants } from '../shell/file-grants';
 import { registerHistoryIpc } from './history';
 
 let t: ReturnType<typeof tempHistory>;
 let handlers: ReturnType<typeof registerHistoryIpc>;
 let settings: SqliteSettings;
+let grants: FileGrants;
 beforeEach(() => {
   t = tempHistory();
   settings = new SqliteSettings(t.db);
-  handlers = registerHistoryIpc({ history: t.store, settings });
+  grants = new FileGrants();
+  handlers = registerHistoryIpc({ history: t.store, settings, grants });
 });
 afterEach(() => t.dispose());
 
@@ -53,14 +56,14 @@ describe('history IPC handlers', () => {
 
   it('exports to the chosen path, without leaving a partial file on failure', async () => {
     t.store.add(prediction({ input: { name: '=cmd' } }));
-    const target = path.join(t.dir, 'out.csv');
+    const target = grants.grantWrite(path.join(t.dir, 'out.csv'));
     const res = (await call('history:export-csv', { filters: {}, path: target })) as { rows: number; path: string };
     expect(res).toMatchObject({ rows: 1, path: target });
     const text = fs.readFileSync(target, 'utf8');
     expect(text.startsWith('\uFEFFname,prediction,probability,status,error,request_id')).toBe(true);
     expect(text).toContain("'=cmd");
     expect(fs.readdirSync(t.dir).filter((f) => f.includes('partial'))).toEqual([]);
-    const missing = path.join(t.dir, 'no-such-folder', 'out.csv');
+    const missing = grants.grantWrite(path.join(t.dir, 'no-such-folder', 'out.csv'));
     await expect(call('history:export-csv', { filters: {}, path: missing })).rejects.toThrow(AppError);
     await expect(call('history:export-csv', { filters: {}, path: missing })).rejects.toThrow(/does not exist/);
   });

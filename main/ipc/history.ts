@@ -5,11 +5,14 @@ import { AppError } from '../../shared/ipc/errors';
 import type { SettingsRepository } from '../store/repositories';
 import type { HistoryStore } from '../history/store';
 import { getRetentionDays, setRetentionDays } from '../history/retention';
+import type { FileGrants } from '../shell/file-grants';
 import type { PartialHandlers } from './dispatch';
 
 export interface HistoryIpcDeps {
   history: HistoryStore;
   settings: SettingsRepository;
+  /** Places the person chose to save to this run: the only ones written. */
+  grants: FileGrants;
 }
 
 /** Writes to a temporary file beside the target and renames it at the end, so a failed export never leaves half a file. */
@@ -41,7 +44,7 @@ export function registerHistoryIpc(deps: HistoryIpcDeps): PartialHandlers<Histor
     'history:get-entry': ({ id }) => history.get(id) ?? null,
     'history:count-entries': ({ filters }) => ({ count: history.count(filters) }),
     'history:get-stats': (request) => history.stats(request),
-    'history:export-csv': ({ filters, path: target }) => exportTo(deps, filters, target),
+    'history:export-csv': ({ filters, path: target }) => exportTo(deps, filters, deps.grants.checkWrite(target)),
     'history:delete-entries': ({ ids }) => ({ deleted: history.delete(ids) }),
     'history:clear-all': () => ({ deleted: history.clear() }),
     'history:set-retention': ({ days }) => {

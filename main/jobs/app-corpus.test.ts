@@ -116,6 +116,7 @@ beforeAll(async () => {
   expect(predicted.ok).toBe(true);
   const earlier = join(dir, 'earlier.csv');
   writeFileSync(earlier, houseCsv(12));
+  services.grants.grantRead(earlier);
   const job = await call<JobDetail>('jobs:create-job', { importId: 'earlier', path: earlier, profileId, modelId });
   earlierJobId = job.id;
   await call('jobs:check-job', { jobId: job.id });
@@ -140,8 +141,9 @@ describe("the app's import of the bad-input corpus (the Spreadsheet screen's cal
   const imported: number[] = [];
 
   it.each(Object.entries(TABLE))('%s', async (name, exp) => {
-    const path = files[name]!;
-    // The screen's steps, in its order: sheet names, preview, then the import proper.
+    // The person picks the file (the preload registers it with main), then the screen's steps, in
+    // its order: sheet names, preview, then the import proper.
+    const path = services.grants.grantRead(files[name]!);
     const sheets = await services.dispatch('jobs:list-sheets', { path });
     const sheet = sheets.ok ? (sheets.value as { sheets: string[] }).sheets[0] : undefined;
     const preview = sheets.ok ? await services.dispatch('jobs:preview-file', { path, rows: 50, ...(sheet ? { sheet } : {}) }) : null;

@@ -1,3 +1,4 @@
+import { PRELOAD_ONLY_CHANNELS } from '../../shared/ipc/app';
 import { channels, events, type PlexeApi } from '../../shared/ipc/contract';
 import { domainName, verbName } from '../../shared/ipc/define';
 
@@ -8,7 +9,10 @@ export interface PreloadTransport {
 }
 
 export interface FilesApi {
-  /** A file the person picked or dropped → a path main can read (Electron: its real path). */
+  /**
+   * A file the person picked or dropped → a path main has granted reading (Electron: its real path,
+   * registered with main by the preload; the harness: its uploaded copy).
+   */
   register(file: File): Promise<{ ok: true; value: { path: string; name: string; size: number } } | { ok: false; error: { code: string; message: string } }>;
 }
 
@@ -21,7 +25,9 @@ export type FullPlexeApi = PlexeApi & { files: FilesApi };
  */
 export function buildPlexeApi(transport: PreloadTransport, files: FilesApi): FullPlexeApi {
   const api: Record<string, Record<string, unknown>> = {};
+  const preloadOnly = new Set<string>(PRELOAD_ONLY_CHANNELS);
   for (const name of Object.keys(channels)) {
+    if (preloadOnly.has(name)) continue;
     const domain = domainName(name);
     const group = (api[domain] ??= {});
     group[verbName(name)] = (arg?: unknown) => transport.invoke(name, arg);

@@ -1,5 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { buildPlexeApi } from './build-api';
+import { buildPlexeApi, type FilesApi } from './build-api';
+
+type Registered = Awaited<ReturnType<FilesApi['register']>>;
 
 // Only named functions cross the bridge: never ipcRenderer, never the IPC event object.
 const api = buildPlexeApi(
@@ -15,9 +17,10 @@ const api = buildPlexeApi(
   },
   {
     register: async (file) => {
+      // Only a File backed by a real file on disk (picked or dropped) has a path; main grants it.
       const path = webUtils.getPathForFile(file);
       if (!path) return { ok: false, error: { code: 'file_unavailable', message: 'This file could not be opened. Save it to a folder first, then try again.' } };
-      return { ok: true, value: { path, name: file.name, size: file.size } };
+      return (await ipcRenderer.invoke('app:register-file', { path })) as Registered;
     },
   },
 );

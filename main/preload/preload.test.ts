@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { PRELOAD_ONLY_CHANNELS } from '../../shared/ipc/app';
 import { channels, events } from '../../shared/ipc/contract';
 import { domainName, verbName } from '../../shared/ipc/define';
 
@@ -53,10 +54,18 @@ describe('preload', () => {
     const api = exposed['plexe'] as Record<string, Record<string, (a?: unknown) => Promise<unknown>>>;
     for (const name of Object.keys(channels)) {
       const fn = api[domainName(name)]?.[verbName(name)];
-      expect(fn, name).toBeTypeOf('function');
+      if ((PRELOAD_ONLY_CHANNELS as readonly string[]).includes(name)) expect(fn, name).toBeUndefined();
+      else expect(fn, name).toBeTypeOf('function');
     }
     await api['app']!['openExternal']!({ url: 'https://plexe.ai' });
     expect(ipcRenderer.invoke).toHaveBeenCalledWith('app:open-external', { url: 'https://plexe.ai' });
+  });
+
+  it('registers a picked or dropped file with main by its real path (webUtils), through the preload-only channel', async () => {
+    const api = exposed['plexe'] as { files: { register(f: unknown): Promise<unknown> } };
+    const file = { name: 'data.csv', size: 10 };
+    expect(await api.files.register(file)).toEqual({ ok: true, value: { channel: 'app:register-file', arg: { path: '/home/me/data.csv' } } });
+    expect(ipcRenderer.invoke).toHaveBeenCalledWith('app:register-file', { path: '/home/me/data.csv' });
   });
 
   it('passes event payloads without the event object, and unsubscribes', () => {

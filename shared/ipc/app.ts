@@ -23,8 +23,17 @@ export const appChannels = {
   /** Plain-language notices from start-up (a database moved aside, the keychain unavailable, …). */
   /** Spreadsheets the OS asked us to open ("Open with Plexe Desktop"), taken once. */
   'app:take-opened-files': channel(z.undefined(), z.array(z.string())),
+  /**
+   * A file the person picked or dropped, as the preload resolved it (webUtils.getPathForFile):
+   * main grants reading it for this run. Only the preload calls it; the page never sees it.
+   */
+  'app:register-file': channel(z.object({ path: z.string().min(1).max(4096) }), z.object({ path: z.string(), name: z.string(), size: z.number().int().min(0) })),
   'app:list-notices': channel(z.undefined(), z.array(z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }))),
 } as const;
+
+/** Channels the preload calls itself and never puts on window.plexe. */
+export const PRELOAD_ONLY_CHANNELS = ['app:register-file'] as const;
+export type PreloadOnlyChannel = (typeof PRELOAD_ONLY_CHANNELS)[number];
 
 export const appEvents = {
   'event:app-notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),

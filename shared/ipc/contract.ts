@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ChannelDef, DomainOf } from './define';
 import type { IpcResult } from './errors';
-import { appChannels, appEvents } from './app';
+import { appChannels, appEvents, type PreloadOnlyChannel } from './app';
 import { accountChannels } from './accounts';
 import { modelChannels } from './models';
 import { predictChannels, predictEvents } from './predict';
@@ -43,7 +43,9 @@ export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output'
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
-type Domains = DomainOf<ChannelName>;
+/** The channels the page may call (the preload keeps a few for itself). */
+export type PageChannelName = Exclude<ChannelName, PreloadOnlyChannel>;
+type Domains = DomainOf<PageChannelName>;
 type Fn<C extends ChannelName> =
   undefined extends ChannelInput<C>
     ? (input?: ChannelInput<C>) => Promise<IpcResult<ChannelOutput<C>>>
@@ -53,7 +55,7 @@ type EventVerb<E extends string> = E extends `event:${infer V}` ? Camel<V> : nev
 
 /** What the preload puts on `window.plexe`: named functions only, grouped by domain. */
 export type PlexeApi = {
-  [D in Domains]: { [C in ChannelName as C extends `${D}:${infer V}` ? Camel<V> : never]: Fn<C> };
+  [D in Domains]: { [C in PageChannelName as C extends `${D}:${infer V}` ? Camel<V> : never]: Fn<C> };
 } & {
   on: { [E in EventName as EventVerb<E>]: (listener: (payload: EventPayload<E>) => void) => () => void };
 };
