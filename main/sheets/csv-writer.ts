@@ -101,42 +101,51 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * Walks the leaves of `obj` depth-first, in key order, with an explicit stack (no recursion, so no
+ * depth can overflow the call stack): nested non-empty plain objects are opened, everything else is
+ * a leaf. `visit` gets the leaf's dotted name (null when only values are wanted) and value.
+ */
+function eachLeaf(obj: Record<string, unknown>, prefix: string | null, visit: (name: string, value: unknown) => void): void {
+  const stack: { obj: Record<string, unknown>; keys: string[]; i: number; prefix: string | null }[] = [{ obj, keys: Object.keys(obj), i: 0, prefix }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.keys.length) {
+      stack.pop();
+      continue;
+    }
+    const key = top.keys[top.i++]!;
+    const value = top.obj[key];
+    const name = top.prefix === null ? '' : top.prefix === '' ? key : `${top.prefix}.${key}`;
+    if (isPlainObject(value)) {
+      const keys = Object.keys(value);
+      if (keys.length > 0) {
+        stack.push({ obj: value, keys, i: 0, prefix: top.prefix === null ? null : name });
+        continue;
+      }
+    }
+    visit(name, value);
+  }
+}
+
+/**
  * Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}`. Arrays and empty objects
  * stay whole (written as JSON in their cell). Key order is the order of a depth-first walk.
  */
 export function flattenObject(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  flattenInto(obj, prefix, out);
+  eachLeaf(obj, prefix, (name, value) => (out[name] = value));
   return out;
-}
-
-function flattenInto(obj: Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenInto(value, name, out);
-    else out[name] = value;
-  }
 }
 
 /** The dotted keys `flattenObject` would produce, in the same order, without building the object. */
 export function flattenKeys(obj: Record<string, unknown>, prefix = '', out: string[] = []): string[] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenKeys(value, name, out);
-    else out.push(name);
-  }
+  eachLeaf(obj, prefix, (name) => out.push(name));
   return out;
 }
 
 /** The leaf values `flattenObject` would produce, in the same order as `flattenKeys`. */
 export function flattenValues(obj: Record<string, unknown>, out: unknown[] = []): unknown[] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenValues(value, out);
-    else out.push(value);
-  }
+  eachLeaf(obj, null, (_name, value) => out.push(value));
   return out;
 }
 

@@ -42,3 +42,16 @@ describe('formula guard', () => {
     expect(csvLine([-5, 1.5, -0.25])).toBe('-5,1.5,-0.25');
   });
 });
+
+describe('flattening answers', () => {
+  it('walks 100,000 levels without overflowing the stack, in the same order as before', async () => {
+    const { flattenKeys, flattenObject, flattenValues } = await import('./csv-writer');
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 100_000; i++) deep = { n: deep };
+    expect(flattenValues(deep)).toEqual([1]);
+    expect(flattenKeys(deep)[0]!.split('.')).toHaveLength(100_001);
+    expect(Object.values(flattenObject(deep))).toEqual([1]);
+    expect(flattenObject({ a: { b: 1, c: { d: 2 } }, e: {}, f: [1], g: 3 })).toEqual({ 'a.b': 1, 'a.c.d': 2, e: {}, f: [1], g: 3 });
+    expect(flattenKeys({ a: { b: 1, c: { d: 2 } }, e: {}, g: 3 }, 'p')).toEqual(['p.a.b', 'p.a.c.d', 'p.e', 'p.g']);
+  });
+});
