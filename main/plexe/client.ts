@@ -8,6 +8,7 @@ import {
   answerTooLargeError,
   badResponseError,
   cancelledError,
+  isCancelledRedirect,
   mapHttpFailure,
   mapTransportFailure,
   parseRetryAfter,
@@ -312,7 +313,13 @@ export class PlexeClient {
       // Never follow a redirect: it would carry the key to wherever the server points.
       res = await this.fetchFn(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, redirect: 'manual' });
     } catch (e) {
-      const failed = caller?.aborted ? cancelledError() : timedOut() ? timeoutError(timeoutMs) : mapTransportFailure(e, hostOf(url));
+      const failed = caller?.aborted
+        ? cancelledError()
+        : timedOut()
+          ? timeoutError(timeoutMs)
+          : isCancelledRedirect(e)
+            ? redirectError(null, null, null)
+            : mapTransportFailure(e, hostOf(url));
       if (failed.info.code !== 'cancelled') this.logger.warn('plexe request failed', { method, path, code: failed.info.code });
       throw failed;
     }

@@ -319,7 +319,7 @@ function megabytes(bytes: number): string {
 }
 
 /** A 3xx: never followed, since the request carries the key. */
-export function redirectError(status: number, location: string | null, requestId: string | null): PlexeError {
+export function redirectError(status: number | null, location: string | null, requestId: string | null): PlexeError {
   const where = location ? `a redirect to ${location.slice(0, 300)}` : 'a redirect';
   return new PlexeError(
     errorInfo({
@@ -331,6 +331,14 @@ export function redirectError(status: number, location: string | null, requestId
       retryable: false,
     }),
   );
+}
+
+/**
+ * Electron's net.fetch does not hand back a 3xx under redirect: 'manual': it rejects with "Redirect
+ * was cancelled" (the request is dropped before it goes anywhere else).
+ */
+export function isCancelledRedirect(e: unknown): boolean {
+  return /redirect was cancelled|ERR_TOO_MANY_REDIRECTS|unexpected redirect/i.test(messages(e));
 }
 
 /** An answer past the size cap: the connection was dropped and nothing of it is kept. */

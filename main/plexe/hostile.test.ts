@@ -183,6 +183,22 @@ for (const [name, fetchFn] of transports) {
   });
 }
 
+describe("Electron's net.fetch under redirect: 'manual'", () => {
+  it('is asked not to follow, and its "Redirect was cancelled" becomes the redirect error, not retried', async () => {
+    const seen: RequestInit[] = [];
+    const netFetchLike: FetchLike = async (_url, init) => {
+      seen.push(init);
+      throw new Error('Redirect was cancelled');
+    };
+    const engine = createEngine({ client: new PlexeClient({ fetch: netFetchLike }), clock: new VirtualClock(), random: () => 0 });
+    const out = await engine.predictOne({ id: 'e', baseUrl: 'https://api.plexe.example', rpm: 6000, concurrency: 2 }, KEY, ref, {});
+    expect(out.error).toMatchObject({ code: 'redirect_refused', retryable: false });
+    expect(out.error!.message).toBe('The server answered with a redirect; Plexe Desktop never follows a redirect with your key.');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.redirect).toBe('manual');
+  });
+});
+
 describe('a Retry-After beyond the cap (virtual clock)', () => {
   const transport = createNodeHttpFetch();
   afterAll(() => transport.close());
