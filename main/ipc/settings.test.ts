@@ -8,7 +8,7 @@ describe('engine settings channels', () => {
   it('start from the engine defaults, keep changes, and reset', async () => {
     const settings = new MemorySettings();
     const h = registerSettingsIpc({ settings });
-    expect(await h['settings:get-engine'](undefined)).toEqual({ attempts: 5, timeoutMs: 30_000, backoffBaseMs: 500, backoffCapMs: 30_000, batchSize: 50 });
+    expect(await h['settings:get-engine'](undefined)).toEqual({ attempts: 5, timeoutMs: 30_000, backoffBaseMs: 500, backoffCapMs: 30_000, batchSize: 50, retryAfterCapMs: 3_600_000, maxAnswerBytes: 16 * 1024 * 1024 });
     expect(await h['settings:set-engine']({ timeoutMs: 5_000, attempts: 2 })).toMatchObject({ timeoutMs: 5_000, attempts: 2, batchSize: 50 });
     expect(readEngineSettings(settings).timeoutMs).toBe(5_000);
     expect(await h['settings:reset-engine'](undefined)).toMatchObject({ timeoutMs: 30_000, attempts: 5 });

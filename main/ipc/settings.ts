@@ -11,8 +11,8 @@ export interface SettingsIpcDeps {
 
 /** The person's engine settings, stored beside the other settings; the engine reads them at every run. */
 export function readEngineSettings(settings: SettingsRepository): EngineSettingsView {
-  const { attempts, timeoutMs, backoffBaseMs, backoffCapMs, batchSize } = DEFAULT_ENGINE_SETTINGS;
-  return { attempts, timeoutMs, backoffBaseMs, backoffCapMs, batchSize, ...(settings.get<Partial<EngineSettingsView>>(ENGINE_SETTINGS_KEY) ?? {}) };
+  const { attempts, timeoutMs, backoffBaseMs, backoffCapMs, batchSize, retryAfterCapMs, maxAnswerBytes } = DEFAULT_ENGINE_SETTINGS;
+  return { attempts, timeoutMs, backoffBaseMs, backoffCapMs, batchSize, retryAfterCapMs, maxAnswerBytes, ...(settings.get<Partial<EngineSettingsView>>(ENGINE_SETTINGS_KEY) ?? {}) };
 }
 
 export function registerSettingsIpc(deps: SettingsIpcDeps): PartialHandlers<keyof typeof settingsChannels> {

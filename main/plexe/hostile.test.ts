@@ -247,5 +247,10 @@ describe('a Retry-After beyond the cap (virtual clock)', () => {
     const out = await engine.predictOne({ id: 'ra2', baseUrl: server.url, rpm: 6000, concurrency: 2 }, KEY, ref, {});
     expect(out.ok).toBe(true);
     expect(clock.now() - t0).toBeGreaterThanOrEqual(1_800_000);
+    // The cap is a setting: at 10 minutes the same answer is not waited out.
+    asked = 0;
+    const capped = await engine.predictOne({ id: 'ra2', baseUrl: server.url, rpm: 6000, concurrency: 2 }, KEY, ref, {}, { settings: { retryAfterCapMs: 600_000 } });
+    expect(capped.error).toMatchObject({ code: 'come_back_later' });
+    expect(capped.error!.action).toMatch(/does not wait longer than 10 minutes/);
   });
 });
