@@ -23,7 +23,7 @@ writes the rows back with one column per prediction field, then status, error an
 
 The API key comes from the PLEXE_API_KEY environment variable, or from --profile.
 Exit codes: 0 every row ok; 1 some rows failed (the output is still complete);
-2 bad usage or an unreadable input file; 3 the API refused the whole job (the job is kept).`;
+2 bad usage or an unreadable input file; 3 the API refused the whole job, or asked to come back later than the engine waits (the job is kept: run the same command again to resume).`;
 
 export interface ScoreArgs {
   inPath: string;
