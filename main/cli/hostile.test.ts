@@ -170,4 +170,17 @@ describe('npm run score against hostile servers', () => {
     expect(rows.map((row) => row.status)).toEqual(Array(6).fill('answer_too_deep'));
     expect(rows[0]!.error).toMatch(/^The answer could not be read \(nested too deeply\)\./);
   });
+
+  it('formula guard: cells with leading Unicode spaces before = + - @ (or fullwidth signs) are neutralised in the output; negative numbers are not', async () => {
+    hostile(null);
+    const cells = [' =1+1', '\u00a0=HYPERLINK("http://x")', '\u3000@cmd', '   +SUM(A1:A2)', '\uff1dcmd', '-5'];
+    const lines = ['listing_id,square_footage,bedrooms,bathrooms,location,note', ...cells.map((c, i) => `L-${i},1500,3,2,urban,"${c.replace(/"/g, '""')}"`)];
+    const input = join(dir, 'formulas.csv');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const out = join(dir, 'formulas-out.csv');
+    const r = await score(['--in', input, '--out', out, ...modelArgs(), '--data-dir', join(dir, 'formulas')]);
+    expect(r.code).toBe(EXIT.ok);
+    const notes = outputRows(out).map((row) => row.note);
+    expect(notes).toEqual([...cells.slice(0, 5).map((c) => `'${c}`), '-5']);
+  });
 });
