@@ -324,8 +324,9 @@ export class PlexeClient {
       throw failed;
     }
     let requestId = res.headers.get('x-request-id');
-    // A 3xx (or a transport that followed one anyway, or Electron's opaque redirect answer).
-    if ((res.status >= 300 && res.status < 400) || res.redirected || res.type === 'opaqueredirect') {
+    // A 3xx, a transport that followed one anyway, or an opaque redirect answer (status 0: fetch
+    // implementations that hide the 3xx under redirect: 'manual').
+    if ((res.status >= 300 && res.status < 400) || res.redirected || res.type === 'opaqueredirect' || res.status === 0) {
       limits.drop();
       const location = res.headers.get('location') ?? (res.redirected ? res.url : null);
       const failed = redirectError(res.status, location === null ? null : scrubSecrets(location, target.apiKey, this.secrets), requestId);

@@ -197,6 +197,12 @@ describe("Electron's net.fetch under redirect: 'manual'", () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]!.redirect).toBe('manual');
   });
+
+  it('treats an opaque redirect answer (status 0, no headers) the same way', async () => {
+    const opaque: FetchLike = async () => ({ status: 0, ok: false, type: 'opaqueredirect', redirected: false, headers: new Headers(), body: null, text: async () => '' }) as unknown as Response;
+    const e = await failure(new PlexeClient({ fetch: opaque }).infer({ baseUrl: 'https://api.plexe.example', apiKey: KEY }, ref, {}));
+    expect(e.info).toMatchObject({ code: 'redirect_refused', retryable: false });
+  });
 });
 
 describe('a Retry-After beyond the cap (virtual clock)', () => {
