@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
+import { detectNewline, hasOnlyNewline, normalizeLineEndings, type Newline } from './line-endings';
 import { RowPipeline, tooManyColumns } from './rows';
 import { ImportError, LIMITS, type ImportNotice, type ImportOptions, type ImportResult, type RowSink } from './types';
 
@@ -13,7 +14,7 @@ const READ_CHUNK_BYTES = 64 * 1024;
 const SEPARATORS = [',', ';', '\t', '|'] as const;
 
 export function separatorName(d: string): string {
-  return d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '\t' ? 'tab' : d === '|' ? 'vertical bar (|)' : `"${d}"`;
+  return d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '\t' ? 'tab' : d === '|' ? 'vertical bar (|)' : d === ' ' ? 'space' : `"${d}"`;
 }
 
 interface ParseError {
@@ -27,34 +28,11 @@ interface ParseOutput {
   meta: { cursor: number };
 }
 
-/** The most common line ending outside quoted values. */
-export function detectNewline(head: string): '\n' | '\r\n' | '\r' {
-  let inQuotes = false;
-  let crlf = 0;
-  let lf = 0;
-  let cr = 0;
-  for (let i = 0; i < head.length; i++) {
-    const c = head.charCodeAt(i);
-    if (c === 34) inQuotes = !inQuotes;
-    else if (!inQuotes) {
-      if (c === 13) {
-        if (head.charCodeAt(i + 1) === 10) {
-          crlf++;
-          i++;
-        } else cr++;
-      } else if (c === 10) lf++;
-    }
-  }
-  if (crlf >= lf && crlf >= cr && crlf > 0) return '\r\n';
-  if (cr > lf) return '\r';
-  return '\n';
-}
-
 /**
  * Picks the separator that splits the first rows into the same number of columns, agreeing with
  * the header. Candidates are tried in the order the extension makes likely, which breaks ties.
  */
-export function detectSeparator(head: string, newline: '\n' | '\r\n' | '\r', complete: boolean, ext: string): string {
+export function detectSeparator(head: string, newline: Newline, complete: boolean, ext: string): string {
   const order: string[] = ext === '.tsv' || ext === '.tab' ? ['\t', ',', ';', '|'] : [...SEPARATORS];
   let best = order[0]!;
   let bestScore = -1;
@@ -117,6 +95,10 @@ export async function importCsv(
   const decoder = makeDecoder(sniff.encoding);
   let parser: InstanceType<typeof Papa.Parser> | null = null;
   let delimiter = ',';
+  let newline: Newline = '\n';
+  let singleColumnHint: string | null = null;
+  // A CR at the end of a chunk may be the first half of a CRLF: it waits for the next chunk.
+  let carry = '';
   let pipeline: RowPipeline | null = null;
   let head = '';
   let pending = '';
@@ -128,8 +110,10 @@ export async function importCsv(
   let stopped = false;
 
   const setUp = (text: string, complete: boolean): RowPipeline => {
-    const newline = detectNewline(text);
-    delimiter = detectSeparator(text, newline, complete, ext);
+    newline = detectNewline(text);
+    const sample = hasOnlyNewline(text, newline) ? text : normalizeLineEndings(text, newline);
+    delimiter = detectSeparator(sample, newline, complete, ext);
+    singleColumnHint = singleColumnSuggestion(sample, newline, delimiter);
     const expected = ext === '.tsv' || ext === '.tab' ? '\t' : ',';
     if (delimiter !== expected) {
       const shown = delimiter === '\t' ? 'tabs' : delimiter === ';' ? 'semicolons (;)' : delimiter === '|' ? 'vertical bars (|)' : 'commas (,)';
@@ -159,6 +143,8 @@ export async function importCsv(
       pending = pending.length > 0 ? pending + text : text;
     }
     if (pending.length === 0 || (!final && pending.length < parseAt)) return false;
+    // `pending` always starts at the start of a row, so quote tracking can start there.
+    if (!hasOnlyNewline(pending, newline)) pending = normalizeLineEndings(pending, newline, delimiter);
     const input = pending;
     const out = parser!.parse(input, 0, !final) as ParseOutput;
     const data = out.data;
@@ -234,7 +220,12 @@ export async function importCsv(
       const buf = chunk as Buffer;
       bytes += buf.length;
       abortIfCancelled(signal);
-      let text = decoder.write(buf);
+      let text = carry + decoder.write(buf);
+      carry = '';
+      if (text.endsWith('\r')) {
+        carry = '\r';
+        text = text.slice(0, -1);
+      }
       if (!pipeline) {
         head += text;
         if (head.length < HEAD_CHARS) continue;
@@ -249,7 +240,7 @@ export async function importCsv(
       report();
     }
     if (!stopped) {
-      const tail = decoder.end() ?? '';
+      const tail = carry + (decoder.end() ?? '');
       if (!pipeline) {
         const all = head + tail;
         if (all.trim() === '' && !all.includes('\u0000')) {
@@ -273,6 +264,7 @@ export async function importCsv(
   }
   if (!pipeline) throw new Error('unreachable: the pipeline is set up before the end of the file');
   await pipeline.finish(stopped);
+  if (pipeline.width === 1 && singleColumnHint) notices.push({ kind: 'single-column', message: singleColumnHint });
   report();
   return {
     rows: pipeline.rows,
@@ -282,6 +274,31 @@ export async function importCsv(
     delimiter,
     ...(stopped ? { truncated: true } : {}),
   };
+}
+
+/** Characters that separate columns in files people export, tried when none of the usual ones does. */
+const LIKELY_SEPARATORS = [',', ';', '\t', '|', ':', '^', '~', '#', '/', ' '];
+
+/**
+ * When `delimiter` leaves the header as one column, a notice saying so and naming the character
+ * that appears equally often (at least once) on most of the first lines, if there is one.
+ */
+export function singleColumnSuggestion(sample: string, newline: Newline, delimiter: string): string | null {
+  const lines = sample.split(newline).filter((l) => l.trim() !== '').slice(0, 50);
+  if (lines.length === 0) return null;
+  const header = new Papa.Parser({ delimiter, newline }).parse(lines[0]!, 0, false) as ParseOutput;
+  if ((header.data[0]?.length ?? 0) > 1) return null;
+  let best: { sep: string; share: number } | null = null;
+  for (const sep of LIKELY_SEPARATORS) {
+    const counts = lines.map((l) => l.split(sep).length - 1);
+    const first = counts[0]!;
+    if (first === 0) continue;
+    const share = counts.filter((n) => n === first).length / lines.length;
+    if (share >= 0.8 && (!best || share > best.share)) best = { sep, share };
+  }
+  const base = `Every row of this file was read as a single column: no comma, semicolon, tab or vertical bar separates its values.`;
+  if (!best) return `${base} If the file should have several columns, save it from its program as CSV and import it again.`;
+  return `${base} Its lines contain ${separatorName(best.sep)} characters at the same places, so the values are probably separated by ${separatorName(best.sep)}. Save the file with commas (CSV) and import it again.`;
 }
 
 function countLineBreaks(s: string, atMost: number): number {

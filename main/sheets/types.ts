@@ -19,7 +19,11 @@ export type ImportNoticeKind =
   | 'trailing-empty-cells'
   | 'formulas'
   | 'file-type'
-  | 'sheet';
+  | 'sheet'
+  | 'single-column'
+  | 'formula-errors'
+  | 'numbers'
+  | 'values';
 
 /** Something the person should know about how their file was read; never a failure. */
 export interface ImportNotice {
