@@ -127,6 +127,7 @@ export async function importCsv(
       separatorName: separatorName(delimiter),
       trimHeader: true,
       noUnitSeparators: () => !unitSeparatorSeen,
+      ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
     });
   };
 
@@ -200,7 +201,7 @@ export async function importCsv(
         throw new ImportError(
           'unclosed_quote',
           `Row ${rowNumber}, ${p.describeColumn(i)} starts with a quote (") that is not closed for more than ${LIMITS.maxCellChars.toLocaleString('en-US')} characters, so the rest of the file would end up in that one cell. Add the missing closing quote in row ${rowNumber} (or remove the opening one), then import again.`,
-          { row: rowNumber, column: i + 1, columnName: p.header?.columns[i] },
+          { row: rowNumber, column: i + 1, columnName: p.headerName(i) },
         );
       }
       throw p.cellTooLong(rowNumber, i, cell.length, true);
@@ -269,10 +270,12 @@ export async function importCsv(
   return {
     rows: pipeline.rows,
     columns: pipeline.header!.columns,
+    headerRow: pipeline.headerRowNumber,
+    rowsAboveHeader: pipeline.rowsAbove,
     notices,
     encoding: sniff.encoding,
     delimiter,
-    ...(stopped ? { truncated: true } : {}),
+    ...(stopped || pipeline.cutShort ? { truncated: true } : {}),
   };
 }
 
@@ -314,7 +317,7 @@ function quoteError(err: ParseError, record: string[], input: string, p: RowPipe
     return new ImportError(
       'unclosed_quote',
       `Row ${rowNumber}, ${p.describeColumn(col)} starts with a quote (") that is never closed, so everything after it to the end of the file would become one cell. Add the missing closing quote in row ${rowNumber} (or remove the opening one), then import again.`,
-      { row: rowNumber, column: col + 1, columnName: p.header?.columns[col] },
+      { row: rowNumber, column: col + 1, columnName: p.headerName(col) },
     );
   }
   // papaparse points just past the opening quote of the broken value.
@@ -326,7 +329,7 @@ function quoteError(err: ParseError, record: string[], input: string, p: RowPipe
   return new ImportError(
     'bad_quotes',
     `Row ${rowNumber}${where} has a quoted value with more text after its closing quote: ${snippet}. Inside a quoted value write a quote as two quotes (""), and put the whole value in quotes; then import again.`,
-    col >= 0 ? { row: rowNumber, column: col + 1, columnName: p.header?.columns[col] } : { row: rowNumber },
+    col >= 0 ? { row: rowNumber, column: col + 1, columnName: p.headerName(col) } : { row: rowNumber },
   );
 }
 

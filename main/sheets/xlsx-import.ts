@@ -168,6 +168,7 @@ export async function importXlsx(
     batchSize: Math.max(1, opts.batchSize ?? LIMITS.defaultBatchSize),
     maxRows: opts.maxRows,
     trimHeader: false,
+    ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
   });
   let stopped = false;
   for (let i = 0; i < data.length; i++) {
@@ -183,17 +184,21 @@ export async function importXlsx(
     }
     data[i] = [];
   }
-  if (!pipeline.header) {
+  if (pipeline.settleHeader()) await pipeline.flush();
+  if (!pipeline.header && opts.headerRow === undefined) {
     throw new ImportError('empty_file', `The sheet "${sheetName}" in "${name}" is empty: it has no header row and no data. Choose the sheet that holds your data.`);
   }
   await pipeline.finish(stopped);
+  const header = pipeline.header!;
   opts.onProgress?.({ bytes: sniff.size, totalBytes: sniff.size, rows: pipeline.rows });
   return {
     rows: pipeline.rows,
-    columns: pipeline.header.columns,
+    columns: header.columns,
+    headerRow: pipeline.headerRowNumber,
+    rowsAboveHeader: pipeline.rowsAbove,
     notices,
     encoding: 'xlsx',
     sheet: sheetName,
-    ...(stopped ? { truncated: true } : {}),
+    ...(stopped || pipeline.cutShort ? { truncated: true } : {}),
   };
 }
