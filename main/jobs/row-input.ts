@@ -2,7 +2,7 @@ import type { FieldSpec } from '../../shared/domain/model';
 import type { FieldMapping, RowProblem } from '../../shared/ipc/jobs';
 import { matchColumns, type ColumnMatch, type MatchOptions } from '../sheets/column-match';
 import { createCoercer, type CoerceOptions, type Coercion, type Mapping } from '../sheets/mapping';
-import { decideNumberFormat, describeNumberFormat, type NumberFormat, type ValueMaps } from '../sheets/values';
+import { decideNumberFormat, decimalEvidence, describeNumberFormat, type NumberFormat, type ValueMaps } from '../sheets/values';
 import { decodeCells, type JobRecord, type JobStore } from './store';
 
 /**
@@ -88,15 +88,22 @@ export interface ColumnReading {
 export function decideColumnReading(columns: readonly string[], fields: readonly FieldSpec[], mapping: FieldMapping, sampleRows: readonly (readonly string[])[]): ColumnReading {
   const numberFormats: Record<string, NumberFormat> = {};
   const notes: string[] = [];
+  const numberColumns: { field: string; column: string; values: string[] }[] = [];
   for (const f of fields) {
     if (f.type !== 'number' && f.type !== 'integer') continue;
     const col = mapping[f.name] ?? null;
     const i = col === null ? -1 : columns.indexOf(col);
-    if (i < 0) continue;
-    const format = decideNumberFormat(sampleRows.map((r) => r[i] ?? ''));
+    if (i >= 0) numberColumns.push({ field: f.name, column: col!, values: sampleRows.map((r) => r[i] ?? '') });
+  }
+  // A column with no telling value ("1.950" alone) follows the mark the sheet's other columns agree on.
+  const marks = new Set(numberColumns.map((c) => decimalEvidence(c.values)).filter((m) => m !== null));
+  const sheetMark = marks.size === 1 ? [...marks][0]! : '.';
+  for (const { field, column: col, values } of numberColumns) {
+    const f = { name: field };
+    const format = decideNumberFormat(values, sheetMark);
     if (!format) continue;
     numberFormats[f.name] = format;
-    const note = describeNumberFormat(col!, format);
+    const note = describeNumberFormat(col, format);
     if (note) notes.push(note);
   }
   return { numberFormats, notes };

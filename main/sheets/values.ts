@@ -77,10 +77,11 @@ const DECIMAL_POINT_EVIDENCE = [/^\d+\.\d{1,2}$/, /^\d+\.\d{4,}$/, /^\d{1,3}(,\d
 
 /**
  * Decides how a column writes its numbers from sample values: the decimal mark (a comma only when
- * some value can only be read with one, such as "3,5" or "1.950,5", and none with a decimal point)
- * and a unit word, when most values that have one share it. Null when the sample holds no numbers.
+ * some value can only be read with one, such as "3,5" or "1.950,5", and none with a decimal point;
+ * `fallbackDecimal` when no value shows either, e.g. the mark the sheet's other columns show) and a
+ * unit word, when all values that have one share it. Null when the sample holds no numbers.
  */
-export function decideNumberFormat(sample: readonly string[]): NumberFormat | null {
+export function decideNumberFormat(sample: readonly string[], fallbackDecimal: '.' | ',' = '.'): NumberFormat | null {
   let comma = 0;
   let point = 0;
   let numbers = 0;
@@ -104,7 +105,21 @@ export function decideNumberFormat(sample: readonly string[]): NumberFormat | nu
   const withUnit = [...units.values()].reduce((s, u) => s + u.n, 0);
   const top = [...units.entries()].sort((a, b) => b[1].n - a[1].n)[0];
   if (top && top[1].n === withUnit) unit = top[0];
-  return { decimal: comma > 0 && point === 0 ? ',' : '.', unit };
+  return { decimal: comma > 0 && point === 0 ? ',' : point > 0 ? '.' : fallbackDecimal, unit };
+}
+
+/** The decimal mark a column's sample shows unambiguously ("3,5", "1.950,5" or "2.5", "1,950.5"), or null. */
+export function decimalEvidence(sample: readonly string[]): '.' | ',' | null {
+  let comma = 0;
+  let point = 0;
+  for (const raw of sample) {
+    const parts = splitUnit(raw);
+    if (!parts) continue;
+    const digits = parts.number.replace(/[^\d.,]/g, '');
+    if (DECIMAL_COMMA_EVIDENCE.some((r) => r.test(digits))) comma++;
+    if (DECIMAL_POINT_EVIDENCE.some((r) => r.test(digits))) point++;
+  }
+  return comma > 0 && point === 0 ? ',' : point > 0 && comma === 0 ? '.' : null;
 }
 
 const GROUP_CHARS = /[\u00a0\u202f' ]/g;
