@@ -3,7 +3,7 @@ import type { FieldSpec } from '../../shared/domain/model';
 import { MemorySettings } from '../store/memory';
 import { coerceRow } from './mapping';
 import { applyMapSpecs, checkSavedMapping, MappingMemory, mappingFileText, parseMappingFile, parseMapSpec } from './mapping-memory';
-import { choiceMatcher, decideNumberFormat, readNumber, UnmatchedValueTally } from './values';
+import { choiceMatcher, decideNumberFormat, readNumber } from './values';
 
 const contract: FieldSpec = { name: 'contract', type: 'choice', required: true, choices: ['Month-to-month', 'One year', 'Two year'] };
 const location: FieldSpec = { name: 'location', type: 'choice', required: false, choices: ['urban', 'suburban', 'rural'] };
@@ -32,12 +32,6 @@ describe('category values', () => {
     const bad = coerceRow(['2 yr'], { contract: 0 }, [contract]);
     expect(!bad.ok && bad.problems[0]!.cause).toBe('unknown-choice');
     expect(coerceRow(['2 yr'], { contract: 0 }, [contract], { valueMaps: { contract: { '2 yr': 'Two year' } } })).toMatchObject({ ok: true, input: { contract: 'Two year' } });
-  });
-
-  it('that match nothing are counted per field, most frequent first', () => {
-    const t = new UnmatchedValueTally();
-    for (const v of ['2 yr', 'annual', '2 yr', ' 2 yr ']) t.add('contract', v);
-    expect(t.result()).toEqual([{ field: 'contract', rows: 4, values: [{ value: '2 yr', count: 3 }, { value: 'annual', count: 1 }], otherRows: 0 }]);
   });
 });
 
