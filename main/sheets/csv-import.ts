@@ -97,7 +97,7 @@ export async function importCsv(
   let delimiter = ',';
   let newline: Newline = '\n';
   let singleColumnHint: string | null = null;
-  // A CR at the end of a chunk may be the first half of a CRLF: it waits for the next chunk.
+  // CRs at the end of a chunk may be the first half of a CRLF: they wait for the next chunk.
   let carry = '';
   let pipeline: RowPipeline | null = null;
   let head = '';
@@ -224,8 +224,10 @@ export async function importCsv(
       let text = carry + decoder.write(buf);
       carry = '';
       if (text.endsWith('\r')) {
-        carry = '\r';
-        text = text.slice(0, -1);
+        // All trailing CRs: a `\r\r\n` ending may be cut after any of them.
+        const keep = text.replace(/\r+$/, '');
+        carry = text.slice(keep.length);
+        text = keep;
       }
       if (!pipeline) {
         head += text;

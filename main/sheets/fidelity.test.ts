@@ -54,19 +54,25 @@ describe('line endings', () => {
     ]);
   });
 
-  it('reads the same when a CRLF is split between two read chunks', async () => {
-    // The first chunk is 64 KiB: put a CRLF's CR as its last byte.
+  it.each([
+    ['\r\n', 1],
+    ['\r\r\n', 1],
+    ['\r\r\n', 2],
+  ])('reads the same when a %j ending is cut after CR number %i by the 64 KiB read chunk', async (ending, cut) => {
     const line = (i: number) => `${i},${'n'.repeat(20)},x`;
-    let text = 'id,name,code\n';
+    let text = 'id,name,code\r\n';
     let i = 1;
-    while (text.length < 65_536 - 40) text += `${line(i++)}\r\n`;
-    const pad = 65_536 - text.length - 2 - String(i).length - 3;
-    text += `${i},${'p'.repeat(pad)},x\r\n`;
-    expect(text.length).toBe(65_536);
-    text += `${i + 1},last,y\n`;
+    while (text.length < 65_536 - 60) text += `${line(i++)}${ending}`;
+    // The last row of the first chunk: its padding puts the chunk's end just after CR number `cut`.
+    const pad = 65_536 - text.length - `${i},`.length - ',x'.length - cut;
+    text += `${i},${'p'.repeat(pad)},x${ending}`;
+    expect(text.slice(0, 65_536).endsWith('\r'.repeat(cut))).toBe(true);
+    expect(text[65_536]).toBe(ending[cut]);
+    text += `${i + 1},last,y${ending}`;
     const got = await read('split.csv', text);
     expect(got.values.at(-2)).toEqual([String(i), 'p'.repeat(pad), 'x']);
     expect(got.values.at(-1)).toEqual([String(i + 1), 'last', 'y']);
+    expect(got.rows.at(-1)![0]).toBe(i + 2);
     expect(got.values.every((v) => v.every((c) => !/[\r\n]/.test(c)))).toBe(true);
   });
 
