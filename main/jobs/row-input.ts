@@ -3,7 +3,8 @@ import type { FieldMapping, RowProblem } from '../../shared/ipc/jobs';
 import { matchColumns, type ColumnMatch, type MatchOptions } from '../sheets/column-match';
 import { createCoercer, type CoerceOptions, type Coercion, type Mapping } from '../sheets/mapping';
 import { decideNumberFormat, decimalEvidence, describeNumberFormat, type NumberFormat, type ValueMaps } from '../sheets/values';
-import { decodeCells, type JobRecord, type JobStore } from './store';
+import { decodeCells } from './cells';
+import type { JobRecord, JobStore } from './store';
 
 /**
  * One spreadsheet row → the input object sent to the model. With the model's fields known, the
