@@ -1,7 +1,7 @@
 import { importSheet, type ImportProgress } from '../sheets/import';
 import type { SheetHeader } from '../sheets/types';
 import { createImportWriter, type ImportWriter, type ImportWriterOptions } from './import-writer';
-import { automaticMapping } from './row-input';
+import { automaticMapping, jobSampleRows } from './row-input';
 import type { JobRecord, JobStore, NewJob } from './store';
 
 /** Rows per transaction while importing: few commits, still small enough to keep memory flat. */
@@ -48,7 +48,8 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
     );
     await (await ready()).finish();
     const columns = result.columns.length > 0 ? result.columns : header.columns;
-    const mapping = job.fields === null ? null : automaticMapping(columns, job.fields);
+    // Category fields are also matched by their values, on the first rows.
+    const mapping = job.fields === null ? null : automaticMapping(columns, job.fields, { sampleRows: jobSampleRows(store, jobId, 200) });
     store.finishImport(
       jobId,
       {

@@ -4,7 +4,7 @@ import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from
 import { isPlexeError } from '../plexe/errors';
 import { flattenKeys } from '../sheets/csv-writer';
 import { RateMeter, Throttle } from './progress';
-import { createRowMapper } from './row-input';
+import { createJobRowMapper } from './row-input';
 import type { JobRecord, JobStore, RowOutcomeWrite } from './store';
 
 /**
@@ -58,7 +58,8 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   const { store, engine } = deps;
   const now = opts.now ?? Date.now;
   const started = now();
-  const mapper = createRowMapper(job.columns, job.fields, job.mapping);
+  // Built as the check builds it (number formats decided on the job's first rows), so both read rows alike.
+  const mapper = createJobRowMapper(store, job);
   const names = modelNames(job);
   const source = opts.source ?? 'bulk';
 

@@ -23,7 +23,7 @@ export function houseFields(): FieldSpec[] {
 export interface HouseRowOptions {
   /** Every n-th row (1-based data index) gets a value the server refuses (bedrooms 99 > max 20). */
   serverInvalidEvery?: number;
-  /** Every n-th row gets a value the local check refuses ("3 bed"). */
+  /** Every n-th row gets a value the local check refuses ("three": a number written in words). */
   localInvalidEvery?: number;
   /** Number of distinct rows (the rest repeat them); default all distinct. */
   distinct?: number;
@@ -38,7 +38,7 @@ export function houseCsv(rows: number, opts: HouseRowOptions = {}): string {
     const k = opts.distinct ? ((i - 1) % opts.distinct) + 1 : i;
     let bedrooms = String(1 + (k % 6));
     if (opts.serverInvalidEvery && i % opts.serverInvalidEvery === 0) bedrooms = '99';
-    if (opts.localInvalidEvery && i % opts.localInvalidEvery === 0) bedrooms = '3 bed';
+    if (opts.localInvalidEvery && i % opts.localInvalidEvery === 0) bedrooms = 'three';
     lines.push(`L-${i},${500 + k},${bedrooms},${1 + (k % 3)},${LOCATIONS[k % 3]}`);
   }
   return lines.join('\n') + '\n';

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
+import { detectNewline, hasOnlyNewline, normalizeLineEndings, type Newline } from './line-endings';
 import { RowPipeline, tooManyColumns } from './rows';
 import { ImportError, LIMITS, type ImportNotice, type ImportOptions, type ImportResult, type RowSink } from './types';
 
@@ -13,7 +14,7 @@ const READ_CHUNK_BYTES = 64 * 1024;
 const SEPARATORS = [',', ';', '\t', '|'] as const;
 
 export function separatorName(d: string): string {
-  return d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '\t' ? 'tab' : d === '|' ? 'vertical bar (|)' : `"${d}"`;
+  return d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '\t' ? 'tab' : d === '|' ? 'vertical bar (|)' : d === ' ' ? 'space' : `"${d}"`;
 }
 
 interface ParseError {
@@ -27,34 +28,11 @@ interface ParseOutput {
   meta: { cursor: number };
 }
 
-/** The most common line ending outside quoted values. */
-export function detectNewline(head: string): '\n' | '\r\n' | '\r' {
-  let inQuotes = false;
-  let crlf = 0;
-  let lf = 0;
-  let cr = 0;
-  for (let i = 0; i < head.length; i++) {
-    const c = head.charCodeAt(i);
-    if (c === 34) inQuotes = !inQuotes;
-    else if (!inQuotes) {
-      if (c === 13) {
-        if (head.charCodeAt(i + 1) === 10) {
-          crlf++;
-          i++;
-        } else cr++;
-      } else if (c === 10) lf++;
-    }
-  }
-  if (crlf >= lf && crlf >= cr && crlf > 0) return '\r\n';
-  if (cr > lf) return '\r';
-  return '\n';
-}
-
 /**
  * Picks the separator that splits the first rows into the same number of columns, agreeing with
  * the header. Candidates are tried in the order the extension makes likely, which breaks ties.
  */
-export function detectSeparator(head: string, newline: '\n' | '\r\n' | '\r', complete: boolean, ext: string): string {
+export function detectSeparator(head: string, newline: Newline, complete: boolean, ext: string): string {
   const order: string[] = ext === '.tsv' || ext === '.tab' ? ['\t', ',', ';', '|'] : [...SEPARATORS];
   let best = order[0]!;
   let bestScore = -1;
@@ -117,6 +95,10 @@ export async function importCsv(
   const decoder = makeDecoder(sniff.encoding);
   let parser: InstanceType<typeof Papa.Parser> | null = null;
   let delimiter = ',';
+  let newline: Newline = '\n';
+  let singleColumnHint: string | null = null;
+  // CRs at the end of a chunk may be the first half of a CRLF: they wait for the next chunk.
+  let carry = '';
   let pipeline: RowPipeline | null = null;
   let head = '';
   let pending = '';
@@ -128,8 +110,10 @@ export async function importCsv(
   let stopped = false;
 
   const setUp = (text: string, complete: boolean): RowPipeline => {
-    const newline = detectNewline(text);
-    delimiter = detectSeparator(text, newline, complete, ext);
+    newline = detectNewline(text);
+    const sample = hasOnlyNewline(text, newline) ? text : normalizeLineEndings(text, newline);
+    delimiter = detectSeparator(sample, newline, complete, ext);
+    singleColumnHint = singleColumnSuggestion(sample, newline, delimiter);
     const expected = ext === '.tsv' || ext === '.tab' ? '\t' : ',';
     if (delimiter !== expected) {
       const shown = delimiter === '\t' ? 'tabs' : delimiter === ';' ? 'semicolons (;)' : delimiter === '|' ? 'vertical bars (|)' : 'commas (,)';
@@ -143,6 +127,7 @@ export async function importCsv(
       separatorName: separatorName(delimiter),
       trimHeader: true,
       noUnitSeparators: () => !unitSeparatorSeen,
+      ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
     });
   };
 
@@ -159,6 +144,8 @@ export async function importCsv(
       pending = pending.length > 0 ? pending + text : text;
     }
     if (pending.length === 0 || (!final && pending.length < parseAt)) return false;
+    // `pending` always starts at the start of a row, so quote tracking can start there.
+    if (!hasOnlyNewline(pending, newline)) pending = normalizeLineEndings(pending, newline, delimiter);
     const input = pending;
     const out = parser!.parse(input, 0, !final) as ParseOutput;
     const data = out.data;
@@ -214,7 +201,7 @@ export async function importCsv(
         throw new ImportError(
           'unclosed_quote',
           `Row ${rowNumber}, ${p.describeColumn(i)} starts with a quote (") that is not closed for more than ${LIMITS.maxCellChars.toLocaleString('en-US')} characters, so the rest of the file would end up in that one cell. Add the missing closing quote in row ${rowNumber} (or remove the opening one), then import again.`,
-          { row: rowNumber, column: i + 1, columnName: p.header?.columns[i] },
+          { row: rowNumber, column: i + 1, columnName: p.headerName(i) },
         );
       }
       throw p.cellTooLong(rowNumber, i, cell.length, true);
@@ -234,7 +221,14 @@ export async function importCsv(
       const buf = chunk as Buffer;
       bytes += buf.length;
       abortIfCancelled(signal);
-      let text = decoder.write(buf);
+      let text = carry + decoder.write(buf);
+      carry = '';
+      if (text.endsWith('\r')) {
+        // All trailing CRs: a `\r\r\n` ending may be cut after any of them.
+        const keep = text.replace(/\r+$/, '');
+        carry = text.slice(keep.length);
+        text = keep;
+      }
       if (!pipeline) {
         head += text;
         if (head.length < HEAD_CHARS) continue;
@@ -249,7 +243,7 @@ export async function importCsv(
       report();
     }
     if (!stopped) {
-      const tail = decoder.end() ?? '';
+      const tail = carry + (decoder.end() ?? '');
       if (!pipeline) {
         const all = head + tail;
         if (all.trim() === '' && !all.includes('\u0000')) {
@@ -273,15 +267,43 @@ export async function importCsv(
   }
   if (!pipeline) throw new Error('unreachable: the pipeline is set up before the end of the file');
   await pipeline.finish(stopped);
+  if (pipeline.width === 1 && singleColumnHint) notices.push({ kind: 'single-column', message: singleColumnHint });
   report();
   return {
     rows: pipeline.rows,
     columns: pipeline.header!.columns,
+    headerRow: pipeline.headerRowNumber,
+    rowsAboveHeader: pipeline.rowsAbove,
     notices,
     encoding: sniff.encoding,
     delimiter,
-    ...(stopped ? { truncated: true } : {}),
+    ...(stopped || pipeline.cutShort ? { truncated: true } : {}),
   };
+}
+
+/** Characters that separate columns in files people export, tried when none of the usual ones does. */
+const LIKELY_SEPARATORS = [',', ';', '\t', '|', ':', '^', '~', '#', '/', ' '];
+
+/**
+ * When `delimiter` leaves the header as one column, a notice saying so and naming the character
+ * that appears equally often (at least once) on most of the first lines, if there is one.
+ */
+export function singleColumnSuggestion(sample: string, newline: Newline, delimiter: string): string | null {
+  const lines = sample.split(newline).filter((l) => l.trim() !== '').slice(0, 50);
+  if (lines.length === 0) return null;
+  const header = new Papa.Parser({ delimiter, newline }).parse(lines[0]!, 0, false) as ParseOutput;
+  if ((header.data[0]?.length ?? 0) > 1) return null;
+  let best: { sep: string; share: number } | null = null;
+  for (const sep of LIKELY_SEPARATORS) {
+    const counts = lines.map((l) => l.split(sep).length - 1);
+    const first = counts[0]!;
+    if (first === 0) continue;
+    const share = counts.filter((n) => n === first).length / lines.length;
+    if (share >= 0.8 && (!best || share > best.share)) best = { sep, share };
+  }
+  const base = `Every row of this file was read as a single column: no comma, semicolon, tab or vertical bar separates its values.`;
+  if (!best) return `${base} If the file should have several columns, save it from its program as CSV and import it again.`;
+  return `${base} Its lines contain ${separatorName(best.sep)} characters at the same places, so the values are probably separated by ${separatorName(best.sep)}. Save the file with commas (CSV) and import it again.`;
 }
 
 function countLineBreaks(s: string, atMost: number): number {
@@ -297,7 +319,7 @@ function quoteError(err: ParseError, record: string[], input: string, p: RowPipe
     return new ImportError(
       'unclosed_quote',
       `Row ${rowNumber}, ${p.describeColumn(col)} starts with a quote (") that is never closed, so everything after it to the end of the file would become one cell. Add the missing closing quote in row ${rowNumber} (or remove the opening one), then import again.`,
-      { row: rowNumber, column: col + 1, columnName: p.header?.columns[col] },
+      { row: rowNumber, column: col + 1, columnName: p.headerName(col) },
     );
   }
   // papaparse points just past the opening quote of the broken value.
@@ -309,7 +331,7 @@ function quoteError(err: ParseError, record: string[], input: string, p: RowPipe
   return new ImportError(
     'bad_quotes',
     `Row ${rowNumber}${where} has a quoted value with more text after its closing quote: ${snippet}. Inside a quoted value write a quote as two quotes (""), and put the whole value in quotes; then import again.`,
-    col >= 0 ? { row: rowNumber, column: col + 1, columnName: p.header?.columns[col] } : { row: rowNumber },
+    col >= 0 ? { row: rowNumber, column: col + 1, columnName: p.headerName(col) } : { row: rowNumber },
   );
 }
 

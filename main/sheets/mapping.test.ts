@@ -104,8 +104,8 @@ describe('coerceRow', () => {
     const bad = coerceRow(['', ' ', '', '', '', ''], mapping, fields);
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.problems).toEqual([
-      { field: 'square_feet', column: 0, value: '', reason: 'is required, but the cell is empty' },
-      { field: 'bedrooms', column: 1, value: ' ', reason: 'is required, but the cell is empty' },
+      { field: 'square_feet', column: 0, value: '', reason: 'is required, but the cell is empty', cause: 'missing' },
+      { field: 'bedrooms', column: 1, value: ' ', reason: 'is required, but the cell is empty', cause: 'missing' },
     ]);
   });
 
@@ -144,7 +144,7 @@ describe('coerceRow', () => {
 
   it('reports a required field with no column on every row', () => {
     const r = coerceRow(['3'], { square_feet: null, bedrooms: 0 }, fields.slice(0, 2));
-    expect(!r.ok && r.problems).toEqual([{ field: 'square_feet', column: null, value: '', reason: 'is required, but no column is matched to it' }]);
+    expect(!r.ok && r.problems).toEqual([{ field: 'square_feet', column: null, value: '', reason: 'is required, but no column is matched to it', cause: 'unmapped' }]);
   });
 });
 

@@ -1,5 +1,15 @@
 import type { FieldSpec } from '../../shared/domain/model';
 import type { SheetHeader } from './types';
+import { matchColumns, type MatchOptions } from './column-match';
+import { choiceMatcher, readNumber, type NumberFormat, type ValueMaps } from './values';
+
+/** Per-column decisions and the person's value maps that change how values are read. */
+export interface CoerceOptions {
+  /** Field → how its column writes numbers (decided on a sample: see decideNumberFormat). */
+  numberFormats?: Readonly<Record<string, NumberFormat>>;
+  /** Field → (written value → allowed value), chosen by the person. */
+  valueMaps?: Readonly<ValueMaps>;
+}
 
 /** Field name → index of the spreadsheet column that feeds it, or null when none does. */
 export type Mapping = Record<string, number | null>;
@@ -17,7 +27,14 @@ export interface RowProblem {
   value: string;
   /** Plain words, e.g. "expected a whole number, found '3 bed'". */
   reason: string;
+  /**
+   * Why, for grouping problems by cause: no column for a required field, a required cell empty, a
+   * category value that matches no allowed value, or a value that cannot be read as the field's type.
+   */
+  cause?: ProblemCause;
 }
+
+export type ProblemCause = 'unmapped' | 'missing' | 'unknown-choice' | 'bad-value';
 
 export type CoerceResult =
   | { ok: true; input: Record<string, unknown>; coercions: Coercion[] }
@@ -29,27 +46,12 @@ export function normalizeName(name: string): string {
 }
 
 /**
- * Matches spreadsheet columns to model fields by name: an exact match first, then one that differs
- * only in case, spaces, underscores or hyphens ("Square Feet" ↔ square_feet). Each column feeds at
- * most one field; when two columns normalise to the same name the left-most wins.
+ * Matches spreadsheet columns to model fields (see matchColumns for the rules and the reason of
+ * each match): field → column index, or null. Each column feeds at most one field.
  */
-export function autoMatch(columns: readonly string[], fields: readonly FieldSpec[]): Mapping {
+export function autoMatch(columns: readonly string[], fields: readonly FieldSpec[], opts: MatchOptions = {}): Mapping {
   const mapping: Mapping = {};
-  const used = new Set<number>();
-  for (const f of fields) mapping[f.name] = null;
-  const pass = (key: (s: string) => string): void => {
-    for (const f of fields) {
-      if (mapping[f.name] !== null) continue;
-      const want = key(f.name);
-      const idx = columns.findIndex((c, i) => !used.has(i) && key(c) === want);
-      if (idx >= 0) {
-        mapping[f.name] = idx;
-        used.add(idx);
-      }
-    }
-  };
-  pass((s) => s.trim());
-  pass(normalizeName);
+  for (const m of matchColumns(columns, fields, opts)) mapping[m.field] = m.column;
   return mapping;
 }
 
@@ -139,9 +141,16 @@ function listChoices(choices: readonly string[]): string {
   return choices.length > 8 ? `${shown}, … (${choices.length} in all)` : shown;
 }
 
-type FieldOutcome = { value: unknown; coerced: boolean } | { missing: true; coerced: boolean } | { problem: string };
+type FieldOutcome = { value: unknown; coerced: boolean } | { missing: true; coerced: boolean } | { problem: string; unmatchedChoice?: true };
 
-function coerceValue(raw: string, f: FieldSpec): FieldOutcome {
+const SCIENTIFIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$/;
+
+interface FieldReader {
+  format?: NumberFormat;
+  choice?: (value: string) => string | null;
+}
+
+function coerceValue(raw: string, f: FieldSpec, reader: FieldReader = {}): FieldOutcome {
   const s = raw.trim();
   if (s === '') return { missing: true, coerced: false };
   switch (f.type) {
@@ -151,7 +160,7 @@ function coerceValue(raw: string, f: FieldSpec): FieldOutcome {
     case 'integer': {
       if (MISSING_TOKENS.has(s.toLowerCase())) return { missing: true, coerced: true };
       if (s.endsWith('%')) return { problem: `expected a ${f.type === 'integer' ? 'whole number' : 'number'}, found ${quote(s)} (write a percentage as a plain number, e.g. 0.12 or 12)` };
-      const n = parseNumber(s);
+      const n = reader.format && !SCIENTIFIC_TEXT.test(s) ? readNumber(s, reader.format) : parseNumber(s);
       if (n === null) return { problem: `expected a ${f.type === 'integer' ? 'whole number' : 'number'}, found ${quote(s)}` };
       if (f.type === 'integer' && !Number.isSafeInteger(n)) return { problem: `expected a whole number, found ${quote(s)}` };
       if (f.min !== undefined && n < f.min) return { problem: `must be at least ${formatLimit(f.min)}, found ${quote(s)}` };
@@ -168,47 +177,56 @@ function coerceValue(raw: string, f: FieldSpec): FieldOutcome {
       const choices = f.choices ?? [];
       if (choices.length === 0) return { value: s, coerced: s !== raw };
       if (choices.includes(s)) return { value: s, coerced: s !== raw };
-      const lower = s.toLowerCase();
-      let hits = choices.filter((c) => c.toLowerCase() === lower);
-      if (hits.length !== 1) {
-        const key = normalizeName(s);
-        hits = choices.filter((c) => normalizeName(c) === key);
-      }
-      if (hits.length === 1) return { value: hits[0], coerced: true };
-      return { problem: `expected one of ${listChoices(choices)}; found ${quote(s)}` };
+      const hit = (reader.choice ?? choiceMatcher(f))(s);
+      if (hit !== null) return { value: hit, coerced: true };
+      return { problem: `expected one of ${listChoices(choices)}; found ${quote(s)}`, unmatchedChoice: true };
     }
   }
 }
 
 /**
  * Turns one spreadsheet row into the model's input object, field by field: numbers and booleans
- * typed, text trimmed, choices mapped to their canonical spelling, blanks left out (a problem only
- * when the field is required), min/max checked. Every change that is not a plain reading is listed
- * in `coercions`; every value that cannot be used is a problem naming field, column and reason.
+ * typed, text trimmed, choices mapped to their allowed spelling (ignoring case, spacing, punctuation
+ * and hyphens, then the person's value map), blanks left out (a problem only when the field is
+ * required), min/max checked. Every change that is not a plain reading is listed in `coercions`;
+ * every value that cannot be used is a problem naming field, column and reason. Build once per
+ * sheet and call per row.
  */
-export function coerceRow(values: readonly string[], mapping: Mapping, fields: readonly FieldSpec[]): CoerceResult {
-  const input: Record<string, unknown> = {};
-  const coercions: Coercion[] = [];
-  const problems: RowProblem[] = [];
-  for (const f of fields) {
-    const column = mapping[f.name] ?? null;
-    if (column === null) {
-      if (f.required) problems.push({ field: f.name, column: null, value: '', reason: 'is required, but no column is matched to it' });
-      continue;
+export function createCoercer(mapping: Mapping, fields: readonly FieldSpec[], opts: CoerceOptions = {}): (values: readonly string[]) => CoerceResult {
+  const readers = fields.map((f): FieldReader => ({
+    ...(opts.numberFormats?.[f.name] ? { format: opts.numberFormats[f.name] } : {}),
+    ...(f.type === 'choice' ? { choice: choiceMatcher(f, opts.valueMaps?.[f.name]) } : {}),
+  }));
+  return (values) => {
+    const input: Record<string, unknown> = {};
+    const coercions: Coercion[] = [];
+    const problems: RowProblem[] = [];
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      const column = mapping[f.name] ?? null;
+      if (column === null) {
+        if (f.required) problems.push({ field: f.name, column: null, value: '', reason: 'is required, but no column is matched to it', cause: 'unmapped' });
+        continue;
+      }
+      const raw = values[column] ?? '';
+      const out = coerceValue(raw, f, readers[i]);
+      if ('problem' in out) {
+        problems.push({ field: f.name, column, value: raw, reason: out.problem, cause: out.unmatchedChoice ? 'unknown-choice' : 'bad-value' });
+      } else if ('missing' in out) {
+        if (f.required) problems.push({ field: f.name, column, value: raw, reason: raw.trim() === '' ? 'is required, but the cell is empty' : `is required, but the cell says ${quote(raw.trim())} (no value)`, cause: 'missing' });
+        else if (out.coerced) coercions.push({ field: f.name, from: raw, to: null });
+      } else {
+        input[f.name] = out.value;
+        if (out.coerced) coercions.push({ field: f.name, from: raw, to: out.value });
+      }
     }
-    const raw = values[column] ?? '';
-    const out = coerceValue(raw, f);
-    if ('problem' in out) {
-      problems.push({ field: f.name, column, value: raw, reason: out.problem });
-    } else if ('missing' in out) {
-      if (f.required) problems.push({ field: f.name, column, value: raw, reason: raw.trim() === '' ? 'is required, but the cell is empty' : `is required, but the cell says ${quote(raw.trim())} (no value)` });
-      else if (out.coerced) coercions.push({ field: f.name, from: raw, to: null });
-    } else {
-      input[f.name] = out.value;
-      if (out.coerced) coercions.push({ field: f.name, from: raw, to: out.value });
-    }
-  }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, input, coercions };
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, input, coercions };
+  };
+}
+
+/** One row at a time (see createCoercer, which builds the per-field readers once). */
+export function coerceRow(values: readonly string[], mapping: Mapping, fields: readonly FieldSpec[], opts: CoerceOptions = {}): CoerceResult {
+  return createCoercer(mapping, fields, opts)(values);
 }
 
 // ---------------------------------------------------------------------------------------------

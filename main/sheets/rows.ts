@@ -1,4 +1,5 @@
 import { describeRenames, makeHeader } from './header';
+import { chooseHeaderIndex, filledCells, HEADER_SAMPLE_ROWS, MAX_HEADER_SAMPLE_ROWS } from './header-row';
 import { ImportError, LIMITS, type ImportNotice, type RowSink, type SheetHeader, type SheetRow } from './types';
 
 export interface PipelineOptions {
@@ -16,7 +17,19 @@ export interface PipelineOptions {
   trimHeader: boolean;
   /** Whether the text read so far held no U+001E/U+001F (see BatchFacts); absent: unknown. */
   noUnitSeparators?: () => boolean;
+  /** The header's row number, chosen by the person; absent: found automatically. */
+  headerRow?: number;
 }
+
+interface SampledRow {
+  rowNumber: number;
+  cells: string[];
+  /** Blank rows just before this one. */
+  blanksBefore: number;
+}
+
+/** Rows above the header kept for the preview, so the person can pick another header row. */
+const ROWS_ABOVE_KEPT = MAX_HEADER_SAMPLE_ROWS;
 
 function isBlank(cells: readonly string[]): boolean {
   for (const c of cells) {
@@ -64,6 +77,13 @@ export class RowPipeline {
   private firstShortRow = 0;
   private trailingEmptyCells = 0;
   private formulaRow = 0;
+  /** Non-blank rows held until the header is chosen. */
+  private sample: SampledRow[] | null = [];
+  private wideSampled = 0;
+  /** Non-blank rows above the header (a title, notes), for the preview. */
+  rowsAbove: { rowNumber: number; values: string[] }[] = [];
+  /** Rows held for choosing the header were left undelivered because the preview had enough. */
+  cutShort = false;
 
   constructor(
     private readonly sink: RowSink,
@@ -81,11 +101,20 @@ export class RowPipeline {
   }
 
   columnName(index: number): string {
-    return this.header?.columns[index] ?? `column ${index + 1}`;
+    return this.headerName(index) ?? `column ${index + 1}`;
+  }
+
+  /** The column's name, from the header or, while it is not chosen yet, from the likely one. */
+  headerName(index: number): string | undefined {
+    if (this.header) return this.header.columns[index];
+    const s = this.sample;
+    if (!s || s.length === 0) return undefined;
+    const name = s[chooseHeaderIndex(s.map((r) => r.cells))]!.cells[index]?.trim();
+    return name === '' ? undefined : name;
   }
 
   describeColumn(index: number): string {
-    const name = this.header?.columns[index];
+    const name = this.headerName(index);
     return name === undefined ? `column ${index + 1} (${columnLetter(index)})` : `column ${index + 1} ("${name}")`;
   }
 
@@ -96,16 +125,77 @@ export class RowPipeline {
       this.blankRun++;
       return false;
     }
-    if (this.blankRun > 0) {
-      if (this.header) {
-        if (this.blankMiddle === 0) this.firstBlankMiddle = rowNumber - this.blankRun;
-        this.blankMiddle += this.blankRun;
-      } else this.leadingBlank += this.blankRun;
+    if (this.sample) {
+      const wanted = this.o.headerRow;
+      if (wanted !== undefined) {
+        if (rowNumber < wanted) {
+          this.keepAbove(rowNumber, cells);
+          this.blankRun = 0;
+          return false;
+        }
+        this.sample = null;
+        this.leadingBlank = rowNumber === wanted ? 0 : this.blankRun;
+        this.blankRun = 0;
+        if (rowNumber !== wanted) throw blankHeaderRow(wanted);
+        this.setHeader(cells, rowNumber);
+        return true;
+      }
+      this.sample.push({ rowNumber, cells, blanksBefore: this.blankRun });
       this.blankRun = 0;
+      if (filledCells(cells) >= 2) this.wideSampled++;
+      return this.wideSampled >= HEADER_SAMPLE_ROWS || this.sample.length >= MAX_HEADER_SAMPLE_ROWS ? this.settleHeader() : false;
     }
-    if (!this.header) {
-      this.setHeader(cells, rowNumber);
-      return true;
+    return this.dataRow(cells, rowNumber);
+  }
+
+  /**
+   * Chooses the header among the rows held so far and passes the rows below it on. Returns true
+   * when the caller must flush. Called by `add` once enough rows are held, and by `finish`.
+   */
+  settleHeader(): boolean {
+    const sample = this.sample;
+    if (!sample || this.o.headerRow !== undefined) return false;
+    this.sample = null;
+    if (sample.length === 0) return false;
+    const h = chooseHeaderIndex(sample.map((r) => r.cells));
+    for (let i = 0; i < h; i++) this.keepAbove(sample[i]!.rowNumber, sample[i]!.cells);
+    this.leadingBlank = sample.slice(0, h + 1).reduce((n, r) => n + r.blanksBefore, 0);
+    const pendingBlanks = this.blankRun;
+    this.setHeader(sample[h]!.cells, sample[h]!.rowNumber);
+    if (h > 0) {
+      const shown = sample
+        .slice(0, h)
+        .map((r) => r.cells.filter((c) => c.trim() !== '').join(' ').trim())
+        .slice(0, 2)
+        .map((t) => `"${t.length > 40 ? `${t.slice(0, 39)}…` : t}"`)
+        .join(', ');
+      this.notices.push({
+        kind: 'header',
+        message: `The column names were taken from row ${sample[h]!.rowNumber}; the ${h === 1 ? 'row' : `${h} rows`} above it (${shown}${h > 2 ? ', …' : ''}) ${h === 1 ? 'looks' : 'look'} like a title or notes and ${h === 1 ? 'was' : 'were'} left out. If the names are in another row, choose that row as the header.`,
+      });
+    }
+    for (let i = h + 1; i < sample.length; i++) {
+      if (this.done) {
+        this.cutShort = true;
+        break;
+      }
+      this.blankRun = sample[i]!.blanksBefore;
+      this.dataRow(sample[i]!.cells, sample[i]!.rowNumber);
+    }
+    this.blankRun = pendingBlanks;
+    // The header is delivered with the first full batch, as when it is the first row.
+    return this.batch.length >= this.o.batchSize || this.batchCells >= LIMITS.maxBatchCells || this.done;
+  }
+
+  private keepAbove(rowNumber: number, cells: string[]): void {
+    if (this.rowsAbove.length < ROWS_ABOVE_KEPT) this.rowsAbove.push({ rowNumber, values: cells });
+  }
+
+  private dataRow(cells: string[], rowNumber: number): boolean {
+    if (this.blankRun > 0) {
+      if (this.blankMiddle === 0) this.firstBlankMiddle = rowNumber - this.blankRun;
+      this.blankMiddle += this.blankRun;
+      this.blankRun = 0;
     }
     const width = this.width;
     if (cells.length !== width) {
@@ -180,7 +270,7 @@ export class RowPipeline {
         message: `The first row (${cells.slice(0, 3).join(', ')}…) looks like data, not column names, but it was used as the header. If the file has no header row, add one and import again.`,
       });
     }
-    if (this.leadingBlank > 0) {
+    if (this.leadingBlank > 0 && this.rowsAbove.length === 0) {
       this.notices.push({ kind: 'blank-rows', message: `The file starts with ${plural(this.leadingBlank, 'blank row')}; the header was taken from row ${rowNumber}.` });
     }
   }
@@ -199,7 +289,10 @@ export class RowPipeline {
   }
 
   /** Call once at the end of the file: delivers the last batch and adds the summary notices. */
-  async finish(truncated: boolean): Promise<void> {
+  async finish(stopped: boolean): Promise<void> {
+    this.settleHeader();
+    const truncated = stopped || this.cutShort;
+    if (this.sample && this.o.headerRow !== undefined) throw blankHeaderRow(this.o.headerRow, this.recordNumber);
     if (!this.header) {
       throw new ImportError('empty_file', `"${this.o.fileName}" has no data: ${this.recordNumber > 0 ? 'every row in it is blank' : 'it holds no rows'}. Choose the file that holds your data.`);
     }
@@ -234,6 +327,16 @@ export class RowPipeline {
       });
     }
   }
+}
+
+function blankHeaderRow(row: number, lastRow?: number): ImportError {
+  return new ImportError(
+    'header_row_missing',
+    lastRow !== undefined && row > lastRow
+      ? `The header row was set to row ${row}, but the sheet has only ${lastRow} rows. Choose the row that holds the column names.`
+      : `The header row was set to row ${row}, but that row is blank. Choose the row that holds the column names.`,
+    { row },
+  );
 }
 
 export function tooManyColumns(count: number, rowNumber: number, atLeast = false): ImportError {

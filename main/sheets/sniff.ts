@@ -173,6 +173,8 @@ function detectBom(head: Buffer): { encoding: string; bytes: number } | null {
   if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bytes: 3 };
   if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bytes: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bytes: 2 };
+  // GB18030 encodes U+FEFF as these four bytes; Chinese Windows tools write them.
+  if (startsWith(head, [0x84, 0x31, 0x95, 0x33])) return { encoding: 'gb18030', bytes: 4 };
   return null;
 }
 

@@ -19,7 +19,11 @@ export type ImportNoticeKind =
   | 'trailing-empty-cells'
   | 'formulas'
   | 'file-type'
-  | 'sheet';
+  | 'sheet'
+  | 'single-column'
+  | 'formula-errors'
+  | 'numbers'
+  | 'values';
 
 /** Something the person should know about how their file was read; never a failure. */
 export interface ImportNotice {
@@ -66,6 +70,10 @@ export interface ImportResult {
   encoding: string;
   delimiter?: string;
   sheet?: string;
+  /** Row number of the header row (1 unless title, note or blank rows came first, or one was chosen). */
+  headerRow: number;
+  /** The non-blank rows above the header (at most 250), so a preview can offer them as the header instead. */
+  rowsAboveHeader: SheetRow[];
   /** Set by previewSheet when it stopped before the end of the file. */
   truncated?: boolean;
 }
@@ -81,6 +89,11 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** xlsx only: sheet name (or 1-based number). Defaults to the first sheet. */
   sheet?: string | number;
+  /**
+   * Spreadsheet row number (1-based, blank rows counted) of the header, when the person chose it;
+   * absent: the header is found below any title, note and blank rows (see ImportResult.headerRow).
+   */
+  headerRow?: number;
   /** Rows per sink call; a batch is also cut early when it holds more than MAX_BATCH_CELLS cells. */
   batchSize?: number;
 }
@@ -102,6 +115,7 @@ export type ImportErrorCode =
   | 'bad_xlsx'
   | 'xlsx_too_large'
   | 'sheet_not_found'
+  | 'header_row_missing'
   | 'cancelled';
 
 export interface ImportErrorDetails {

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { readSheet } from 'read-excel-file/node';
-import { RowPipeline } from './rows';
+import { columnLetter, RowPipeline } from './rows';
 import { ImportError, LIMITS, type ImportNotice, type ImportOptions, type ImportResult, type RowSink } from './types';
 import { readZipEntry, type ZipEntry } from './zip-directory';
 
@@ -19,6 +19,8 @@ export function cellText(v: CellValue): string {
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) {
     if (Number.isNaN(v.getTime())) return '';
+    // Serials are fractions of a day, so 11:30 can arrive as 11:29:59.999: round to the second.
+    v = new Date(Math.round(v.getTime() / 1000) * 1000);
     const date = `${v.getUTCFullYear()}-${pad2(v.getUTCMonth() + 1)}-${pad2(v.getUTCDate())}`;
     const h = v.getUTCHours();
     const m = v.getUTCMinutes();
@@ -48,6 +50,58 @@ export async function workbookSheetNames(path: string, entries: ZipEntry[]): Pro
   const names: string[] = [];
   for (const m of xml.toString('utf8').matchAll(/<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"/g)) names.push(decodeXml(m[1]!));
   return names;
+}
+
+/** A formula whose result is an error keeps the error as its value, as Excel shows it. */
+export interface FormulaErrorCell {
+  row: number;
+  column: number;
+  text: string;
+}
+
+function cellRef(ref: string): { row: number; column: number } | null {
+  const m = /^([A-Z]{1,3})(\d+)$/.exec(ref);
+  if (!m) return null;
+  let column = 0;
+  for (const ch of m[1]!) column = column * 26 + (ch.charCodeAt(0) - 64);
+  return { row: Number(m[2]), column };
+}
+
+/**
+ * The error cells (`<c t="e">`: #DIV/0!, #N/A, #NUM!…) of one sheet, read from its XML, because
+ * read-excel-file turns them into empty cells. Empty when the sheet's part cannot be found.
+ */
+export async function formulaErrorCells(path: string, entries: ZipEntry[], sheetName: string): Promise<FormulaErrorCell[]> {
+  const read = async (name: string): Promise<string | null> => {
+    const entry = entries.find((e) => e.name === name);
+    const buf = entry ? await readZipEntry(path, entry) : null;
+    return buf ? buf.toString('utf8') : null;
+  };
+  const workbook = await read('xl/workbook.xml');
+  const rels = await read('xl/_rels/workbook.xml.rels');
+  if (!workbook || !rels) return [];
+  let rid: string | undefined;
+  for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0]);
+    if (name && decodeXml(name[1]!) === sheetName) rid = /\br:id="([^"]*)"/.exec(m[0])?.[1];
+  }
+  if (!rid) return [];
+  let target: string | undefined;
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    if (/\bId="([^"]*)"/.exec(m[0])?.[1] === rid) target = /\bTarget="([^"]*)"/.exec(m[0])?.[1];
+  }
+  if (!target) return [];
+  const part = target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+  const xml = await read(part);
+  if (!xml || !/\bt="e"/.test(xml)) return [];
+  const out: FormulaErrorCell[] = [];
+  for (const m of xml.matchAll(/<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>([\s\S]*?)<\/(?:\w+:)?c>/g)) {
+    const ref = /\br="([A-Z]+\d+)"/.exec(m[1]!)?.[1];
+    const v = /<(?:\w+:)?v>([^<]*)<\/(?:\w+:)?v>/.exec(m[2]!)?.[1];
+    const at = ref ? cellRef(ref) : null;
+    if (at && v) out.push({ ...at, text: decodeXml(v) });
+  }
+  return out;
 }
 
 function damaged(name: string, why: string): ImportError {
@@ -96,11 +150,25 @@ export async function importXlsx(
   } catch (e) {
     throw mapReaderError(e, name, sheets, wanted);
   }
+  const errors = await formulaErrorCells(path, sniff.entries, sheetName);
+  for (const e of errors) {
+    const row = (data[e.row - 1] ??= []);
+    while (row.length < e.column) row.push(null);
+    if (row[e.column - 1] === null || row[e.column - 1] === undefined) row[e.column - 1] = e.text;
+  }
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    notices.push({
+      kind: 'formula-errors',
+      message: `${errors.length.toLocaleString('en-US')} ${errors.length === 1 ? 'cell holds a formula' : 'cells hold formulas'} whose result is an error (the first is ${first.text} in cell ${columnLetter(first.column - 1)}${first.row}); ${errors.length === 1 ? 'it was' : 'they were'} imported as that error text. Fix the formula in the workbook, or map the value, if the model needs it.`,
+    });
+  }
   const pipeline = new RowPipeline(sink, notices, {
     fileName: name,
     batchSize: Math.max(1, opts.batchSize ?? LIMITS.defaultBatchSize),
     maxRows: opts.maxRows,
     trimHeader: false,
+    ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
   });
   let stopped = false;
   for (let i = 0; i < data.length; i++) {
@@ -116,17 +184,21 @@ export async function importXlsx(
     }
     data[i] = [];
   }
-  if (!pipeline.header) {
+  if (pipeline.settleHeader()) await pipeline.flush();
+  if (!pipeline.header && opts.headerRow === undefined) {
     throw new ImportError('empty_file', `The sheet "${sheetName}" in "${name}" is empty: it has no header row and no data. Choose the sheet that holds your data.`);
   }
   await pipeline.finish(stopped);
+  const header = pipeline.header!;
   opts.onProgress?.({ bytes: sniff.size, totalBytes: sniff.size, rows: pipeline.rows });
   return {
     rows: pipeline.rows,
-    columns: pipeline.header.columns,
+    columns: header.columns,
+    headerRow: pipeline.headerRowNumber,
+    rowsAboveHeader: pipeline.rowsAbove,
     notices,
     encoding: 'xlsx',
     sheet: sheetName,
-    ...(stopped ? { truncated: true } : {}),
+    ...(stopped || pipeline.cutShort ? { truncated: true } : {}),
   };
 }

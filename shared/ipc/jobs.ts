@@ -82,6 +82,22 @@ export type JobDetail = z.infer<typeof jobDetailSchema>;
 
 export const coercionExampleSchema = z.object({ from: z.string(), to: z.unknown() });
 
+export const problemCauseSchema = z.object({
+  key: z.string(),
+  cause: z.enum(['unmapped', 'missing', 'unknown-choice', 'bad-value']),
+  field: z.string(),
+  column: z.string().nullable(),
+  rows: z.number().int(),
+  text: z.string(),
+  /** The distinct values behind it, most frequent first (unknown-choice and bad-value). */
+  values: z.array(z.object({ value: z.string(), count: z.number().int() })),
+  /** Rows whose value was not among `values` (too many distinct values to list). */
+  otherRows: z.number().int(),
+  /** The first row numbers behind it. */
+  firstRows: z.array(z.number().int()),
+});
+export type ProblemCauseSummary = z.infer<typeof problemCauseSchema>;
+
 export const checkSummarySchema = z.object({
   jobId: z.number().int(),
   ready: z.number().int(),
@@ -96,10 +112,27 @@ export const checkSummarySchema = z.object({
   unmappedFields: z.array(z.object({ field: z.string(), required: z.boolean() })),
   /** Columns carried through to the export without being sent. */
   extraColumns: z.array(z.string()),
+  /**
+   * Problems grouped by cause, most rows first: "2,965 rows: Contract Type has values the model
+   * does not accept — 'One year' (1,020), '2 yr' (512)…". `key` asks for the rows behind it.
+   */
+  problemsByCause: z.array(problemCauseSchema).optional(),
+  /** False when no row is ready: then "skip the problem rows and score the others" must not be offered. */
+  canSkipProblemRows: z.boolean().optional(),
+  /** How numbers were read, per column ("Column "Price": the unit "usd" after the numbers was removed."). */
+  readingNotes: z.array(z.string()).optional(),
 });
 export type CheckSummary = z.infer<typeof checkSummarySchema>;
 
-export const rowProblemSchema = z.object({ field: z.string(), column: z.string().nullable(), message: z.string() });
+export const rowProblemSchema = z.object({
+  field: z.string(),
+  column: z.string().nullable(),
+  message: z.string(),
+  /** Why, for grouping: 'unmapped' | 'missing' | 'unknown-choice' | 'bad-value'. */
+  cause: z.string().optional(),
+  /** The cell as written. */
+  value: z.string().optional(),
+});
 export type RowProblem = z.infer<typeof rowProblemSchema>;
 
 export const estimateSchema = z.object({
