@@ -3,8 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** The renderer runs sandboxed: it may import shared/ and its own files, never the main process's code. */
-const SRC = resolve(import.meta.dirname);
-const ROOT = resolve(SRC, '../..');
+const ROOT = resolve(import.meta.dirname, '..');
+const SRC = join(ROOT, 'renderer/src');
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|svelte)$/.test(e.name) ? [join(dir, e.name)] : []));
