@@ -12,8 +12,8 @@ export interface GridColumn {
 
 export const MIN_WIDTH = 56;
 export const MAX_WIDTH = 320;
-/** Horizontal padding of a cell, both sides together, in pixels. */
-export const CELL_PADDING = 20;
+/** Horizontal padding of a cell, both sides together, plus a little slack so text measured to a fraction of a pixel is never cut. */
+export const CELL_PADDING = 24;
 
 /**
  * One width per column, in whole pixels, from the widest of its header and the sampled cells
@@ -28,7 +28,7 @@ export function columnWidths(columns: readonly GridColumn[], sample: readonly (r
       const cell = row[j];
       if (cell) widest = Math.max(widest, measure(cell, false));
     }
-    return Math.round(Math.min(c.max ?? MAX_WIDTH, Math.max(MIN_WIDTH, widest + CELL_PADDING)));
+    return Math.ceil(Math.min(c.max ?? MAX_WIDTH, Math.max(MIN_WIDTH, widest + CELL_PADDING)));
   });
 }
 
