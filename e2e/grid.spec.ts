@@ -19,7 +19,7 @@ test.describe.configure({ mode: 'serial' });
 async function shot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 async function focusedCell(page: Page): Promise<{ row: string | null; col: number }> {
