@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = join(ROOT, 'sandbox/demo/house-prices.csv');
 const SHOTS = process.env['PLEXE_SHOTS_DIR'];
 
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 async function shot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
