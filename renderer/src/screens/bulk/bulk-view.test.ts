@@ -14,6 +14,7 @@ describe('bulk view helpers', () => {
     expect(progressOf(counts)).toEqual({ done: 55, toSend: 95, fraction: 55 / 95 });
     expect(progressText({ counts, rowsPerMinute: 1200, etaSeconds: 2, state: 'running' })).toBe('55 of 95 done · 40 to go · 5 failed · 1,200 rows/min · about 2 s left');
     expect(progressText({ counts, rowsPerMinute: 0, etaSeconds: null, state: 'paused' })).toBe('55 of 95 done · 40 to go · 5 failed');
+    expect(progressText({ counts, rowsPerMinute: 0, etaSeconds: null, state: 'cancelled' })).toBe('55 of 95 done · 40 not sent · 5 failed');
     expect(countsText({ total: 4484, pending: 3828, ok: 644, failed: 12, skipped: 0, invalid: 0 })).toBe('656 of 4,484 done · 3,828 to go · 12 failed');
   });
   it('names every state one way', () => {

@@ -19,14 +19,15 @@ export function progressOf(c: JobCounts): { done: number; toSend: number; fracti
 }
 
 /** "656 of 4,484 done · 3,828 to go · 12 failed": done and to go always add up to the rows to send. */
-export function countsText(c: JobCounts): string {
+export function countsText(c: JobCounts, state?: JobState): string {
   const { done, toSend } = progressOf(c);
-  return `${fmt(done)} of ${fmt(toSend)} done · ${fmt(Math.max(0, toSend - done))} to go · ${fmt(c.failed)} failed`;
+  const rest = state === 'cancelled' ? 'not sent' : 'to go';
+  return `${fmt(done)} of ${fmt(toSend)} done · ${fmt(Math.max(0, toSend - done))} ${rest} · ${fmt(c.failed)} failed`;
 }
 
 /** The sentence under the progress bar: the counts, and while running the pace and time left. */
 export function progressText(p: Pick<JobProgress, 'counts' | 'rowsPerMinute' | 'etaSeconds' | 'state'>): string {
-  const parts = [countsText(p.counts)];
+  const parts = [countsText(p.counts, p.state)];
   if (p.state === 'running') {
     parts.push(p.rowsPerMinute > 0 ? `${fmt(p.rowsPerMinute)} rows/min` : 'starting…');
     if (p.etaSeconds !== null && p.etaSeconds > 0) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
