@@ -107,6 +107,7 @@ test('a running job stays in sight across screens; paused means paused', async (
   await expect(listed).toContainText('Running');
   await expect(listed).toContainText('Cancel it before deleting');
   await expect(listed.getByRole('button', { name: /Delete/ })).toHaveCount(0);
+  await shots(page, 'jobs-list');
   await indicator.click();
   await expect(page.getByTestId('job-state')).toHaveText('Running');
 
