@@ -199,6 +199,9 @@ export class BulkState {
   /** Back to the file step; the job itself keeps running (the top bar shows it). */
   close(): void {
     this.job = null;
+    this.file = null;
+    this.preview = null;
+    this.sheets = [];
     this.progress = null;
     this.series = [];
     void this.refreshLists();
