@@ -56,6 +56,8 @@ export class BulkState {
   chart = $state.raw<ChartSummary | null>(null);
   saved = $state<{ path: string; rows: number } | null>(null);
   private loadingResults = false;
+  /** Bumped by each load, so an answer to a superseded load (another filter, another job) is dropped. */
+  private resultsGeneration = 0;
 
   resumable = $state.raw<JobSummary[]>([]);
   recent = $state.raw<JobSummary[]>([]);
@@ -278,20 +280,27 @@ export class BulkState {
       return unwrap(plexe.jobs.retryFailed({ jobId: job.id }));
     });
 
+  /** Loads the first page (reset: for the current filter, superseding any load under way) or the next one. */
   async loadResults(reset = false): Promise<void> {
     const job = this.job;
-    if (!job || this.loadingResults) return;
+    if (!job || (!reset && this.loadingResults)) return;
+    const mine = ++this.resultsGeneration;
     this.loadingResults = true;
     try {
-      const page = await unwrap(plexe.jobs.listResults({ jobId: job.id, filter: this.filter, limit: 200, after: reset ? null : this.resultsNext }));
+      const filter = this.filter;
+      const page = await unwrap(plexe.jobs.listResults({ jobId: job.id, filter, limit: 200, after: reset ? null : this.resultsNext }));
+      if (mine !== this.resultsGeneration) return;
       this.resultFields = page.resultFields;
       this.results = reset ? page.rows : [...this.results, ...page.rows];
       this.resultsNext = page.next;
-      if (reset) this.chart = await unwrap(plexe.jobs.chartSummary({ jobId: job.id }));
+      if (reset) {
+        const chart = await unwrap(plexe.jobs.chartSummary({ jobId: job.id }));
+        if (mine === this.resultsGeneration) this.chart = chart;
+      }
     } catch (e) {
-      this.error = errorMessage(e);
+      if (mine === this.resultsGeneration) this.error = errorMessage(e);
     } finally {
-      this.loadingResults = false;
+      if (mine === this.resultsGeneration) this.loadingResults = false;
     }
   }
 
