@@ -20,8 +20,8 @@ test('scores the demo spreadsheet end to end and exports the result', async ({ p
 
   // The file button (the drop zone takes the same path).
   await page.locator('#bulk-file').setInputFiles(DEMO);
-  await expect(page.getByRole('table', { name: 'Preview of the first rows' })).toBeVisible();
-  await expect(page.getByRole('table', { name: 'Preview of the first rows' })).toContainText('L-1002');
+  await expect(page.getByRole('grid', { name: 'Preview of the first rows' })).toBeVisible();
+  await expect(page.getByRole('grid', { name: 'Preview of the first rows' })).toContainText('L-1002');
   await page.getByRole('button', { name: 'Load the file' }).click();
 
   // Map and check: columns matched automatically, coercions shown, problem rows listed.
@@ -42,16 +42,16 @@ test('scores the demo spreadsheet end to end and exports the result', async ({ p
 
   // Progress, then results.
   await expect(page.getByRole('progressbar', { name: 'Rows done' })).toBeVisible();
-  await expect(page.getByText(/Finished in/)).toBeVisible({ timeout: 45_000 });
-  await expect(page.getByRole('status').filter({ hasText: /rows done/ })).toContainText(/0 remaining/);
-  const results = page.getByRole('table', { name: 'Results' });
+  await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 45_000 });
+  await expect(page.getByTestId('job-counts')).toContainText(/ done · 0 to go · \d+ failed/);
+  const results = page.getByRole('grid', { name: 'Results' });
   await expect(results).toContainText('L-1002');
   await expect(page.getByRole('img', { name: /Histogram of predicted_price over/ })).toBeVisible();
 
   // Filter to failed rows.
   await page.getByLabel('Show').selectOption('failed');
   await expect(results).not.toContainText('L-1002');
-  await expect(results).toContainText('skipped');
+  await expect(results).toContainText('Skipped');
   await page.getByLabel('Show').selectOption('all');
   await screenshot(page, 'bulk-results');
 

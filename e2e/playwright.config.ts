@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { chromium as playwrightChromium } from 'playwright-core';
+import { findChromium, localLookup } from '../scripts/find-chromium';
 
-const chromium = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const chromium = findChromium(localLookup(() => playwrightChromium.executablePath()));
 
 export default defineConfig({
   testDir: '.',

@@ -33,7 +33,7 @@ test('a spreadsheet opened with the app lands on the Spreadsheet screen, preview
   try {
     await page.goto(own.pageUrl);
     await expect(page.getByRole('button', { name: 'Spreadsheet' })).toHaveAttribute('aria-current', 'page');
-    await expect(page.getByRole('table', { name: 'Preview of the first rows' })).toContainText('L-1002');
+    await expect(page.getByRole('grid', { name: 'Preview of the first rows' })).toContainText('L-1002');
   } finally {
     await stopHarness(own);
   }

@@ -88,8 +88,9 @@ async function start(): Promise<void> {
       await shell.openExternal(url);
       return true;
     },
+    // Only when the person is looking elsewhere: in the window, the screen already shows the end.
     notify: (title, body) => {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
+      if (Notification.isSupported() && !mainWindow?.isFocused()) new Notification({ title, body }).show();
     },
     takeOpenedFiles: () => openedFiles.splice(0),
   };

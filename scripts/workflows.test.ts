@@ -66,6 +66,20 @@ describe('ci.yml', () => {
     expect(runs).toMatch(/CHROMIUM_PATH=/);
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
+
+  it('runs the unit and browser suites on Windows and macOS too, finding Playwright\'s own Chromium there', () => {
+    const job = ci.jobs['other-os']!;
+    const oses = job.strategy!.matrix.os;
+    expect(oses.some((o) => o.startsWith('windows'))).toBe(true);
+    expect(oses.some((o) => o.startsWith('macos'))).toBe(true);
+    expect(job.strategy!['fail-fast']).toBe(false);
+    const runs = (job.steps ?? []).map((s) => s.run ?? '').join('\n');
+    expect(runs).toMatch(/^npm ci$/m);
+    expect(runs).toMatch(/npx playwright install chromium/);
+    expect(runs).toMatch(/npx vitest run/);
+    expect(runs).toMatch(/playwright test -c e2e\/playwright\.config\.ts/);
+    expect(runs).not.toMatch(/CHROMIUM_PATH/);
+  });
 });
 
 describe('release.yml', () => {

@@ -1,22 +1,15 @@
 import { PRELOAD_ONLY_CHANNELS } from '../../shared/ipc/app';
-import { channels, events, type PlexeApi } from '../../shared/ipc/contract';
+import { channels, events } from '../../shared/ipc/contract';
 import { domainName, verbName } from '../../shared/ipc/define';
+import type { FilesApi, FullPlexeApi } from '../../shared/ipc/window-api';
+
+export type { FilesApi, FullPlexeApi };
 
 /** The two operations the preload needs from ipcRenderer, and nothing else. */
 export interface PreloadTransport {
   invoke(channel: string, arg: unknown): Promise<unknown>;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
 }
-
-export interface FilesApi {
-  /**
-   * A file the person picked or dropped → a path main has granted reading (Electron: its real path,
-   * registered with main by the preload; the harness: its uploaded copy).
-   */
-  register(file: File): Promise<{ ok: true; value: { path: string; name: string; size: number } } | { ok: false; error: { code: string; message: string } }>;
-}
-
-export type FullPlexeApi = PlexeApi & { files: FilesApi };
 
 /**
  * Builds `window.plexe` from the contract: one named function per channel (`accounts:save-key` →

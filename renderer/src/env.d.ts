@@ -1,5 +1,5 @@
 /// <reference types="svelte" />
-import type { FullPlexeApi } from '../../main/preload/build-api';
+import type { FullPlexeApi } from '../../shared/ipc/window-api';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import type { IpcError, IpcResult } from '../../../shared/ipc/errors';
-import type { FullPlexeApi } from '../../../main/preload/build-api';
+import type { FullPlexeApi } from '../../../shared/ipc/window-api';
 
 /** An IPC failure as the renderer sees it: a code and a message meant for a person. */
 export class CallError extends Error {

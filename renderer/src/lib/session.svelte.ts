@@ -12,8 +12,8 @@ class Session {
   screen = $state<Screen>('predict');
   /** Set when another screen asks Accounts to open the "connect" form straight away. */
   connectRequested = $state(false);
-  /** A spreadsheet the OS opened with the app ("Open with Plexe Desktop"), for the Spreadsheet screen to take. */
-  openedFile = $state<string | null>(null);
+  /** Takes a spreadsheet the OS opened with the app ("Open with Plexe Desktop"); set by the Spreadsheet screen's state. */
+  fileHandler: ((path: string) => void) | null = null;
 
   get active(): Account | null {
     return this.accounts.find((a) => a.id === this.activeId) ?? null;
@@ -42,7 +42,7 @@ class Session {
   }
 
   openFile(path: string): void {
-    this.openedFile = path;
+    this.fileHandler?.(path);
     this.screen = 'bulk';
   }
 

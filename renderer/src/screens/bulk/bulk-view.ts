@@ -1,4 +1,4 @@
-import type { JobCounts, JobEstimate, JobProgress } from '../../../../shared/ipc/jobs';
+import type { JobCounts, JobEstimate, JobProgress, JobState } from '../../../../shared/ipc/jobs';
 
 /** "1 h 4 min", "3 min 20 s", "12 s". */
 export function formatDuration(seconds: number | null): string {
@@ -18,15 +18,44 @@ export function progressOf(c: JobCounts): { done: number; toSend: number; fracti
   return { done, toSend, fraction: toSend > 0 ? Math.min(1, done / toSend) : 1 };
 }
 
-/** The sentence under the progress bar. */
+/** "656 of 4,484 done · 3,828 to go · 12 failed": done and to go always add up to the rows to send. */
+export function countsText(c: JobCounts, state?: JobState): string {
+  const { done, toSend } = progressOf(c);
+  const rest = state === 'cancelled' ? 'not sent' : 'to go';
+  return `${fmt(done)} of ${fmt(toSend)} done · ${fmt(Math.max(0, toSend - done))} ${rest} · ${fmt(c.failed)} failed`;
+}
+
+/** The sentence under the progress bar: the counts, and while running the pace and time left. */
 export function progressText(p: Pick<JobProgress, 'counts' | 'rowsPerMinute' | 'etaSeconds' | 'state'>): string {
-  const { done, toSend } = progressOf(p.counts);
-  const parts = [`${fmt(done)} of ${fmt(toSend)} rows done`, `${fmt(p.counts.failed)} failed`, `${fmt(p.counts.pending)} remaining`];
+  const parts = [countsText(p.counts, p.state)];
   if (p.state === 'running') {
     parts.push(p.rowsPerMinute > 0 ? `${fmt(p.rowsPerMinute)} rows/min` : 'starting…');
     if (p.etaSeconds !== null && p.etaSeconds > 0) parts.push(`about ${formatDuration(p.etaSeconds)} left`);
   }
   return parts.join(' · ');
+}
+
+/** Codes of stops that came from this computer (disk, import), not from the server. */
+const LOCAL_STOPS = new Set(['database_write_failed', 'job_failed', 'import_interrupted']);
+
+/** One word or two for where a job stands; the same everywhere it is shown. */
+export function stateLabel(state: JobState, error: { code: string } | null = null): string {
+  switch (state) {
+    case 'importing':
+      return 'Loading';
+    case 'ready':
+      return 'Not started';
+    case 'running':
+      return 'Running';
+    case 'paused':
+      return 'Paused';
+    case 'done':
+      return 'Finished';
+    case 'cancelled':
+      return 'Cancelled';
+    case 'failed':
+      return error && LOCAL_STOPS.has(error.code) ? 'Stopped' : 'Stopped by the server';
+  }
 }
 
 export function estimateText(e: JobEstimate): string {
