@@ -18,5 +18,8 @@ export function registerAccountsIpc(deps: AccountsIpcDeps): PartialHandlers<keyo
     'accounts:delete-key': ({ profileId }) => accounts.deleteKey(profileId),
     'accounts:test-connection': ({ profileId }) => accounts.testConnection(profileId),
     'accounts:keychain-status': () => accounts.keychainStatus(),
+    'accounts:connect-account': (input) => accounts.connect(input),
+    'accounts:get-key-reminder': () => accounts.keyReminder(),
+    'accounts:set-key-reminder': ({ days }) => accounts.setKeyReminder(days),
   };
 }
