@@ -103,7 +103,7 @@ export const ERROR_TEXTS: readonly ErrorText[] = [
     httpStatus: 413,
     title: 'The request was too large',
     means: 'Plexe refused a request because it held too many rows at once.',
-    todo: 'Spreadsheets send smaller batches by themselves; you can also lower "Rows per request" in Settings.',
+    todo: 'Spreadsheets send smaller batches by themselves; you can also lower "Rows sent together" in Settings.',
   },
   {
     codes: ['timeout'],
