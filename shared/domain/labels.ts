@@ -24,7 +24,7 @@ export function labelWithUnit(name: string, description?: string): string {
 export function sentence(text: string): string {
   const t = text.trim();
   if (t === '') return t;
-  return /[.!?…)]$/.test(t) ? t : `${t}.`;
+  return /[.!?…]\)?$/.test(t) ? t : `${t}.`;
 }
 
 /** A limit as a person reads it: 10000000 → "10,000,000". */
