@@ -32,7 +32,7 @@ export const ERROR_TEXTS: readonly ErrorText[] = [
     codes: ['unauthorized'],
     httpStatus: 401,
     title: 'Your API key was rejected',
-    means: 'Plexe did not accept the key saved for this account. Keys can be revoked, expire, or be copied incompletely.',
+    means: 'Plexe did not accept the API key. Keys can be revoked, expire, or be copied incompletely.',
     todo: 'Create a new key in the Plexe console, then use "Replace key" on the account in Accounts.',
   },
   {
