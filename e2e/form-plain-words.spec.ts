@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, seriousA11yViolations } from './fixtures';
@@ -209,4 +211,59 @@ test('keyboard: a skip link to the form, the fields before model management; at 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await shot(page, 'predict-zoom-200');
+});
+
+test('details: the account select shows the whole name, the pill keeps its distance, switches sit under their label, fields line up', async ({ page, harness }) => {
+  await page.setViewportSize({ width: 900, height: 600 });
+  await openDemo(page, harness.pageUrl);
+  const select = page.locator('#account-switch');
+  expect(await select.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const name = await page.locator('header .active-account strong').boundingBox();
+  const pill = await page.locator('header .active-account .badge').first().boundingBox();
+  expect(pill!.x - (name!.x + name!.width)).toBeGreaterThanOrEqual(6);
+
+  await page.getByRole('complementary', { name: 'Models' }).getByRole('button', { name: /churn/i }).click();
+  const form = page.locator('#predict-form');
+  const label = await form.locator('label', { hasText: 'Paperless billing' }).boundingBox();
+  const toggle = await form.getByRole('switch', { name: /Paperless billing/ }).boundingBox();
+  expect(toggle!.y).toBeGreaterThan(label!.y + label!.height - 1);
+  // Controls in one row of the grid share a top edge, whatever their labels' lengths.
+  const tops = await form.locator('input:not([type=checkbox]), select').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+  const lefts = await form.locator('input:not([type=checkbox]), select').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+  expect(new Set(lefts).size).toBeGreaterThan(1);
+  for (let i = 1; i < tops.length; i++) if (lefts[i]! > lefts[i - 1]!) expect(tops[i]).toBe(tops[i - 1]);
+  // The model's name is said once, its version written one way.
+  const list = page.getByRole('complementary', { name: 'Models' });
+  await expect(list.getByRole('button', { name: /churn/i })).not.toContainText('customer-churn v1customer-churn');
+});
+
+test('a classification lists every class\u2019s confidence when the answer has them', async ({ page, harness }) => {
+  // A deployment that answers with a probability for each class (the sandbox answers with one confidence).
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.endsWith('/status')) return res.end(JSON.stringify({ status: 'READY' }));
+    if (req.url?.endsWith('/infer')) {
+      return res.end(JSON.stringify({ request_id: 'req_probs_1', result: { predicted_class: 'silver', probabilities: { gold: 0.2, silver: 0.7, bronze: 0.1 } }, model_id: 'm', model_version: '1' }));
+    }
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'no' } }));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await page.goto(harness.pageUrl);
+    const tiers = await createAccount(page, { name: 'Tiers', baseUrl: url, key: 'tiers-key-1234567890' });
+    const m = await addModel(page, tiers.id, 'tier', '1', [{ name: 'spend', type: 'number', required: true }]);
+    await useAccount(page, tiers.id);
+    await selectModel(page, m.displayName);
+    await page.locator('#predict-form').getByLabel(/Spend/).fill('120');
+    await predictButton(page).click();
+    await expect(page.getByTestId('predicted-class')).toHaveText('silver');
+    const table = page.getByTestId('class-confidences');
+    await expect(table.locator('tr')).toHaveText([/silver\s*70%/, /gold\s*20%/, /bronze\s*10%/]);
+    await expect(page.getByRole('region', { name: 'Prediction' })).not.toContainText('Predicted class');
+    await call(page, 'accounts', 'deleteAccount', { id: tiers.id });
+  } finally {
+    await new Promise<void>((ok) => server.close(() => ok()));
+  }
 });
