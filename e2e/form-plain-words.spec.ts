@@ -232,7 +232,8 @@ test('details: the account select shows the whole name, the pill keeps its dista
   const lefts = await form.locator('input:not([type=checkbox]), select').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
   expect(new Set(lefts).size).toBeGreaterThan(1);
   for (let i = 1; i < tops.length; i++) if (lefts[i]! > lefts[i - 1]!) expect(tops[i]).toBe(tops[i - 1]);
-  // The model's name is said once, its version written one way.
+  // The model's name is said once, its version written one way, with spaces around the separators.
+  await expect(page.getByText('v1 · Demo workspace · fields from Plexe')).toBeVisible();
   const list = page.getByRole('complementary', { name: 'Models' });
   await expect(list.getByRole('button', { name: /churn/i })).not.toContainText('customer-churn v1customer-churn');
 });

@@ -51,6 +51,13 @@ test('every screen is clean for axe in both themes', async ({ page, harness }) =
   // One prediction, so History shows a list (its empty state is the History screen's own affair).
   await predictButton(page).click();
   await expect(page.getByTestId('predicted-value')).toBeVisible();
+  // Its history entry shows only what applies: no HTTP status or tries for a first-time answer.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'History' }).click();
+  await page.locator('#hist-row-0').click();
+  const detail = page.getByRole('complementary').filter({ has: page.getByRole('heading', { name: 'Entry details' }) });
+  await expect(detail).toContainText('Round trip');
+  await expect(detail).not.toContainText('HTTP status');
+  await expect(detail).not.toContainText('Attempts');
   for (const screen of ['Predict', 'Spreadsheet', 'History', 'Accounts', 'Settings', 'Help']) {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
     await expect(page).toHaveTitle(new RegExp(`^${screen}`));
