@@ -6,7 +6,7 @@ export interface AccountsIpcDeps {
   accounts: AccountsService;
 }
 
-/** Accounts and keys. The key only ever travels renderer → main (save-key); no answer carries it. */
+/** Accounts and keys. The key only ever travels renderer → main (connect-account, save-key); no answer carries it. */
 export function registerAccountsIpc(deps: AccountsIpcDeps): PartialHandlers<keyof typeof accountChannels> {
   const { accounts } = deps;
   return {
