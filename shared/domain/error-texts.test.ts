@@ -8,6 +8,8 @@ describe('plain-words error texts', () => {
       expect(codes).toContain(c);
     }
     expect(new Set(codes).size).toBe(codes.length);
+    // The Help screen lists them by title: no two alike.
+    expect(new Set(ERROR_TEXTS.map((t) => t.title)).size).toBe(ERROR_TEXTS.length);
     for (const t of ERROR_TEXTS) for (const s of [t.title, t.means, t.todo]) expect(s).not.toMatch(/_/);
   });
   it('finds a text by code, then by HTTP status, and never leaves an unknown error without one', () => {

@@ -15,18 +15,11 @@ export interface ErrorText {
 
 export const ERROR_TEXTS: readonly ErrorText[] = [
   {
-    codes: ['invalid_input', 'invalid_request', 'bad_request'],
+    codes: ['invalid_input', 'invalid_request', 'validation_error', 'bad_request'],
     httpStatus: 400,
     title: 'Some values were not accepted',
-    means: 'The model looked at the values and refused some of them: a number outside its range, a word it does not know, or a missing field.',
+    means: 'The model looked at the values and refused some of them: a number outside its range, a word it does not know, text where it needs a number, or a missing field.',
     todo: 'Correct the fields marked in red and predict again. The message next to each field says what the model expects.',
-  },
-  {
-    codes: ['validation_error'],
-    httpStatus: 422,
-    title: 'Some values were not accepted',
-    means: 'The values were readable but did not match what the model expects, such as text where it needs a number.',
-    todo: 'Correct the fields marked in red and predict again.',
   },
   {
     codes: ['unauthorized'],

@@ -8,6 +8,8 @@ export interface HelpTopic {
   paragraphs: string[];
   /** Other words people search with. */
   keywords?: string;
+  /** The technical names, shown small under the answer (error codes, HTTP status). */
+  technical?: string;
 }
 
 const GUIDE: HelpTopic[] = [
@@ -128,7 +130,8 @@ const ERRORS: HelpTopic[] = ERROR_TEXTS.map((t) => ({
   section: 'Errors and what to do',
   title: t.title,
   paragraphs: [t.means, `What to do: ${t.todo}`],
-  keywords: [...t.codes, t.httpStatus !== null ? `HTTP ${t.httpStatus}` : '', t.codes.map((c) => c.replace(/_/g, ' ')).join(' ')].join(' '),
+  keywords: [t.httpStatus === 400 ? 'HTTP 422' : '', t.codes.map((c) => c.replace(/_/g, ' ')).join(' ')].join(' '),
+  technical: `Error code ${t.codes.join(', ')}${t.httpStatus !== null ? `; HTTP ${t.httpStatus}${t.httpStatus === 400 ? ' or 422' : t.httpStatus === 502 ? ' or 504' : ''}` : ''}.`,
 }));
 
 export const HELP_TOPICS: readonly HelpTopic[] = [...GUIDE, ...ERRORS];
@@ -141,6 +144,6 @@ export function searchHelp(query: string, topics: readonly HelpTopic[] = HELP_TO
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...topics];
   const holds = (text: string) => words.every((w) => text.toLowerCase().includes(w));
-  const found = topics.filter((t) => holds([t.title, t.section, ...t.paragraphs, t.keywords ?? ''].join(' ')));
+  const found = topics.filter((t) => holds([t.title, t.section, ...t.paragraphs, t.keywords ?? '', t.technical ?? ''].join(' ')));
   return [...found.filter((t) => holds(t.title)), ...found.filter((t) => !holds(t.title))];
 }
