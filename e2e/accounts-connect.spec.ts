@@ -98,7 +98,7 @@ test('an unreachable server: nothing saved unless "Save anyway"; then "not verif
   expect((await accounts(page)).accounts.length).toBe(before.accounts.length);
 
   await failed.getByRole('button', { name: 'Save anyway (not verified)' }).click();
-  await expect(page.getByText(/"Offline office" is saved but not verified/)).toBeVisible();
+  await expect(page.getByText(/"Offline office" is saved but not verified/)).toHaveClass(/warn/);
   const after = await accounts(page);
   const offline = after.accounts.find((a) => a.name === 'Offline office')!;
   expect(offline.verified).toBe(false);
