@@ -71,7 +71,7 @@ test('400: the server’s field details appear next to the fields', async ({ pag
   await expect(p).toContainText('Each problem is shown next to its field above.');
   const bedrooms = page.locator('#predict-form').getByLabel(/\bbedrooms\b/);
   await expect(bedrooms).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#predict-form')).toContainText('bedrooms must be at most 20 (got 50)');
+  await expect(page.locator('#predict-form')).toContainText('Bedrooms must be at most 20 (got 50).');
   await screenshot(page, 'error-400-fields');
   expect(await seriousA11yViolations(page)).toEqual([]);
 });
@@ -86,7 +86,7 @@ test('401: a wrong key sends the person to Accounts', async ({ page, harness }) 
   await fill(page, HOUSE_ROW);
   await predictButton(page).click();
   const p = await panel(page, 'Your API key was rejected');
-  await expect(p).toContainText('Replace it in Accounts');
+  await expect(p).toContainText('Replace key');
   await p.getByRole('button', { name: 'Open Accounts' }).click();
   await expect(page.getByRole('heading', { name: 'Accounts', level: 2 })).toBeVisible();
 });
@@ -117,7 +117,9 @@ test('404: a model that does not exist', async ({ page, harness }) => {
   await fill(page, { x: '1' });
   await predictButton(page).click();
   const p = await panel(page, 'Model not found');
-  await expect(p).toContainText('HTTP 404');
+  await p.getByText('Details').click();
+  await expect(p.getByText('HTTP status')).toBeVisible();
+  await expect(p).toContainText('not_found');
 });
 
 test('429: "retrying in N s" counts down, Cancel stops it; a lasting 429 ends in its panel', async ({ page, harness }) => {
@@ -140,7 +142,8 @@ test('429: "retrying in N s" counts down, Cancel stops it; a lasting 429 ends in
   sandbox.setFaults({ p429: 1, retryAfterSeconds: 1 });
   await predictButton(page).click();
   const p = await panel(page, 'Plexe asked us to slow down');
-  await expect(p).toContainText('HTTP 429');
+  await p.getByText('Details').click();
+  await expect(p).toContainText('rate_limit_exceeded');
 });
 
 test('500: the model could not make a prediction', async ({ page, harness }) => {
@@ -197,14 +200,14 @@ test('a model that is not READY is refused before anything is sent', async ({ pa
 test('timeout: a model slower than the wait set in Settings ends in its panel', async ({ page, harness }) => {
   await page.goto(harness.pageUrl);
   await useAccount(page, main.id);
-  await page.getByRole('button', { name: 'Settings and help' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings and help' });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('main');
   await dialog.getByLabel('Wait for an answer').fill('1');
   await dialog.getByLabel('Tries per request').fill('1');
   await dialog.getByRole('button', { name: 'Save settings' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);
-  await page.keyboard.press('Escape');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Predict' }).click();
   try {
     await selectModel(page, house.displayName);
     await fill(page, HOUSE_ROW);
@@ -218,8 +221,8 @@ test('timeout: a model slower than the wait set in Settings ends in its panel', 
 
 test('settings refuse a value out of range, naming the field', async ({ page, harness }) => {
   await page.goto(harness.pageUrl);
-  await page.getByRole('button', { name: 'Settings and help' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Settings and help' });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('main');
   await dialog.getByLabel('Tries per request').fill('0');
   await dialog.getByRole('button', { name: 'Save settings' }).click();
   await expect(dialog.getByRole('alert')).toContainText('Tries per request: enter a number from 1 to 20');

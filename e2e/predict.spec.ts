@@ -32,7 +32,7 @@ test('first run: demo models listed, form filled, Predict answers within ten sec
   await expect(page.getByText('Copied.')).toBeVisible();
   // The model card shows the metrics and the feature importance chart.
   await expect(page.getByRole('heading', { name: 'About this model' })).toBeVisible();
-  await expect(page.getByRole('img', { name: /Feature importance: square_footage/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Feature importance chart/ })).toBeVisible();
   await screenshot(page, 'predict-demo-result');
   expect(await seriousA11yViolations(page)).toEqual([]);
   expect(consoleErrors).toEqual([]);
@@ -57,14 +57,14 @@ test('validation as you type: nothing is sent until every field passes', async (
   await modelButton(page, /house/i).click();
   const sqft = page.getByLabel(/Square footage/);
   await sqft.fill('');
-  await expect(page.getByText('square_footage is required: fill it in.')).toBeVisible();
+  await expect(page.getByText('Square footage is required: fill it in.')).toBeVisible();
   await expect(sqft).toHaveAttribute('aria-invalid', 'true');
   await predictButton(page).click();
   await expect(page.getByText(/1 field needs attention before anything is sent/)).toBeVisible();
   await expect(sqft).toBeFocused();
   await expect(page.getByRole('heading', { name: 'Prediction' })).toHaveCount(0);
   await page.getByLabel(/Bedrooms/).fill('2.5');
-  await expect(page.getByText(/bedrooms must be a whole number/)).toBeVisible();
+  await expect(page.getByText(/Bedrooms must be a whole number/)).toBeVisible();
   await sqft.fill('1800');
   await page.getByLabel(/Bedrooms/).fill('3');
   await expect(page.locator('.field .problem')).toHaveCount(0);
@@ -145,7 +145,7 @@ test('what-if: the cost is shown first, then the prediction is drawn against the
   await expect(page.getByRole('button', { name: 'Run what-if' })).toBeDisabled();
   await page.getByLabel('To', { exact: true }).fill('3000');
   await page.getByRole('button', { name: 'Run what-if' }).click();
-  await expect(page.getByRole('img', { name: 'Prediction against square_footage' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Predicted price (US dollars) against Square footage' })).toBeVisible();
   await page.getByText('As a table').last().click();
   const rows = page.getByTestId('whatif-table').locator('tbody tr');
   await expect(rows).toHaveCount(5);
@@ -158,7 +158,7 @@ test('what-if: the cost is shown first, then the prediction is drawn against the
   await page.getByLabel('Field to vary').selectOption('paperless_billing');
   await expect(page.getByTestId('whatif-cost')).toContainText('2 predictions');
   await page.getByRole('button', { name: 'Run what-if' }).click();
-  await expect(page.getByRole('img', { name: 'Prediction against paperless_billing' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Confidence (0 to 1) against Paperless billing' })).toBeVisible();
 });
 
 test('layout holds at 900×600 with text at 200%, and in the dark theme', async ({ page, harness }) => {

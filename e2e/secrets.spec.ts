@@ -199,7 +199,7 @@ test('a key used for a prediction, a bulk job and two exports leaves no trace ou
   // The only place the key may travel is the page's own request that hands it to main (the
   // person typed it): finding it there proves the request/response capture sees real traffic.
   const keyRequests = sent.filter((s) => scanBytes('request', s.body, FORMS).length > 0).map((s) => decodeURIComponent(new URL(s.url).pathname));
-  expect(keyRequests).toEqual(['/__harness/ipc/accounts:save-key']);
+  expect(keyRequests).toEqual(['/__harness/ipc/accounts:connect-account']);
   expect(ipcResponses.length).toBeGreaterThan(20);
   expect(ipcResponses.some((r) => r.body.includes('predicted_price'))).toBe(true);
 

@@ -6,7 +6,7 @@ export interface AccountsIpcDeps {
   accounts: AccountsService;
 }
 
-/** Accounts and keys. The key only ever travels renderer → main (save-key); no answer carries it. */
+/** Accounts and keys. The key only ever travels renderer → main (connect-account, save-key); no answer carries it. */
 export function registerAccountsIpc(deps: AccountsIpcDeps): PartialHandlers<keyof typeof accountChannels> {
   const { accounts } = deps;
   return {
@@ -18,5 +18,8 @@ export function registerAccountsIpc(deps: AccountsIpcDeps): PartialHandlers<keyo
     'accounts:delete-key': ({ profileId }) => accounts.deleteKey(profileId),
     'accounts:test-connection': ({ profileId }) => accounts.testConnection(profileId),
     'accounts:keychain-status': () => accounts.keychainStatus(),
+    'accounts:connect-account': (input) => accounts.connect(input),
+    'accounts:get-key-reminder': () => accounts.keyReminder(),
+    'accounts:set-key-reminder': ({ days }) => accounts.setKeyReminder(days),
   };
 }

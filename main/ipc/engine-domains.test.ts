@@ -129,6 +129,10 @@ describe('accounts, models and predict over their channels', () => {
     expect(list.activeId).toBe(profileId);
     expect(list.accounts[0]!.key.lastFour).toBe('QRST');
     expect(await value('accounts:keychain-status')).toEqual({ available: true, message: null });
+    const refused = await value('accounts:connect-account', { account: { name: 'Wrong', baseUrl: sandbox.url, rpm: 100 }, key: 'sk-LEAK-CANARY-revoked-9999' });
+    expect(refused).toMatchObject({ saved: false, account: null, test: { ok: false, error: { code: 'unauthorized' } } });
+    expect(await value('accounts:set-key-reminder', { days: 60 })).toEqual({ days: 60 });
+    expect(await value('accounts:get-key-reminder')).toEqual({ days: 60 });
   });
 
   it('tells a rejected key apart', async () => {

@@ -40,6 +40,23 @@ export const savedModelSchema = z.object({
 });
 export type SavedModel = z.infer<typeof savedModelSchema>;
 
+/** "house-prices v1": the version always written with one "v", however it was typed. */
 export function modelLabel(ref: ModelRef): string {
-  return ref.kind === 'model' ? `${ref.name} v${ref.version}` : `deployment ${ref.deploymentId}`;
+  return ref.kind === 'model' ? `${ref.name} v${ref.version.replace(/^v(?=\d)/i, '')}` : `deployment ${ref.deploymentId}`;
+}
+
+/**
+ * The line under a model's display name: what the name does not already say (its Plexe name and
+ * version), or nothing when the display name already holds both.
+ */
+export function modelSubtitle(m: Pick<SavedModel, 'displayName' | 'ref'>): string | null {
+  const label = modelLabel(m.ref);
+  const shown = m.displayName.toLowerCase();
+  if (m.ref.kind !== 'model') return shown.includes(m.ref.deploymentId.toLowerCase()) ? null : label;
+  const version = label.slice(label.lastIndexOf(' ') + 1);
+  const hasName = shown.includes(m.ref.name.toLowerCase());
+  const hasVersion = new RegExp(`\\bv?${version.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(m.displayName.replace(m.ref.name, ''));
+  if (hasName && hasVersion) return null;
+  if (hasName) return version;
+  return label;
 }

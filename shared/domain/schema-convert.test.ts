@@ -70,16 +70,16 @@ describe('validateInput', () => {
     expect(validateInput(fields, { sqft: 1500, beds: 3, loc: 'urban' })).toEqual([]);
     const problems = validateInput(fields, { sqft: 50, beds: 2.5, loc: 'city', garage: 'yes', note: 4 });
     expect(problems.map((p) => p.field)).toEqual(['sqft', 'beds', 'loc', 'garage', 'note']);
-    expect(problems[0]!.message).toBe('sqft must be at least 100 (got 50).');
+    expect(problems[0]!.message).toBe('Sqft must be at least 100 (got 50).');
     expect(problems[1]!.message).toMatch(/whole number/);
     expect(problems[2]!.message).toMatch(/one of: urban, rural/);
     expect(validateInput(fields, {})).toEqual([
-      { field: 'sqft', message: 'sqft is required: fill it in.' },
-      { field: 'beds', message: 'beds is required: fill it in.' },
-      { field: 'loc', message: 'loc is required: fill it in.' },
+      { field: 'sqft', message: 'Sqft is required: fill it in.' },
+      { field: 'beds', message: 'Beds is required: fill it in.' },
+      { field: 'loc', message: 'Loc is required: fill it in.' },
     ]);
     expect(validateInput(fields, { sqft: '1500', beds: 3, loc: 'urban' })[0]!.message).toMatch(/must be a number \(got "1500"\)/);
-    expect(validateInput(fields, { sqft: 30000, beds: 1, loc: 'rural' })[0]!.message).toMatch(/at most 20000/);
+    expect(validateInput(fields, { sqft: 30000, beds: 1, loc: 'rural' })[0]!.message).toMatch(/at most 20,000/);
   });
 
   it('coerces typed text to the field types and drops blank optional values', () => {
@@ -88,5 +88,10 @@ describe('validateInput', () => {
     expect(r.problems).toEqual([]);
     const bad = coerceInput(fields, { sqft: '1,500', beds: 'three', loc: 'urban' });
     expect(bad.problems.map((p) => p.field)).toEqual(['sqft', 'beds']);
+  });
+  it('names fields by their label and repeats what was typed', () => {
+    const area: FieldSpec[] = [{ name: 'square_footage', type: 'number', required: true, min: 100, max: 20000 }];
+    expect(coerceInput(area, { square_footage: '50' }).problems[0]!.message).toBe('Square footage must be at least 100 (got 50).');
+    expect(coerceInput(area, { square_footage: '99999999999999999999' }).problems[0]!.message).toBe('Square footage must be at most 20,000 (got 99999999999999999999).');
   });
 });

@@ -1,4 +1,5 @@
 import type { FieldSpec, FieldType, ModelSchema } from './model';
+import { fieldLabel, numberText } from './labels';
 
 /**
  * Model schemas as Plexe gives them (a flat map field → type name, or JSON Schema on newer
@@ -174,40 +175,46 @@ function describeValue(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-/** Every problem with the values for these fields, in field order; empty when they can be sent. Extra values are not flagged. */
-export function validateInput(fields: readonly FieldSpec[], values: Record<string, unknown>): FieldProblem[] {
+/**
+ * Every problem with the values for these fields, in field order; empty when they can be sent.
+ * Extra values are not flagged. Messages name the field by its label ("Square footage"); `typed`
+ * holds what the person typed, so "got …" repeats their text rather than the number it became.
+ */
+export function validateInput(fields: readonly FieldSpec[], values: Record<string, unknown>, typed: Record<string, unknown> = {}): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const f of fields) {
     const v = values[f.name];
+    const label = fieldLabel(f.name);
+    const t = typed[f.name];
+    const got = typeof t === 'string' && t.trim() !== '' ? describeValue(t.trim()).replace(/^"|"$/g, '') : typeof v === 'number' ? String(v) : describeValue(v);
+    const add = (message: string) => problems.push({ field: f.name, message });
     if (isBlank(v)) {
-      if (f.required) problems.push({ field: f.name, message: `${f.name} is required: fill it in.` });
+      if (f.required) add(`${label} is required: fill it in.`);
       continue;
     }
     switch (f.type) {
       case 'number':
       case 'integer': {
         if (typeof v !== 'number' || !Number.isFinite(v)) {
-          problems.push({ field: f.name, message: `${f.name} must be a number (got ${describeValue(v)}).` });
+          add(`${label} must be a number (got ${describeValue(t ?? v)}).`);
           break;
         }
         if (f.type === 'integer' && !Number.isInteger(v)) {
-          problems.push({ field: f.name, message: `${f.name} must be a whole number (got ${v}).` });
+          add(`${label} must be a whole number (got ${got}).`);
           break;
         }
-        if (f.min !== undefined && v < f.min) problems.push({ field: f.name, message: `${f.name} must be at least ${f.min} (got ${v}).` });
-        else if (f.max !== undefined && v > f.max) problems.push({ field: f.name, message: `${f.name} must be at most ${f.max} (got ${v}).` });
+        if (f.min !== undefined && v < f.min) add(`${label} must be at least ${numberText(f.min)} (got ${got}).`);
+        else if (f.max !== undefined && v > f.max) add(`${label} must be at most ${numberText(f.max)} (got ${got}).`);
         break;
       }
       case 'boolean':
-        if (typeof v !== 'boolean') problems.push({ field: f.name, message: `${f.name} must be true or false (got ${describeValue(v)}).` });
+        if (typeof v !== 'boolean') add(`${label} must be yes or no (got ${describeValue(v)}).`);
         break;
       case 'choice':
-        if (typeof v !== 'string' || !(f.choices ?? []).includes(v)) {
-          problems.push({ field: f.name, message: `${f.name} must be one of: ${(f.choices ?? []).join(', ')} (got ${describeValue(v)}).` });
-        }
+        if (typeof v !== 'string' || !(f.choices ?? []).includes(v)) add(`${label} must be one of: ${(f.choices ?? []).join(', ')} (got ${describeValue(v)}).`);
         break;
       case 'text':
-        if (typeof v !== 'string') problems.push({ field: f.name, message: `${f.name} must be text (got ${describeValue(v)}).` });
+        if (typeof v !== 'string') add(`${label} must be text (got ${describeValue(v)}).`);
         break;
     }
   }
@@ -258,5 +265,5 @@ export function coerceInput(fields: readonly FieldSpec[], values: Record<string,
     const c = coerceValue(f, values[f.name]);
     if (!isBlank(c)) out[f.name] = c;
   }
-  return { values: out, problems: validateInput(fields, out) };
+  return { values: out, problems: validateInput(fields, out, values) };
 }

@@ -27,7 +27,9 @@ describe('error panels', () => {
   it('places server field errors next to known fields', () => {
     const e = info('invalid_input', 400, { fieldErrors: [{ field: 'age', message: 'too old' }, { field: 'zz', message: 'what' }] });
     const { byField, other } = serverFieldProblems(e, ['age']);
-    expect(byField.get('age')).toBe('too old');
-    expect(other).toEqual(['zz: what']);
+    expect(byField.get('age')).toBe('Age: too old');
+    expect(other).toEqual(['Zz: what']);
+    const named = info('invalid_input', 400, { fieldErrors: [{ field: 'square_footage', message: 'square_footage must be at least 100' }] });
+    expect(serverFieldProblems(named, ['square_footage']).byField.get('square_footage')).toBe('Square footage must be at least 100.');
   });
 });

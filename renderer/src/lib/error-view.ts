@@ -1,4 +1,6 @@
 import type { PlexeErrorInfo } from '../../../shared/domain/plexe-error';
+import { errorText } from '../../../shared/domain/error-texts';
+import { fieldLabel, sentence } from '../../../shared/domain/labels';
 
 export type ErrorKind = 'not_ready' | 'invalid' | 'auth' | 'forbidden' | 'not_found' | 'rate' | 'model_error' | 'server' | 'unavailable' | 'gateway' | 'timeout' | 'offline' | 'network' | 'bad_response' | 'cancelled' | 'other';
 
@@ -30,37 +32,26 @@ export function errorKind(e: Pick<PlexeErrorInfo, 'code' | 'httpStatus'>): Error
   return 'other';
 }
 
-const TITLES: Record<ErrorKind, string> = {
-  not_ready: 'This model is not ready yet',
-  invalid: 'Some values were not accepted',
-  auth: 'Your API key was rejected',
-  forbidden: 'This key may not use this model',
-  not_found: 'Model not found',
-  rate: 'Plexe asked us to slow down',
-  model_error: 'The model could not make a prediction',
-  server: 'Plexe had a problem',
-  unavailable: 'The model is not running right now',
-  gateway: 'Plexe’s gateway did not answer',
-  timeout: 'No answer in time',
-  offline: 'No connection to Plexe',
-  network: 'Could not reach Plexe',
-  bad_response: 'The answer could not be read',
-  cancelled: 'Cancelled',
-  other: 'The prediction failed',
-};
-
+/** The panel's heading: the plain-words title shared with the Help screen. */
 export function errorTitle(e: Pick<PlexeErrorInfo, 'code' | 'httpStatus'>): string {
-  return TITLES[errorKind(e)];
+  return errorText(e).title;
 }
 
-/** Field problems the server named, keyed by field, for showing next to the form's controls. */
+/** A server message about a field, with the field's raw name replaced by its label. */
+export function withLabel(field: string, message: string): string {
+  const label = fieldLabel(field);
+  const named = message.split(field).join(label);
+  return named === message && !message.startsWith(label) ? `${label}: ${message}` : sentence(named.charAt(0).toUpperCase() + named.slice(1));
+}
+
+/** Field problems the server named, keyed by field, for showing next to the form's controls; every message names the field by its label. */
 export function serverFieldProblems(e: PlexeErrorInfo, fieldNames: readonly string[]): { byField: Map<string, string>; other: string[] } {
   const byField = new Map<string, string>();
   const other: string[] = [];
   const names = new Set(fieldNames);
   for (const fe of e.fieldErrors) {
-    if (names.has(fe.field) && !byField.has(fe.field)) byField.set(fe.field, fe.message);
-    else other.push(`${fe.field}: ${fe.message}`);
+    if (names.has(fe.field) && !byField.has(fe.field)) byField.set(fe.field, withLabel(fe.field, fe.message));
+    else other.push(withLabel(fe.field, fe.message));
   }
   return { byField, other };
 }

@@ -61,6 +61,25 @@ describe('exampleValues', () => {
     expect(readForm(fields.slice(0, 4), toRaw(fields.slice(0, 4), ex)).problems.size).toBe(0);
     expect(ex.location).toBe('urban');
   });
+  it('uses typical values for common names when the schema has no range, and never leaves a required field empty', () => {
+    const flat: FieldSpec[] = [
+      { name: 'square_footage', type: 'number', required: true },
+      { name: 'bedrooms', type: 'integer', required: true },
+      { name: 'bathrooms', type: 'number', required: true },
+      { name: 'location', type: 'text', required: true },
+      { name: 'annual_income', type: 'number', required: true, min: 0, max: 10_000_000 },
+      { name: 'credit_score', type: 'integer', required: true, min: 300, max: 850 },
+      { name: 'loan_amount', type: 'number', required: true, min: 500, max: 100_000 },
+    ];
+    const ex = exampleValues(flat);
+    expect(ex).toMatchObject({ square_footage: 1500, bedrooms: 3, bathrooms: 2, annual_income: 50000, credit_score: 680, loan_amount: 10000 });
+    expect(ex.location).not.toBe('');
+    expect(readForm(flat, toRaw(flat, ex)).problems.size).toBe(0);
+  });
+  it('keeps typical values inside a narrow range', () => {
+    const f: FieldSpec[] = [{ name: 'bedrooms', type: 'integer', required: true, min: 5, max: 9 }];
+    expect(exampleValues(f).bedrooms).toBe(7);
+  });
   it('prefers known example values', () => {
     expect(exampleValues(fields, { bedrooms: 7 }).bedrooms).toBe(7);
   });

@@ -92,30 +92,77 @@ export function parsePastedJson(fields: readonly FieldSpec[], text: string, curr
   };
 }
 
+/**
+ * Realistic values for common feature names when the schema gives no range (Plexe's flat
+ * describe says only "float" or "int"): a house has 3 bedrooms, not 1 square foot.
+ */
+const TYPICAL_NUMBERS: [RegExp, number][] = [
+  [/sq(uare)?_?(f(oo|ee)?t(age)?|m(etres|eters)?)|floor_?area|living_?area|\barea\b|size/i, 1500],
+  [/bed_?rooms?|\bbeds?\b/i, 3],
+  [/bath_?rooms?|\bbaths?\b/i, 2],
+  [/rooms?|floors?|stor(e)?ys?|garages?|cars?|children|kids|dependents/i, 2],
+  [/credit_?score|fico/i, 680],
+  [/\bage\b|age_?years/i, 40],
+  [/year_?built|\byear\b/i, 2000],
+  [/tenure|months?/i, 24],
+  [/employment|years?|experience/i, 5],
+  [/income|salary|revenue|earnings/i, 50000],
+  [/loan|amount|balance|price|cost|value/i, 10000],
+  [/charges?|bill|fee|payment/i, 65],
+  [/calls?|visits?|tickets?|complaints?|count|number|num_|qty|quantity/i, 2],
+  [/percent|pct|rate|ratio/i, 5],
+  [/score|rating/i, 7],
+];
+
+/** A realistic, round number for a field: inside its min/max, typical for its name, else a small positive value. */
 function niceNumber(f: FieldSpec): number {
   const lo = f.min;
   const hi = f.max;
+  const typical = TYPICAL_NUMBERS.find(([re]) => re.test(f.name))?.[1];
   let n: number;
-  if (lo !== undefined && hi !== undefined) {
-    // A value near the low end of the range looks more like real data than the midpoint of 0..1e7.
+  if (typical !== undefined && (lo === undefined || typical >= lo) && (hi === undefined || typical <= hi)) n = typical;
+  else if (lo !== undefined && hi !== undefined) {
+    // A value near the low end of a wide range looks more like real data than the midpoint of 0..1e7.
     const span = hi - lo;
     n = lo + span * (span > 1000 ? 0.1 : 0.5);
-  } else if (lo !== undefined) n = Math.max(lo, lo === 0 ? 1 : lo);
+  } else if (lo !== undefined) n = lo === 0 ? 1 : lo * 2;
   else if (hi !== undefined) n = Math.min(hi, 1);
   else n = 1;
-  if (f.type === 'integer') return Math.round(n);
-  const magnitude = Math.abs(n) >= 100 ? 0 : 2;
-  return Number(n.toFixed(magnitude));
+  n = roundNicely(n);
+  if (lo !== undefined && n < lo) n = lo;
+  if (hi !== undefined && n > hi) n = hi;
+  return f.type === 'integer' ? Math.round(n) : n;
+}
+
+/** 1,437 → 1,400; 63.7 → 64: examples read like values people type. */
+function roundNicely(n: number): number {
+  const abs = Math.abs(n);
+  if (abs >= 1000) {
+    const step = 10 ** (Math.floor(Math.log10(abs)) - 1);
+    return Math.round(n / step) * step;
+  }
+  return abs >= 10 ? Math.round(n) : Number(n.toFixed(2));
+}
+
+/** A stand-in for free text: never empty when the field is required. */
+function exampleText(f: FieldSpec): string {
+  if (/e-?mail/i.test(f.name)) return 'alex@example.com';
+  if (/country/i.test(f.name)) return 'US';
+  if (/city|town/i.test(f.name)) return 'Springfield';
+  if (/name/i.test(f.name)) return 'Alex Example';
+  return f.required ? 'example' : '';
 }
 
 /**
  * An example input for a schema so the form can be tried at once: a remembered example when there
- * is one (e.g. the demo models' first sample row), else a plausible value per field.
+ * is one (the demo models' first sample row, or the last input this model accepted), else a
+ * plausible value per field — inside its min/max, one of its allowed values, a typical value for
+ * its name and type. A required field is never left empty.
  */
 export function exampleValues(fields: readonly FieldSpec[], known?: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) {
-    if (known && f.name in known) {
+    if (known && f.name in known && known[f.name] !== null && known[f.name] !== undefined && known[f.name] !== '') {
       out[f.name] = known[f.name];
       continue;
     }
@@ -131,7 +178,7 @@ export function exampleValues(fields: readonly FieldSpec[], known?: Record<strin
         out[f.name] = false;
         break;
       case 'text':
-        out[f.name] = '';
+        out[f.name] = exampleText(f);
         break;
     }
   }

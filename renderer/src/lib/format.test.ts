@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatNumber, humanize, keyAge, summarizeResult } from './format';
+import { formatMs, formatNumber, humanize, keyAge, outputLabel, summarizeResult, typicalError } from './format';
 
 describe('summarizeResult', () => {
   it('finds a class and its confidence', () => {
@@ -25,6 +25,9 @@ describe('formatting', () => {
     expect(formatMs(42.4)).toBe('42 ms');
     expect(formatMs(1534)).toBe('1.53 s');
     expect(humanize('predicted_price')).toBe('Predicted price');
+    expect(outputLabel('predicted_class')).toBe('Prediction');
+    expect(typicalError('predicted_price', { r2: 0.87, rmse: 41250, mae: 28940 })).toBe('± $41,250 typical error');
+    expect(typicalError('predicted_price', { r2: 0.87 })).toBeNull();
   });
   it('says how old a key is and suggests rotating after 90 days', () => {
     const now = new Date('2026-06-01T12:00:00Z');
@@ -32,5 +35,6 @@ describe('formatting', () => {
     expect(keyAge('2026-02-01T08:00:00Z', now).rotate).toBe(true);
     expect(keyAge('2026-05-01T08:00:00Z', now)).toMatchObject({ text: 'saved 31 days ago', rotate: false });
     expect(keyAge(null, now).text).toBe('date unknown');
+    expect(keyAge('2026-05-01T08:00:00Z', now, 30).rotate).toBe(true);
   });
 });

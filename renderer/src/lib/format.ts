@@ -1,4 +1,5 @@
 /** Turning a model's answer into something a person reads. */
+import { fieldLabel } from '../../../shared/domain/labels';
 
 export type ResultSummary =
   | { kind: 'class'; label: string; confidence: number | null; field: string; probabilities: { label: string; p: number }[] }
@@ -58,10 +59,19 @@ export function summarizeResult(result: Record<string, unknown>): ResultSummary 
   return { kind: 'other', entries: Object.entries(result).map(([field, v]) => ({ field, text: formatValue(v) })) };
 }
 
-/** "predicted_price" → "Predicted price". */
-export function humanize(name: string): string {
-  const s = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').trim();
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** "predicted_price" → "Predicted price" (the one labelling rule, shared with main's messages). */
+export const humanize = fieldLabel;
+
+/** The heading over a predicted value: a class key says nothing a person needs, a named output keeps its name. */
+export function outputLabel(field: string): string {
+  return CLASS_KEYS.includes(field) ? 'Prediction' : fieldLabel(field);
+}
+
+/** "± $41,250 typical error" from the model card's RMSE (or MAE), when it has one. */
+export function typicalError(field: string, metrics: Record<string, number> | null | undefined): string | null {
+  const entry = Object.entries(metrics ?? {}).find(([k]) => k.toLowerCase() === 'rmse') ?? Object.entries(metrics ?? {}).find(([k]) => k.toLowerCase() === 'mae');
+  if (!entry || !Number.isFinite(entry[1]) || entry[1] <= 0) return null;
+  return `± ${formatNumber(Math.round(entry[1] * 100) / 100, field)} typical error`;
 }
 
 export function formatMs(ms: number): string {
@@ -69,14 +79,12 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-export const ROTATE_AFTER_DAYS = 90;
-
-/** How old a saved key is, and whether to suggest replacing it. */
-export function keyAge(savedAt: string | null, now: Date = new Date()): { text: string; rotate: boolean; days: number | null } {
+/** How old a saved key is, and whether to suggest replacing it (after `rotateAfterDays`, a setting; 90 by default). */
+export function keyAge(savedAt: string | null, now: Date = new Date(), rotateAfterDays = 90): { text: string; rotate: boolean; days: number | null } {
   if (!savedAt) return { text: 'date unknown', rotate: false, days: null };
   const t = Date.parse(savedAt);
   if (Number.isNaN(t)) return { text: 'date unknown', rotate: false, days: null };
   const days = Math.max(0, Math.floor((now.getTime() - t) / 86_400_000));
   const text = days === 0 ? 'saved today' : days === 1 ? 'saved yesterday' : `saved ${days} days ago`;
-  return { text, rotate: days >= ROTATE_AFTER_DAYS, days };
+  return { text, rotate: days >= rotateAfterDays, days };
 }

@@ -1,7 +1,7 @@
 import type { Account } from '../../../shared/ipc/accounts';
 import { errorMessage, plexe, unwrap } from './api';
 
-export type Screen = 'predict' | 'bulk' | 'history' | 'accounts';
+export type Screen = 'predict' | 'bulk' | 'history' | 'accounts' | 'help' | 'settings';
 
 /** What every screen shares: the accounts, which one is active, and which screen is shown. */
 class Session {

@@ -1,4 +1,5 @@
 import type { FieldSpec } from '../../../shared/domain/model';
+import { fieldLabel, numberText } from '../../../shared/domain/labels';
 
 export const MAX_SWEEP_POINTS = 500;
 
@@ -45,8 +46,8 @@ export function checkRange(f: FieldSpec, r: NumberRange): string[] {
   else if (r.steps > MAX_SWEEP_POINTS) problems.push(`Use at most ${MAX_SWEEP_POINTS} steps.`);
   if (problems.length > 0) return problems;
   if (r.from >= r.to) problems.push('"From" must be smaller than "To".');
-  if (f.min !== undefined && r.from < f.min) problems.push(`${f.name} cannot be below ${f.min}.`);
-  if (f.max !== undefined && r.to > f.max) problems.push(`${f.name} cannot be above ${f.max}.`);
+  if (f.min !== undefined && r.from < f.min) problems.push(`${fieldLabel(f.name)} cannot be below ${numberText(f.min)}.`);
+  if (f.max !== undefined && r.to > f.max) problems.push(`${fieldLabel(f.name)} cannot be above ${numberText(f.max)}.`);
   return problems;
 }
 
