@@ -68,8 +68,8 @@ test('a running job stays in sight across screens; paused means paused', async (
   await page.getByRole('button', { name: 'Load the file' }).click();
   await expect(page.getByLabel('Column for square_footage')).toHaveValue('square_footage');
   await page.getByLabel('Skip these rows and score the others').check();
-  await page.getByLabel('Rows per request').fill('1');
-  await page.getByLabel('Rows per request').blur();
+  await page.getByLabel('Rows sent together').fill('1');
+  await page.getByLabel('Rows sent together').blur();
   await shots(page, 'mapping');
   await page.getByRole('button', { name: /^Score \d+ rows$/ }).click();
 
