@@ -47,6 +47,7 @@ export interface LearnedPace {
 const HISTORY_MS = 60_000;
 /** Fewer accepted requests than this in a window say nothing about a limit. */
 const MIN_COUNT = 3;
+const NOT_WORTH_PROBING = 0.97;
 
 export class Pace {
   private target: number;
@@ -69,13 +70,18 @@ export class Pace {
   private lastCutAt = Number.NEGATIVE_INFINITY;
   private quietMs: number;
   private maxResetSeen = 0;
+  /** The server's window as last guessed (later waits are short once traffic is steady). */
+  private serverWindowMs = 0;
+  /** The last estimate counted over a window that held one of our pauses (a token bucket's rate looks lower then). */
+  private uncertain = false;
+  private pausedUntil = 0;
   private budget: { rate: number; until: number } | null = null;
 
   /** `targetPerSecond`: the user's setting. */
   constructor(targetPerSecond: number, opts: PaceOptions = {}, remembered?: number) {
     this.target = targetPerSecond;
     this.hold = opts.hold ?? 0.98;
-    this.probeAfterMs = opts.probeAfterMs ?? 20_000;
+    this.probeAfterMs = opts.probeAfterMs ?? 60_000;
     this.maxProbeAfterMs = opts.maxProbeAfterMs ?? 600_000;
     this.probeStepMs = opts.probeStepMs ?? 2_000;
     this.probeFactor = opts.probeFactor ?? 1.1;
@@ -103,7 +109,8 @@ export class Pace {
     if (this.ceiling === null) return r;
     const held = this.hold * this.ceiling;
     const sinceCut = now - this.lastCutAt;
-    if (sinceCut < this.quietMs) return Math.min(r, held);
+    // A limit within a few per cent of the setting leaves nothing worth a refusal to find.
+    if (sinceCut < this.quietMs || this.ceiling >= this.target * NOT_WORTH_PROBING) return Math.min(r, held);
     const steps = Math.floor((sinceCut - this.quietMs) / this.probeStepMs) + 1;
     return Math.min(r, held * this.probeFactor ** Math.min(steps, 200));
   }
@@ -140,8 +147,9 @@ export class Pace {
     if (now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
     // One refusal never takes more than half: sparse counts (after a pause, a stalled network) say little.
     limit = Math.max(limit, pace * 0.5);
-    const confirms = prior !== null && this.source !== 'remembered' && limit <= prior * 1.05;
-    this.quietMs = confirms ? Math.min(this.maxProbeAfterMs, this.quietMs * 2) : this.probeAfterMs;
+    const confirms = prior !== null && this.source !== 'remembered' && Math.abs(limit - prior) <= prior * 0.05;
+    this.quietMs = confirms ? Math.min(this.maxProbeAfterMs, this.quietMs * 2) : this.uncertain ? this.probeAfterMs / 6 : this.probeAfterMs;
+    this.pausedUntil = now + retryAfterMs;
     this.ceiling = limit;
     this.source = '429';
     this.lastCutAt = now;
@@ -191,11 +199,17 @@ export class Pace {
     if (this.historyStart === null) return null;
     const span = now - this.historyStart;
     if (span <= 0) return null;
-    const w = this.windowsMs.find((x) => x >= retryAfterMs) ?? this.windowsMs[this.windowsMs.length - 1]!;
+    const longest = this.windowsMs[this.windowsMs.length - 1]!;
+    const w = this.windowsMs.find((x) => x >= Math.max(retryAfterMs, this.serverWindowMs)) ?? longest;
+    this.serverWindowMs = w;
     const edge = now - w;
+    this.uncertain = this.pausedUntil > edge;
     let count = 0;
     for (let i = this.accepted.length - 1; i >= this.head && this.accepted[i]! > edge; i--) count++;
     if (count < MIN_COUNT) return null;
-    return count / (Math.min(w, span) / 1000);
+    // A history shorter than the window: the server's window runs from our first request to when
+    // the oldest one leaves it, which is about when it said to come back.
+    const over = span >= w ? w : w > 1000 ? Math.min(w, span + retryAfterMs) : span;
+    return count / (over / 1000);
   }
 }
