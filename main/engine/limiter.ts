@@ -72,8 +72,10 @@ export class ProfileLimiter {
   /** When answers came back, in order (completion order is time order). */
   private ends: number[] = [];
   private head = 0;
-  /** Earliest start of the next request on the pacing schedule. */
+  /** Earliest start of the next request on the pacing schedule, set at `scheduledPace`. */
   private nextAt = Number.NEGATIVE_INFINITY;
+  private scheduledPace = Number.POSITIVE_INFINITY;
+  private lastGrantAt = Number.NEGATIVE_INFINITY;
   private pausedUntil = 0;
   private inFlightCount = 0;
   private readonly queue: Waiter[] = [];
@@ -192,6 +194,12 @@ export class ProfileLimiter {
       if (mustExpire <= answered) wait = Math.max(wait, this.ends[this.head + mustExpire - 1]! + this.windowMs + this.marginMs - now);
       else return Number.POSITIVE_INFINITY;
     }
+    // The pace fell since the last start (a 429, headers): the next start keeps the new interval.
+    const pace = this.pace.rate(now);
+    if (pace < this.scheduledPace) {
+      this.nextAt = Math.max(this.nextAt, this.lastGrantAt + 1000 / pace);
+      this.scheduledPace = pace;
+    }
     wait = Math.max(wait, this.nextAt - now);
     return Math.max(0, wait);
   }
@@ -218,6 +226,8 @@ export class ProfileLimiter {
     // On schedule (or a little late): keep the schedule. Idle or far behind: start it afresh here.
     const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, interval);
     this.nextAt = (onSchedule ? this.nextAt : now) + interval;
+    this.scheduledPace = pace;
+    this.lastGrantAt = now;
     this.pace.started(now);
     this.inFlightCount++;
     return { startedAt: now, pace };

@@ -90,10 +90,9 @@ export class Pace {
     this.windowsMs = opts.windowsMs ?? [1_000, 10_000, 60_000];
     this.quietMs = this.probeAfterMs;
     if (remembered !== undefined && remembered > 0) {
+      // Start at the remembered limit; the quiet spell before probing starts with the first request.
       this.ceiling = remembered;
       this.source = 'remembered';
-      // Not measured in this run yet: probe sooner than after a fresh 429.
-      this.lastCutAt = Number.NEGATIVE_INFINITY;
     }
   }
 
@@ -125,6 +124,7 @@ export class Pace {
 
   /** A request was granted (starts the history the estimates look back on). */
   started(now: number): void {
+    if (this.source === 'remembered' && this.lastCutAt === Number.NEGATIVE_INFINITY) this.lastCutAt = now;
     if (this.historyStart === null || (this.accepted.length === this.head && now - this.lastAcceptedAt() > HISTORY_MS)) this.historyStart = now;
   }
 
@@ -145,6 +145,10 @@ export class Pace {
     let limit = Math.min(estimate ?? pace, pace);
     // Refused again soon, and the counts only repeat the pace: the limit is well below it.
     if (now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
+    // A probe refused within two steps of the known limit found no more room: the limit stands
+    // (counts taken while climbing past it overstate it by what the server let through on credit).
+    const probing = prior !== null && now - this.lastCutAt >= this.quietMs;
+    if (probing && !this.uncertain && limit <= prior * this.probeFactor ** 2) limit = Math.min(limit, prior);
     // One refusal never takes more than half: sparse counts (after a pause, a stalled network) say little.
     limit = Math.max(limit, pace * 0.5);
     const confirms = prior !== null && this.source !== 'remembered' && Math.abs(limit - prior) <= prior * 0.05;
