@@ -1,7 +1,7 @@
 import { KeyRateLimiter, type RateHeaderStyle, type RateRule, rateHeaders } from '../../sandbox/rate-limit';
 import { PlexeClient } from '../plexe/client';
 import { VirtualClock } from './clock';
-import { createEngine, type EngineProfile } from './index';
+import { createEngine, type EngineProfile, type PaceMemory } from './index';
 import { fakePlexe, okInfer, type FakeAnswer } from './test-fakes';
 
 /**
@@ -20,6 +20,8 @@ export interface PacingScenario {
   batchSize?: number;
   /** A rate remembered from an earlier job (requests/s). */
   remembered?: number;
+  /** Or the memory itself (profile id 'p'). */
+  paceMemory?: PaceMemory;
   seed?: number;
 }
 
@@ -78,7 +80,7 @@ export async function runPacing(s: PacingScenario): Promise<PacingResult> {
     return { ...okInfer(), headers, latencyMs: latency };
   });
   const client = new PlexeClient({ fetch: fake.fetch, now: () => clock.now() });
-  const engine = createEngine({ client, clock, random, settings: () => ({ attempts: 50, backoffBaseMs: 100, backoffCapMs: 5000 }), ...(s.remembered ? { paceMemory: { get: () => s.remembered!, set: () => {} } } : {}) });
+  const engine = createEngine({ client, clock, random, settings: () => ({ attempts: 50, backoffBaseMs: 100, backoffCapMs: 5000 }), ...(s.paceMemory ? { paceMemory: s.paceMemory } : s.remembered ? { paceMemory: { get: () => s.remembered!, set: () => {} } } : {}) });
   const profile: EngineProfile = { id: 'p', baseUrl: 'https://plexe.test', rpm: s.rpm, concurrency: s.concurrency ?? 4 };
   const ac = new AbortController();
   void clock.sleep(s.seconds * 1000).then(() => ac.abort());

@@ -85,3 +85,19 @@ describe('rate-limit headers', () => {
     }
   }
 });
+
+describe('remembering the learned rate per account', () => {
+  it('hands it to the next job, which starts at that pace, and reports it in the rate info', async () => {
+    const saved = new Map<string, number | null>();
+    const memory = { get: (id: string) => saved.get(id) ?? null, set: (id: string, v: number | null) => void saved.set(id, v) };
+    const rule: RateRule = { kind: 'rolling', limit: 10, windowMs: 1000 };
+    const first = await runPacing({ rule, rpm: 900, seconds: 20, paceMemory: memory });
+    expect(first.learned).toBeCloseTo(10, 0);
+    expect(saved.get('p')).toBeCloseTo(10, 0);
+    // A new engine (the next job, or the app started again) begins just below it: no 429 to relearn it.
+    const second = await runPacing({ rule, rpm: 900, seconds: 20, paceMemory: memory });
+    expect(second.refused).toBe(0);
+    const gaps = second.starts.slice(1, 6).map((t, i) => t - second.starts[i]!);
+    for (const g of gaps) expect(g).toBeCloseTo(1000 / 9.8, 0);
+  });
+});
