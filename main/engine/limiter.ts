@@ -12,9 +12,9 @@ import { Pace, type LearnedPace, type PaceOptions } from './pace';
  *   somewhere in between (a fresh connection's handshake can delay it by hundreds of ms), so
  *   counting from the answer keeps the server's own window from ever seeing N+1.
  * - Pacing: starts go one interval (1 ÷ pace) apart from the very first, so a run never opens with
- *   a burst. A start made late (a busy machine's timer, the hard bound) by up to one interval
- *   (at most `catchUpMs`) keeps the next one on the old schedule, so lateness loses no time and
- *   at most two requests ever go out closer than an interval.
+ *   a burst. A start made late (a busy machine's timer, the hard bound) by up to two intervals
+ *   (at most `catchUpMs`) keeps the next ones on the old schedule, so lateness loses no time and
+ *   at most two requests ever go out early (three within one interval).
  * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts).
  * - Concurrency cap: at most `concurrency` requests in flight.
  * - A 429 pauses every start until Retry-After has passed.
@@ -27,7 +27,7 @@ export interface LimiterOptions {
   windowMs?: number;
   /** Extra time a request stays counted after its answer (timer and clock granularity). Default 0.5% of the window, at most 100 ms. */
   marginMs?: number;
-  /** Longest lateness of a start that the next one makes up. Default 1 s (never more than one interval). */
+  /** Longest lateness of a start that the next ones make up. Default 1 s (never more than two intervals). */
   catchUpMs?: number;
   /** How the pace learns the server's limit. */
   pace?: PaceOptions;
@@ -224,7 +224,7 @@ export class ProfileLimiter {
     const pace = this.pace.rate(now);
     const interval = 1000 / pace;
     // On schedule (or a little late): keep the schedule. Idle or far behind: start it afresh here.
-    const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, interval);
+    const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, 2 * interval);
     this.nextAt = (onSchedule ? this.nextAt : now) + interval;
     this.scheduledPace = pace;
     this.lastGrantAt = now;

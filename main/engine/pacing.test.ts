@@ -28,8 +28,8 @@ describe('pacing against every limiter kind (no rate-limit headers)', () => {
         const interval = 1000 / (10 * factor);
         const gaps = r.starts.slice(1, 8).map((t, i) => t - r.starts[i]!);
         for (const g of gaps) expect(g).toBeGreaterThanOrEqual(interval - 1);
-        // Catching up on a late start never lets more than two go within one interval.
-        expect(maxInAnyWindow(r.starts, interval * 0.99)).toBeLessThanOrEqual(2);
+        // Catching up on a late start never lets more than two go early (three within one interval).
+        expect(maxInAnyWindow(r.starts, interval * 0.99)).toBeLessThanOrEqual(3);
       });
     }
   }
