@@ -14,11 +14,15 @@ import { Pace, type LearnedPace, type PaceOptions } from './pace';
  * - Pacing: starts go one interval (1 ÷ pace) apart from the very first, so a run never opens with
  *   a burst. A start made late (a busy machine's timer, the hard bound) by up to two intervals
  *   (at most `catchUpMs`) keeps the next ones on the old schedule, so lateness loses no time and
- *   at most two requests ever go out early (three within one interval).
+ *   at most two requests ever go out early (three within one interval), and never more than
+ *   ⌈pace⌉ within a second.
  * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts).
  * - Concurrency cap: at most `concurrency` requests in flight.
  * - A 429 pauses every start until Retry-After has passed.
  */
+
+/** The short bound on catching up counts starts over a second. */
+const SHORT_WINDOW_MS = 1000;
 
 export interface LimiterOptions {
   /** The user's setting: requests per window (per minute by default). */
@@ -76,6 +80,8 @@ export class ProfileLimiter {
   private nextAt = Number.NEGATIVE_INFINITY;
   private scheduledPace = Number.POSITIVE_INFINITY;
   private lastGrantAt = Number.NEGATIVE_INFINITY;
+  /** Starts of the last second or so, for the short bound on catching up. */
+  private recentStarts: number[] = [];
   private pausedUntil = 0;
   private inFlightCount = 0;
   private readonly queue: Waiter[] = [];
@@ -153,7 +159,8 @@ export class ProfileLimiter {
   release(): void {
     this.inFlightCount = Math.max(0, this.inFlightCount - 1);
     this.ends.push(this.clock.now());
-    this.pump();
+    // Not at once: a 429 is reported right after its release, and its pause must come first.
+    queueMicrotask(() => this.pump());
   }
 
   /** A 429: pause everyone for `pauseMs` and learn the server's limit from what it accepted before. */
@@ -201,6 +208,11 @@ export class ProfileLimiter {
       this.scheduledPace = pace;
     }
     wait = Math.max(wait, this.nextAt - now);
+    // Catching up never puts more than ⌈pace⌉ starts in any second (a server counting per second
+    // would refuse the extra ones).
+    const perSecond = Math.max(1, Math.ceil(pace - 1e-9));
+    while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - SHORT_WINDOW_MS) this.recentStarts.shift();
+    if (this.recentStarts.length >= perSecond) wait = Math.max(wait, this.recentStarts[this.recentStarts.length - perSecond]! + SHORT_WINDOW_MS - now);
     return Math.max(0, wait);
   }
 
@@ -228,6 +240,7 @@ export class ProfileLimiter {
     this.nextAt = (onSchedule ? this.nextAt : now) + interval;
     this.scheduledPace = pace;
     this.lastGrantAt = now;
+    this.recentStarts.push(now);
     this.pace.started(now);
     this.inFlightCount++;
     return { startedAt: now, pace };

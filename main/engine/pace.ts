@@ -26,7 +26,7 @@ export interface PaceOptions {
   probeAfterMs?: number;
   /** Longest quiet time. */
   maxProbeAfterMs?: number;
-  /** Probe: multiply the pace by `probeFactor` every `probeStepMs`. */
+  /** Probe: multiply the pace by `probeFactor` every `probeStepMs` (or the server's window, if longer). */
   probeStepMs?: number;
   probeFactor?: number;
   /** A second 429 this soon after the last one whose counts say nothing new cuts by `repeatCut`. */
@@ -107,11 +107,16 @@ export class Pace {
     if (this.budget && this.budget.rate > 0 && now < this.budget.until) r = Math.min(r, this.budget.rate);
     if (this.ceiling === null) return r;
     const held = this.hold * this.ceiling;
-    const sinceCut = now - this.lastCutAt;
+    return Math.min(r, held * this.probeFactor ** this.probeStep(now));
+  }
+
+  /** How many probing steps up the pace is at `at` (0 = holding). */
+  private probeStep(at: number): number {
+    const sinceCut = at - this.lastCutAt;
     // A limit within a few per cent of the setting leaves nothing worth a refusal to find.
-    if (sinceCut < this.quietMs || this.ceiling >= this.target * NOT_WORTH_PROBING) return Math.min(r, held);
-    const steps = Math.floor((sinceCut - this.quietMs) / this.probeStepMs) + 1;
-    return Math.min(r, held * this.probeFactor ** Math.min(steps, 200));
+    if (this.ceiling === null || sinceCut < this.quietMs || this.ceiling >= this.target * NOT_WORTH_PROBING) return 0;
+    // A step lasts at least the server's window: only then has it shown the pace holds.
+    return Math.min(200, Math.floor((sinceCut - this.quietMs) / Math.max(this.probeStepMs, this.serverWindowMs)) + 1);
   }
 
   /** What this server has been seen to accept, for the progress view and the next job; null = nothing below the setting. */
@@ -143,12 +148,15 @@ export class Pace {
     const estimate = this.estimate(now, retryAfterMs);
     const prior = this.ceiling;
     let limit = Math.min(estimate ?? pace, pace);
-    // Refused again soon, and the counts only repeat the pace: the limit is well below it.
-    if (now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
-    // A probe refused within two steps of the known limit found no more room: the limit stands
-    // (counts taken while climbing past it overstate it by what the server let through on credit).
-    const probing = prior !== null && now - this.lastCutAt >= this.quietMs;
-    if (probing && !this.uncertain && limit <= prior * this.probeFactor ** 2) limit = Math.min(limit, prior);
+    // Refused again soon above the held pace, and the counts only repeat the pace: the limit is
+    // well below it. (At the held pace a stray refusal only nudges it down.)
+    const aboveHeld = prior === null || pace > this.hold * prior * 1.01;
+    if (aboveHeld && now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
+    // Refused while probing: the limit was held for the whole quiet spell, so it stands; and a
+    // count within two steps above it is the server letting a climb through on credit (a bucket's
+    // burst), not a higher limit.
+    const step = prior === null ? 0 : this.probeStep(startedAt);
+    if (prior !== null && step > 0 && !this.uncertain) limit = limit <= prior * this.probeFactor ** 2 ? prior : Math.min(Math.max(limit, prior), pace);
     // One refusal never takes more than half: sparse counts (after a pause, a stalled network) say little.
     limit = Math.max(limit, pace * 0.5);
     const confirms = prior !== null && this.source !== 'remembered' && Math.abs(limit - prior) <= prior * 0.05;
@@ -207,7 +215,8 @@ export class Pace {
     const w = this.windowsMs.find((x) => x >= Math.max(retryAfterMs, this.serverWindowMs)) ?? longest;
     this.serverWindowMs = w;
     const edge = now - w;
-    this.uncertain = this.pausedUntil > edge;
+    // Our own pause inside a one-second window makes a token bucket's rate look lower than it is.
+    this.uncertain = w <= 1000 && this.pausedUntil > edge;
     let count = 0;
     for (let i = this.accepted.length - 1; i >= this.head && this.accepted[i]! > edge; i--) count++;
     if (count < MIN_COUNT) return null;
