@@ -4,7 +4,7 @@
  * The sandbox runs in a child process (bench/engine-sandbox-child.ts), so client and server each
  * get a core; everything goes over real HTTP on loopback.
  *
- *   npx tsx bench/engine.bench.ts [--quick]
+ *   npx tsx bench/engine.bench.ts [--quick] [--overhead-only | --pacing-only]
  *
  * Figures:
  * - engine.single.utilization / engine.batch.utilization: 50 ms latency; the client's allowance
@@ -12,6 +12,8 @@
  * - engine.vs_sequential: same sandbox and allowance (server limit, 50 ms latency): the engine's
  *   rows/s ÷ a plain sequential loop (one row per request, wait Retry-After on 429, like the Plexe
  *   docs example), both measured here.
+ * - engine.pacing.<limiter>.x<setting ÷ limit>.<single|batch>.utilization / .429_share: every kind
+ *   of server limiter at the user's setting and 1.5× above it (./pacing.ts).
  * - engine.adaptive.utilization / engine.adaptive.429_share: the limit is only on the server
  *   (60 requests per 10 s window); the client is told twice that. Utilization counts rows answered
  *   after the server's first window (which starts empty and lets a burst through) ÷ the limit.
@@ -19,7 +21,6 @@
  *   the sandbox's capacity measured with a minimal keep-alive client (node:http Agent).
  * - sandbox.rps: that capacity for single rows.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -27,64 +28,13 @@ import { parseArgs } from 'node:util';
 import { createEngine, type EngineProfile, type RowOutcome } from '../main/engine';
 import { PlexeClient, type FetchLike } from '../main/plexe/client';
 import { createNodeHttpFetch } from '../main/plexe/http-fetch';
+import { runPacingBench } from './pacing';
+import { SandboxChild, type Stats } from './sandbox-child';
 import { round, type BenchFigure } from './types';
 
-const CHILD = fileURLToPath(new URL('./engine-sandbox-child.ts', import.meta.url));
 const HOUSE = { kind: 'model' as const, name: 'house-prices', version: '1' };
 const LOCATIONS = ['urban', 'suburban', 'rural'];
 const row = (i: number) => ({ square_footage: 500 + (i % 15000), bedrooms: 1 + (i % 7), bathrooms: 1 + (i % 4) * 0.5, location: LOCATIONS[i % 3]! });
-
-interface Stats {
-  requests: number;
-  byStatus: Record<string, number>;
-}
-
-class SandboxChild {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-    readonly key: string,
-  ) {}
-
-  static async start(config: unknown): Promise<SandboxChild> {
-    const child = fork(CHILD, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const ready = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as { url: string; key: string }));
-      child.once('exit', (code) => reject(new Error(`the sandbox child exited early (code ${code})`)));
-    });
-    return new SandboxChild(child, ready.url, ready.key);
-  }
-
-  private ask(msg: Record<string, unknown>): Promise<Stats> {
-    return new Promise((resolve) => {
-      const on = (m: unknown) => {
-        const r = m as { type: string; stats: Stats };
-        if (r.type === msg.type) {
-          this.child.off('message', on);
-          resolve(r.stats);
-        }
-      };
-      this.child.on('message', on);
-      this.child.send(msg);
-    });
-  }
-
-  config(patch: unknown) {
-    return this.ask({ type: 'config', patch });
-  }
-  faults(faults: unknown) {
-    return this.ask({ type: 'faults', faults });
-  }
-  reset() {
-    return this.ask({ type: 'reset' });
-  }
-  stats() {
-    return this.ask({ type: 'stats' });
-  }
-  close() {
-    this.child.disconnect();
-  }
-}
 
 function diff(a: Stats, b: Stats): { requests: number; s429: number } {
   return { requests: b.requests - a.requests, s429: (b.byStatus['429'] ?? 0) - (a.byStatus['429'] ?? 0) };
@@ -210,7 +160,13 @@ async function runMinimal(url: string, key: string, path: string, body: string, 
   return { rate: (ok * rowsPerRequest) / ((performance.now() - started) / 1000), cpuPerRequest: (used.user + used.system) / Math.max(1, ok) };
 }
 
-export async function runEngineBench(opts: { quick: boolean; /** Just the overhead figures (quick checks while tuning). */ overheadOnly?: boolean }): Promise<BenchFigure[]> {
+export async function runEngineBench(opts: {
+  quick: boolean;
+  /** Just the overhead figures (quick checks while tuning). */
+  overheadOnly?: boolean;
+  /** Just the pacing figures (./pacing.ts). */
+  pacingOnly?: boolean;
+}): Promise<BenchFigure[]> {
   const T = opts.quick ? 8 : 30;
   const adaptiveT = opts.quick ? 20 : 90;
   const overheadT = opts.quick ? 3 : 10;
@@ -226,7 +182,9 @@ export async function runEngineBench(opts: { quick: boolean; /** Just the overhe
     { key: 'bench-adaptive-5', rpm: 60 },
   ];
   try {
+    if (opts.pacingOnly) return await runPacingBench(sandbox, opts.quick ? 40 : 150);
     if (!opts.overheadOnly) await rateFigures();
+    if (!opts.overheadOnly) figures.push(...(await runPacingBench(sandbox, opts.quick ? 40 : 150)));
     async function rateFigures() {
     await sandbox.config({ keys, rateWindowMs: 60_000 });
     await sandbox.faults({ latencyMs: 50 });
@@ -365,7 +323,8 @@ export async function runEngineBench(opts: { quick: boolean; /** Just the overhe
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'overhead-only': { type: 'boolean', default: false } } });
-  for (const f of await runEngineBench({ quick: values.quick ?? false, overheadOnly: values['overhead-only'] ?? false })) console.log(JSON.stringify(f));
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'overhead-only': { type: 'boolean', default: false }, 'pacing-only': { type: 'boolean', default: false } } });
+  const figures = await runEngineBench({ quick: values.quick ?? false, overheadOnly: values['overhead-only'] ?? false, pacingOnly: values['pacing-only'] ?? false });
+  for (const f of figures) console.log(JSON.stringify(f));
   process.exit(0);
 }

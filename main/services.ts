@@ -18,6 +18,7 @@ import { applyRetentionAtStartup } from './history/retention';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { PlexeClient } from './plexe/client';
 import { createEngine, type Engine } from './engine';
+import { settingsPaceMemory } from './store/pace-memory';
 import { AccountsService } from './accounts/service';
 import { ModelsService } from './models/service';
 import { PredictService } from './predict/service';
@@ -88,7 +89,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   if (keytar === undefined) ({ keytar, reason: keytarError } = await loadKeytar());
   const keys = new KeyStore({ keytar, loadError: keytarError, logger: log, onSecret: registerSecret });
   const client = new PlexeClient({ fetch: options.fetch, logger: log });
-  const engine = createEngine({ client, logger: log, settings: () => readEngineSettings(settings) });
+  const engine = createEngine({ client, logger: log, settings: () => readEngineSettings(settings), paceMemory: settingsPaceMemory(settings) });
   const accounts = new AccountsService({ profiles, settings, keys, client, logger: log, onDeleted: (id) => engine.forgetProfile(id) });
   const modelsService = new ModelsService({
     accounts,

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { HOSTILE_MODES, type HostileMode } from './faults';
+import { LIMITER_KINDS, RATE_HEADER_STYLES, type LimiterKind, type RateHeaderStyle } from './rate-limit';
 import type { FaultConfig, SandboxConfig } from './server';
 
 export const CLI_USAGE = `Usage: npm run sandbox -- [options]
@@ -12,6 +13,12 @@ Starts the Plexe-compatible sandbox and prints "SANDBOX <url> key=<key>" once it
   --key KEY            accept this API key instead of the configured ones
   --rpm N              rate limit for every key: N requests per window (default window 60 s)
   --window-ms N        length of the rate-limit window in milliseconds
+  --limiter KIND       how the limit is counted: rolling (default), fixed (windows aligned to
+                       the clock: --window-ms 60000 = per calendar minute) or token-bucket
+                       (refilled at N per window, holding --burst tokens)
+  --burst N            tokens a token bucket holds (default 3)
+  --rate-headers S     send rate-limit headers on every answer: none (default), ietf
+                       (RateLimit-Limit/-Remaining/-Reset/-Policy), x (X-RateLimit-*) or both
   --max-batch N        most rows accepted by /predictions (default 100)
   --max-body-bytes N   largest request body accepted (default 1000000)
   --no-batch           answer 404 on /predictions, like older deployments
@@ -80,6 +87,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     key: { type: 'string' },
     rpm: { type: 'string' },
     'window-ms': { type: 'string' },
+    limiter: { type: 'string' },
+    burst: { type: 'string' },
+    'rate-headers': { type: 'string' },
     'max-batch': { type: 'string' },
     'max-body-bytes': { type: 'string' },
     'no-batch': { type: 'boolean' },
@@ -100,6 +110,18 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const overrides: Partial<SandboxConfig> = {};
   const windowMs = number('window-ms', str('window-ms'), { integer: true, min: 1 });
   if (windowMs !== undefined) overrides.rateWindowMs = windowMs;
+  const limiter = str('limiter');
+  if (limiter !== undefined) {
+    if (!(LIMITER_KINDS as readonly string[]).includes(limiter)) throw new CliError(`--limiter must be one of ${LIMITER_KINDS.join(', ')} (got "${limiter}")`);
+    overrides.rateLimiter = limiter as LimiterKind;
+  }
+  const burst = number('burst', str('burst'), { integer: true, min: 1 });
+  if (burst !== undefined) overrides.rateBurst = burst;
+  const headerStyle = str('rate-headers');
+  if (headerStyle !== undefined) {
+    if (!(RATE_HEADER_STYLES as readonly string[]).includes(headerStyle)) throw new CliError(`--rate-headers must be one of ${RATE_HEADER_STYLES.join(', ')} (got "${headerStyle}")`);
+    overrides.rateHeaders = headerStyle as RateHeaderStyle;
+  }
   const maxBatch = number('max-batch', str('max-batch'), { integer: true, min: 1 });
   if (maxBatch !== undefined) overrides.maxBatch = maxBatch;
   const maxBody = number('max-body-bytes', str('max-body-bytes'), { integer: true, min: 1 });

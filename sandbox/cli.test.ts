@@ -116,6 +116,13 @@ describe.concurrent('npm run sandbox (sandbox/cli.ts)', () => {
 });
 
 describe('parseCliArgs', () => {
+  it('reads the limiter kind, burst and rate-limit header style, and names bad values', () => {
+    expect(parseCliArgs(['--limiter', 'token-bucket', '--burst', '5', '--rate-headers', 'ietf', '--window-ms', '1000']).overrides).toEqual({ rateLimiter: 'token-bucket', rateBurst: 5, rateHeaders: 'ietf', rateWindowMs: 1000 });
+    expect(() => parseCliArgs(['--limiter', 'leaky'])).toThrow('--limiter must be one of rolling, fixed, token-bucket (got "leaky")');
+    expect(() => parseCliArgs(['--rate-headers', 'yes'])).toThrow('--rate-headers must be one of none, ietf, x, both (got "yes")');
+    expect(() => parseCliArgs(['--burst', '0'])).toThrow(CliError);
+  });
+
   it('maps flags onto config and faults', () => {
     const o = parseCliArgs(['--port', '8123', '--key', 'abc', '--rpm', '100', '--no-batch', '--max-batch', '50', '--state', 'house-prices/1=BUILDING', '--seed', '5', '--p429', '0.1', '--p-drop', '0.05', '--latency-ms', '20', '--jitter-ms', '5', '--log', '/tmp/x.jsonl', '--retry-after-date', '--legacy']);
     expect(o.port).toBe(8123);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOSTILE_MODES, checkFaultSettings, defaultFaults } from './faults';
 import { normalizeModelRef } from './models';
+import { LIMITER_KINDS, RATE_HEADER_STYLES } from './rate-limit';
 import type { SandboxConfig } from './server';
 
 export const DEFAULT_SANDBOX_KEY = 'demo-key-plexe-sandbox';
@@ -35,6 +36,9 @@ const keySchema = z
     key: z.string().min(1, 'an API key cannot be empty'),
     models: z.array(z.string().regex(/^[^/]+\/[^/]+$/, 'write models as "name/version", e.g. "house-prices/1"')).optional(),
     rpm: z.number().int().positive().optional(),
+    limiter: z.enum(LIMITER_KINDS).optional(),
+    windowMs: z.number().int().min(1).optional(),
+    burst: z.number().int().min(1).optional(),
   })
   .strict();
 
@@ -45,6 +49,9 @@ export const sandboxConfigSchema = z
     maxBodyBytes: z.number().int().min(1),
     batchEndpoint: z.boolean(),
     rateWindowMs: z.number().int().min(1),
+    rateLimiter: z.enum(LIMITER_KINDS),
+    rateBurst: z.number().int().min(1),
+    rateHeaders: z.enum(RATE_HEADER_STYLES),
     faults: faultsSchema,
     modelStates: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'write models as "name/version"'), z.enum(['READY', 'BUILDING', 'DRAFT', 'ERROR'])),
     requestLogFile: z.string().min(1).optional(),
@@ -80,6 +87,9 @@ export function defaultConfig(): SandboxConfig {
     maxBodyBytes: 1_000_000,
     batchEndpoint: true,
     rateWindowMs: 60_000,
+    rateLimiter: 'rolling',
+    rateBurst: 3,
+    rateHeaders: 'none',
     faults: { ...defaultFaults },
     modelStates: {},
     answerStyle: 'standard',
@@ -102,6 +112,9 @@ export function resolveConfig(partial: unknown, base: SandboxConfig = defaultCon
     maxBodyBytes: p.maxBodyBytes ?? base.maxBodyBytes,
     batchEndpoint: p.batchEndpoint ?? base.batchEndpoint,
     rateWindowMs: p.rateWindowMs ?? base.rateWindowMs,
+    rateLimiter: p.rateLimiter ?? base.rateLimiter,
+    rateBurst: p.rateBurst ?? base.rateBurst,
+    rateHeaders: p.rateHeaders ?? base.rateHeaders,
     faults,
     modelStates,
     answerStyle: p.answerStyle ?? base.answerStyle,

@@ -315,6 +315,24 @@ describe('states and limits', () => {
     expect((a.json as { result: unknown }).result).toEqual(predictFor('loan-approval', '1', row));
   });
 
+  it('a key can have its own limiter kind, and answers carry rate-limit headers when asked', async () => {
+    const s = await sandbox({ config: { keys: [{ key: 'bucket-key', rpm: 1, limiter: 'token-bucket', windowMs: 60_000, burst: 2 }, { key: 'free-key' }], rateHeaders: 'both' } });
+    const first = await call(s, '/models/house-prices/1/infer', { key: 'bucket-key', body: houseRow });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit-policy')).toBe('1;w=60;burst=2');
+    expect(first.headers.get('ratelimit-remaining')).toBe('1');
+    expect(first.headers.get('x-ratelimit-limit')).toBe('1');
+    expect((await call(s, '/models/house-prices/1/infer', { key: 'bucket-key', body: houseRow })).status).toBe(200);
+    const refused = await call(s, '/models/house-prices/1/infer', { key: 'bucket-key', body: houseRow });
+    expect(refused.status).toBe(429);
+    // The next token is most of a minute away.
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('0');
+    expect(expectErrorShape(refused.json, 'rate_limit_exceeded').message).toContain('1 requests per 60 seconds (bursts of 2)');
+    // A key without a limit gets no headers.
+    expect((await call(s, '/models/house-prices/1/infer', { key: 'free-key', body: houseRow })).headers.get('ratelimit-limit')).toBeNull();
+  });
+
   it('a per-key rolling window answers 429 rate_limit_exceeded with Retry-After, then lets requests through again', async () => {
     const s = await sandbox({ config: { keys: [{ key: 'limited-key', rpm: 3 }, { key: 'free-key' }], rateWindowMs: 600 } });
     for (let i = 0; i < 3; i++) expect((await call(s, '/models/house-prices/1/infer', { body: houseRow })).status).toBe(200);

@@ -46,7 +46,7 @@ import {
   type FieldProblem,
   type ModelState,
 } from './models';
-import { RollingWindowLimiter } from './rate-limit';
+import { KeyRateLimiter, rateHeaders, type LimiterKind, type RateHeaderStyle, type RateRule } from './rate-limit';
 import { keyTail, RequestLog, type SandboxLogEntry } from './request-log';
 
 export { DEFAULT_SANDBOX_KEY } from './config';
@@ -85,8 +85,12 @@ export interface SandboxKey {
   key: string;
   /** "name/version" allowed; undefined = all. */
   models?: string[];
-  /** Per-key rolling-window limit (requests per rateWindowMs); undefined = unlimited. */
+  /** Per-key limit (requests per window); undefined = unlimited. */
   rpm?: number;
+  /** This key's limiter, window and burst when they differ from the server-wide ones. */
+  limiter?: LimiterKind;
+  windowMs?: number;
+  burst?: number;
 }
 
 export type DeploymentState = ModelState;
@@ -101,6 +105,12 @@ export interface SandboxConfig {
   batchEndpoint: boolean;
   /** Default 60000. */
   rateWindowMs: number;
+  /** How keys' limits are counted: rolling window (default), fixed window aligned to the clock, or token bucket. */
+  rateLimiter: LimiterKind;
+  /** Token bucket: tokens it holds (default 3). */
+  rateBurst: number;
+  /** Rate-limit headers on every answer of a limited key: none (default), IETF `RateLimit-*`, `X-RateLimit-*`, or both. */
+  rateHeaders: RateHeaderStyle;
   faults: Partial<FaultConfig>;
   /** "name/version" → state; models not listed have their default (READY, loan-approval BUILDING). */
   modelStates: Record<string, DeploymentState>;
@@ -165,6 +175,8 @@ interface Context {
   /** Version as the client wrote it in the path (answers echo it). */
   versionAsSent: string | undefined;
   rows: number;
+  /** Rate-limit headers for this answer, if the server sends them. */
+  rateHeaders?: Record<string, string>;
 }
 
 type Route =
@@ -267,7 +279,7 @@ function summarizeRowProblems(rows: Record<string, FieldProblem[]>, total: numbe
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
   let config = resolveConfig(opts.config ?? {});
   const faults = new FaultPicker(config.faults);
-  const limiter = new RollingWindowLimiter();
+  const limiter = new KeyRateLimiter();
   const log = new RequestLog(10000);
   log.setFile(config.requestLogFile);
   const stats: SandboxStats = { requests: 0, byStatus: {}, connections: 0 };
@@ -322,6 +334,7 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
       'content-type': answer.contentType ?? JSON_TYPE,
       'content-length': Buffer.byteLength(body),
       'x-request-id': ctx.requestId,
+      ...ctx.rateHeaders,
       ...answer.headers,
     };
     const write = () => {
@@ -356,18 +369,27 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     return undefined;
   }
 
+  function ruleOf(entry: SandboxKey & { rpm: number }): RateRule {
+    const rule: RateRule = { kind: entry.limiter ?? config.rateLimiter, limit: entry.rpm, windowMs: entry.windowMs ?? config.rateWindowMs };
+    if (rule.kind === 'token-bucket') rule.burst = entry.burst ?? config.rateBurst;
+    return rule;
+  }
+
   function rateLimit(ctx: Context): Answer | undefined {
     const entry = keyIndex.get(ctx.key!);
     if (!entry || entry.rpm === undefined) return undefined;
-    const verdict = limiter.take(ctx.key!, entry.rpm, config.rateWindowMs, Date.now());
+    const rule = ruleOf({ ...entry, rpm: entry.rpm });
+    const verdict = limiter.take(`${ctx.key!}|${rule.kind}|${rule.windowMs}|${rule.burst ?? ''}`, rule, Date.now());
+    if (config.rateHeaders !== 'none') ctx.rateHeaders = rateHeaders(config.rateHeaders, rule, verdict);
     if (verdict.ok) return undefined;
     const seconds = verdict.retryAfterSeconds;
+    const per = rule.kind === 'token-bucket' ? `${rule.limit} requests per ${rule.windowMs / 1000} seconds (bursts of ${rule.burst})` : `${rule.limit} requests per ${rule.windowMs / 1000} seconds`;
     return errorAnswer(
       429,
       'rate_limit_exceeded',
-      `Too many requests: this key may make ${entry.rpm} requests per ${config.rateWindowMs / 1000} seconds. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`,
+      `Too many requests: this key may make ${per}. Wait ${seconds} second${seconds === 1 ? '' : 's'} and try again.`,
       ctx.requestId,
-      { retry_after_seconds: seconds, limit: entry.rpm, window_seconds: config.rateWindowMs / 1000 },
+      { retry_after_seconds: seconds, limit: rule.limit, window_seconds: rule.windowMs / 1000 },
       { 'retry-after': String(seconds) },
     );
   }

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { FieldSpec, ModelRef } from '../../shared/domain/model';
 import { modelLabel } from '../../shared/domain/model';
 import { DEFAULT_BASE_URL } from '../../shared/domain/profile';
+import { serverRateText } from '../../shared/domain/server-rate';
 import { fieldsFromAnySchema } from '../../shared/domain/schema-convert';
 import { isAppErrorLike } from '../../shared/ipc/errors';
 import type { JobProgress } from '../../shared/ipc/jobs';
@@ -76,7 +77,8 @@ function progressLine(p: JobProgress): string {
   const failed = c.failed + c.invalid > 0 ? ` (${fmt(c.failed + c.invalid)} failed)` : '';
   const rate = p.rowsPerMinute > 0 ? ` · ${fmt(p.rowsPerMinute)} rows/min` : '';
   const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? ` · about ${duration(p.etaSeconds)} left` : '';
-  return `scored ${fmt(done)} of ${fmt(c.total - c.skipped - c.invalid)} rows${failed}${rate}${eta}`;
+  const server = p.serverRatePerSecond ? ` · ${serverRateText(p.serverRatePerSecond)}` : '';
+  return `scored ${fmt(done)} of ${fmt(c.total - c.skipped - c.invalid)} rows${failed}${rate}${eta}${server}`;
 }
 
 function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string): string {

@@ -21,9 +21,11 @@
  * - Rate: never more than `profile.rpm` requests in any rolling 60 s window (a request counts
  *   from its start until 60 s after its answer, so the server's window never sees more either),
  *   paced evenly across the window, at most `profile.concurrency` in flight, a batch counting as
- *   one request. One limiter per profile, shared by every run and call of that profile. A 429
- *   pauses every request of the profile for Retry-After and lowers the pace (AIMD: × 0.85, then
- *   +1 % per second back toward the setting).
+ *   one request. One limiter per profile, shared by every run and call of that profile. Starts go
+ *   one interval apart from the first (no burst). A 429 pauses every request of the profile for
+ *   Retry-After; the server's limit is then learned from what it accepted before it, and the pace
+ *   holds just below it, probing upward after a quiet spell; rate-limit headers set the pace before
+ *   any 429 (./pace.ts). What was learned is kept in `paceMemory` for the next job.
  * - Retries: exponential back-off with full jitter, never shorter than Retry-After, on 429, 502,
  *   503, 504, timeouts, connection errors and unreadable 2xx answers; never on 400/401/403/404/422;
  *   500 prediction_error is reported, not retried.
@@ -60,8 +62,16 @@ export interface EngineDeps {
   logger?: Logger;
   /** The user's engine settings, read at the start of every run and call. */
   settings?: () => Partial<EngineSettings>;
-  /** Limiter tuning (tests, benchmarks): window length and AIMD factors. */
-  limiter?: Omit<LimiterOptions, 'rpm' | 'concurrency'>;
+  /** Limiter tuning (tests, benchmarks): window length, pacing rules. */
+  limiter?: Omit<LimiterOptions, 'rpm' | 'concurrency' | 'remembered'>;
+  /** Where the rate each profile's server was seen to accept is kept between jobs (and app runs). */
+  paceMemory?: PaceMemory;
+}
+
+/** Requests per second a profile's server accepts, as learned; null = no limit below the setting. */
+export interface PaceMemory {
+  get(profileId: string): number | null;
+  set(profileId: string, perSecond: number | null): void;
 }
 
 export interface CallOpts {
@@ -94,7 +104,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const limiterFor = (p: EngineProfile): ProfileLimiter => {
     let l = limiters.get(p.id);
     if (!l) {
-      l = new ProfileLimiter(clock, { ...(deps.limiter ?? {}), rpm: p.rpm, concurrency: p.concurrency });
+      const remembered = deps.paceMemory?.get(p.id) ?? null;
+      l = new ProfileLimiter(clock, { ...(deps.limiter ?? {}), rpm: p.rpm, concurrency: p.concurrency, ...(remembered !== null ? { remembered } : {}) });
       limiters.set(p.id, l);
     } else {
       l.configure(p.rpm, p.concurrency);
@@ -115,9 +126,17 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     async scoreRows(profile, apiKey, ref, rows, opts) {
       const settings = settingsOf(opts.settings);
-      const env = { client: deps.client, limiter: limiterFor(profile), clock, random, logger, caps: capsFor(profile, ref) };
+      const limiter = limiterFor(profile);
+      const env = { client: deps.client, limiter, clock, random, logger, caps: capsFor(profile, ref) };
       const run = new Run(env, profile.baseUrl, apiKey, ref, settings, opts, profile.concurrency);
-      return run.execute(rows);
+      try {
+        return await run.execute(rows);
+      } finally {
+        if (deps.paceMemory) {
+          const learned = limiter.snapshot().learned;
+          deps.paceMemory.set(profile.id, learned ? learned.perSecond : null);
+        }
+      }
     },
 
     async predictOne(profile, apiKey, ref, input, opts = {}) {
@@ -146,7 +165,15 @@ export function createEngine(deps: EngineDeps): Engine {
       if (!l) return null;
       const s = l.snapshot();
       const perMinute = 60_000 / l.windowMs;
-      return { rpm: s.rate * perMinute, targetRpm: s.target * perMinute, inFlight: s.inFlight, waiting: s.waiting, pausedUntil: s.pausedUntil };
+      return {
+        rpm: s.rate * perMinute,
+        targetRpm: s.target * perMinute,
+        inFlight: s.inFlight,
+        waiting: s.waiting,
+        pausedUntil: s.pausedUntil,
+        learnedPerSecond: s.learned?.perSecond ?? null,
+        learnedFrom: s.learned?.source ?? null,
+      };
     },
 
     settings: settingsOf,

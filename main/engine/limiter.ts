@@ -1,40 +1,48 @@
 import { abortReason, type Clock } from './clock';
 
+import type { RateLimitInfo } from '../plexe/rate-limit-headers';
+import { Pace, type LearnedPace, type PaceOptions } from './pace';
+
 /**
  * One profile's share of Plexe: every request start for that profile (form, what-if, bulk) passes
  * through here.
  *
- * - Hard bound: never more than floor(rate) requests in any rolling window of `windowMs`. A
+ * - Hard bound: never more than floor(setting) requests in any rolling window of `windowMs`. A
  *   request counts from its start until `windowMs` after its answer came back: the server saw it
  *   somewhere in between (a fresh connection's handshake can delay it by hundreds of ms), so
  *   counting from the answer keeps the server's own window from ever seeing N+1.
- * - Pacing: starts are spread one interval (window ÷ rate) apart, with up to a second (1/60 of
- *   the window) of slack so late timers on a busy machine do not lose time; over a run this uses
- *   the whole allowance without bursting it all at the start of a window (which a server's own
- *   limiter would punish).
+ * - Pacing: starts go one interval (1 ÷ pace) apart from the very first, so a run never opens with
+ *   a burst. A start made late (a busy machine's timer, the hard bound) by up to two intervals
+ *   (at most `catchUpMs`) keeps the next ones on the old schedule, so lateness loses no time and
+ *   at most two requests ever go out early (three within one interval), and never more than
+ *   ⌈pace⌉ within a second.
+ * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts).
  * - Concurrency cap: at most `concurrency` requests in flight.
- * - AIMD: a 429 pauses every start until Retry-After has passed and cuts the rate by `decrease`
- *   (once per episode: answers to requests sent before the cut do not cut again); successes then
- *   raise it by a fixed step per second back toward the user's setting.
+ * - A 429 pauses every start until Retry-After has passed.
  */
+
+/** The short bound on catching up counts starts over a second. */
+const SHORT_WINDOW_MS = 1000;
 
 export interface LimiterOptions {
   /** The user's setting: requests per window (per minute by default). */
   rpm: number;
   concurrency: number;
   windowMs?: number;
-  /** Multiplicative decrease on a 429. */
-  decrease?: number;
-  /** Additive increase per second, as a fraction of the rate at the last cut. */
-  increasePerSecond?: number;
-  /** Lowest rate AIMD may cut to, per window. */
-  minRate?: number;
   /** Extra time a request stays counted after its answer (timer and clock granularity). Default 0.5% of the window, at most 100 ms. */
   marginMs?: number;
+  /** Longest lateness of a start that the next ones make up. Default 1 s (never more than two intervals). */
+  catchUpMs?: number;
+  /** How the pace learns the server's limit. */
+  pace?: PaceOptions;
+  /** Requests per second the server accepted in an earlier job (start there). */
+  remembered?: number;
 }
 
 export interface Ticket {
   startedAt: number;
+  /** The pace (requests/s) when it started. */
+  pace: number;
 }
 
 interface Waiter {
@@ -47,6 +55,8 @@ interface Waiter {
 export interface LimiterSnapshot {
   /** The rate starts are paced at now, per window (below the setting after a 429). */
   rate: number;
+  /** What the server has been seen or told to accept, below the setting; null = nothing learned. */
+  learned: LearnedPace | null;
   target: number;
   inFlight: number;
   waiting: number;
@@ -57,48 +67,47 @@ export interface LimiterSnapshot {
 
 export class ProfileLimiter {
   private target: number;
-  private rate: number;
   private concurrency: number;
   readonly windowMs: number;
-  private readonly decrease: number;
-  private readonly increasePerSecond: number;
-  private readonly minRate: number;
   private readonly marginMs: number;
+  private readonly catchUpMs: number;
+  private readonly pace: Pace;
 
   /** When answers came back, in order (completion order is time order). */
   private ends: number[] = [];
   private head = 0;
-  private tat = Number.NEGATIVE_INFINITY;
+  /** Earliest start of the next request on the pacing schedule, set at `scheduledPace`. */
+  private nextAt = Number.NEGATIVE_INFINITY;
+  private scheduledPace = Number.POSITIVE_INFINITY;
+  private lastGrantAt = Number.NEGATIVE_INFINITY;
+  /** Starts of the last second or so, for the short bound on catching up. */
+  private recentStarts: number[] = [];
   private pausedUntil = 0;
   private inFlightCount = 0;
   private readonly queue: Waiter[] = [];
   private timer: AbortController | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
-  private lastCutAt = Number.NEGATIVE_INFINITY;
-  private increaseFrom = 0;
-  private lastIncreaseAt = 0;
 
   constructor(
     private readonly clock: Clock,
     opts: LimiterOptions,
   ) {
     this.target = Math.max(1, opts.rpm);
-    this.rate = this.target;
     this.concurrency = Math.max(1, Math.floor(opts.concurrency));
     this.windowMs = opts.windowMs ?? 60_000;
-    this.decrease = opts.decrease ?? 0.85;
-    this.increasePerSecond = opts.increasePerSecond ?? 0.01;
-    this.minRate = opts.minRate ?? 1;
     this.marginMs = opts.marginMs ?? Math.min(100, this.windowMs * 0.005);
+    this.catchUpMs = opts.catchUpMs ?? 1000;
+    this.pace = new Pace(this.perSecond(this.target), opts.pace, opts.remembered);
+  }
+
+  private perSecond(perWindow: number): number {
+    return (perWindow * 1000) / this.windowMs;
   }
 
   /** The user changed the account's settings. */
   configure(rpm: number, concurrency: number): void {
-    const newTarget = Math.max(1, rpm);
-    if (newTarget !== this.target) {
-      this.rate = this.rate >= this.target ? newTarget : Math.min(this.rate, newTarget);
-      this.target = newTarget;
-    }
+    this.target = Math.max(1, rpm);
+    this.pace.setTarget(this.perSecond(this.target));
     this.concurrency = Math.max(1, Math.floor(concurrency));
     this.pump();
   }
@@ -111,7 +120,8 @@ export class ProfileLimiter {
     const now = this.clock.now();
     this.prune(now);
     return {
-      rate: this.rate,
+      rate: (this.pace.rate(now) * this.windowMs) / 1000,
+      learned: this.pace.learned(now),
       target: this.target,
       inFlight: this.inFlightCount,
       waiting: this.queue.length,
@@ -149,32 +159,25 @@ export class ProfileLimiter {
   release(): void {
     this.inFlightCount = Math.max(0, this.inFlightCount - 1);
     this.ends.push(this.clock.now());
-    this.pump();
+    // Not at once: a 429 is reported right after its release, and its pause must come first.
+    queueMicrotask(() => this.pump());
   }
 
-  /** A 429: pause everyone for `pauseMs`; cut the rate unless an earlier 429 already did for this traffic. */
-  throttled(ticket: Ticket, pauseMs: number): void {
+  /** A 429: pause everyone for `pauseMs` and learn the server's limit from what it accepted before. */
+  throttled(ticket: Ticket, pauseMs: number, rateLimit: RateLimitInfo | null = null): void {
     const now = this.clock.now();
     this.pausedUntil = Math.max(this.pausedUntil, now + Math.max(0, pauseMs));
-    if (ticket.startedAt >= this.lastCutAt) {
-      this.rate = Math.max(this.minRate, this.rate * this.decrease);
-      this.lastCutAt = now;
-      this.increaseFrom = this.rate;
-      this.lastIncreaseAt = this.pausedUntil;
-      // Forget the pacing debt of the old rate so the new one takes over after the pause.
-      this.tat = Math.min(this.tat, this.pausedUntil);
-    }
+    if (rateLimit) this.pace.headers(now, rateLimit);
+    // After the pause the new pace starts afresh, one interval at a time.
+    if (this.pace.throttled(now, ticket.startedAt, ticket.pace, pauseMs)) this.nextAt = Math.min(this.nextAt, this.pausedUntil);
     this.pump();
   }
 
-  /** A request went through: climb back toward the user's setting. */
-  succeeded(): void {
-    if (this.rate >= this.target) return;
+  /** The server accepted a request (its headers, if any, say how much more it will take). */
+  succeeded(rateLimit: RateLimitInfo | null = null): void {
     const now = this.clock.now();
-    if (now <= this.lastIncreaseAt) return;
-    const step = Math.max(this.increaseFrom, this.minRate) * this.increasePerSecond;
-    this.rate = Math.min(this.target, this.rate + (step * (now - this.lastIncreaseAt)) / 1000);
-    this.lastIncreaseAt = now;
+    this.pace.acceptedAt(now);
+    if (rateLimit) this.pace.headers(now, rateLimit);
   }
 
   private prune(now: number): void {
@@ -188,9 +191,9 @@ export class ProfileLimiter {
 
   /** Milliseconds until a start is allowed by time (pause, rolling window, pacing); 0 = now; Infinity = when a request ends. */
   private waitMs(now: number): number {
-    let wait = this.pausedUntil - now;
+    let wait = Math.max(this.pausedUntil, this.pace.blockedUntil(now)) - now;
     this.prune(now);
-    const limit = Math.max(1, Math.floor(this.rate));
+    const limit = Math.max(1, Math.floor(this.target));
     const answered = this.ends.length - this.head;
     if (this.inFlightCount + answered >= limit) {
       // In-flight requests leave the count only after they end (release() pumps again then).
@@ -198,9 +201,18 @@ export class ProfileLimiter {
       if (mustExpire <= answered) wait = Math.max(wait, this.ends[this.head + mustExpire - 1]! + this.windowMs + this.marginMs - now);
       else return Number.POSITIVE_INFINITY;
     }
-    const interval = this.windowMs / this.rate;
-    const slack = Math.max(interval, Math.min(1000, this.windowMs / 60));
-    wait = Math.max(wait, this.tat - slack - now);
+    // The pace fell since the last start (a 429, headers): the next start keeps the new interval.
+    const pace = this.pace.rate(now);
+    if (pace < this.scheduledPace) {
+      this.nextAt = Math.max(this.nextAt, this.lastGrantAt + 1000 / pace);
+      this.scheduledPace = pace;
+    }
+    wait = Math.max(wait, this.nextAt - now);
+    // Catching up never puts more than ⌈pace⌉ starts in any second (a server counting per second
+    // would refuse the extra ones).
+    const perSecond = Math.max(1, Math.ceil(pace - 1e-9));
+    while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - SHORT_WINDOW_MS) this.recentStarts.shift();
+    if (this.recentStarts.length >= perSecond) wait = Math.max(wait, this.recentStarts[this.recentStarts.length - perSecond]! + SHORT_WINDOW_MS - now);
     return Math.max(0, wait);
   }
 
@@ -221,9 +233,17 @@ export class ProfileLimiter {
   }
 
   private grant(now: number): Ticket {
-    this.tat = Math.max(this.tat, now) + this.windowMs / this.rate;
+    const pace = this.pace.rate(now);
+    const interval = 1000 / pace;
+    // On schedule (or a little late): keep the schedule. Idle or far behind: start it afresh here.
+    const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, 2 * interval);
+    this.nextAt = (onSchedule ? this.nextAt : now) + interval;
+    this.scheduledPace = pace;
+    this.lastGrantAt = now;
+    this.recentStarts.push(now);
+    this.pace.started(now);
     this.inFlightCount++;
-    return { startedAt: now };
+    return { startedAt: now, pace };
   }
 
   private wakeAt(at: number): void {

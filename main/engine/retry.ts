@@ -1,5 +1,6 @@
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
 import { PlexeError, asPlexeError, cancelledError, comeBackLaterError } from '../plexe/errors';
+import { rateLimitOf } from '../plexe/rate-limit-headers';
 import type { Clock } from './clock';
 import type { ProfileLimiter } from './limiter';
 
@@ -74,7 +75,7 @@ export async function attempt<T>(ctx: AttemptContext, send: (signal: AbortSignal
     try {
       const value = await send(signal, settings.timeoutMs);
       limiter.release();
-      limiter.succeeded();
+      limiter.succeeded(rateLimitOf(value));
       return { ok: true, value, attempts: n, lastMs: clock.now() - sentAt };
     } catch (e) {
       limiter.release();
@@ -90,7 +91,7 @@ export async function attempt<T>(ctx: AttemptContext, send: (signal: AbortSignal
     const retryable = isRetryable(info);
     if (info.httpStatus === 429) {
       const pause = info.retryAfterSeconds !== null ? info.retryAfterSeconds * 1000 : backoffMs(n - 1, settings, ctx.random);
-      limiter.throttled(ticket, pause);
+      limiter.throttled(ticket, pause, error.rateLimit);
     }
     if (!retryable || n >= maxAttempts) return { ok: false, error, attempts: n, lastMs: clock.now() - sentAt };
     const waitMs = retryWaitMs(n - 1, settings, ctx.random, info.retryAfterSeconds);

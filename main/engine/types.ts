@@ -86,4 +86,7 @@ export interface RateInfo {
   waiting: number;
   /** Epoch ms until which Plexe asked us to wait, or null. */
   pausedUntil: number | null;
+  /** Requests per second the server was seen (429s) or told (headers) to accept, when below the setting; else null. */
+  learnedPerSecond: number | null;
+  learnedFrom: '429' | 'headers' | 'remembered' | null;
 }

@@ -83,6 +83,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     counts: { ...counts },
     rowsPerMinute: Math.round(meter.perMinute()),
     requestsPerMinute: engine.currentRate(opts.profile.id)?.rpm ?? null,
+    serverRatePerSecond: engine.currentRate(opts.profile.id)?.learnedPerSecond ?? null,
     etaSeconds: state === 'running' ? meter.etaSeconds(counts.pending) : null,
     elapsedMs: now() - started,
     error,

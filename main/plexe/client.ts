@@ -17,6 +17,7 @@ import {
 } from './errors';
 import { clampTimerMs } from '../engine/clock';
 import { silentLogger, type Logger } from './logger';
+import { parseRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
 import { legacyPredictPath, modelPath } from './urls';
 
 /**
@@ -50,6 +51,8 @@ export interface InferAnswer {
   raw: unknown;
   roundTripMs: number;
   httpStatus: number;
+  /** The answer's rate-limit headers, if any (the engine paces by them). */
+  rateLimit: RateLimitInfo | null;
 }
 
 export interface BatchItem {
@@ -65,6 +68,7 @@ export interface BatchAnswer {
   raw: unknown;
   roundTripMs: number;
   httpStatus: number;
+  rateLimit: RateLimitInfo | null;
 }
 
 export interface RemoteModelInfo {
@@ -111,6 +115,7 @@ interface Raw {
   body: unknown;
   requestId: string | null;
   roundTripMs: number;
+  rateLimit: RateLimitInfo | null;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -170,6 +175,7 @@ export class PlexeClient {
       raw: body,
       roundTripMs: raw.roundTripMs,
       httpStatus: raw.status,
+      rateLimit: raw.rateLimit,
     };
   }
 
@@ -207,7 +213,7 @@ export class PlexeClient {
     for (const [i, item] of items.entries()) {
       if (item.result === null && item.error === null) throw badResponseError(`the answer for row ${i + 1} is empty`, raw.status, requestId);
     }
-    return { items, requestId, raw: raw.body, roundTripMs: raw.roundTripMs, httpStatus: raw.status };
+    return { items, requestId, raw: raw.body, roundTripMs: raw.roundTripMs, httpStatus: raw.status, rateLimit: raw.rateLimit };
   }
 
   async listModels(target: PlexeTarget, page: { limit?: number; offset?: number } = {}, opts: CallOptions = {}): Promise<ModelListAnswer> {
@@ -352,6 +358,7 @@ export class PlexeClient {
     // Whatever the server echoed back (the key in an error's details, say) goes no further.
     text = scrubSecrets(text, target.apiKey, this.secrets);
     const roundTripMs = this.now() - started;
+    const rateLimit = parseRateLimitHeaders(res.headers, this.now());
     const contentType = res.headers.get('content-type') ?? '';
     const trimmed = text.trimStart();
     const html = contentType.includes('html') || trimmed.startsWith('<');
@@ -377,7 +384,7 @@ export class PlexeClient {
         throw failed;
       }
       this.logger.info('plexe request', { method, path, status: res.status, requestId, ms: roundTripMs });
-      return { status: res.status, body: parsed, requestId, roundTripMs };
+      return { status: res.status, body: parsed, requestId, roundTripMs, rateLimit };
     }
     const envelope = isObject(parsed) ? parsed : {};
     const errObj = isObject(envelope.error) ? envelope.error : isObject(envelope.detail) ? envelope.detail : envelope;
@@ -391,6 +398,7 @@ export class PlexeClient {
       retryAfterSeconds: parseRetryAfter(res.headers.get('retry-after'), this.now()),
       html,
     });
+    failed.rateLimit = rateLimit;
     this.logger.warn('plexe request refused', { method, path, status: res.status, code: failed.info.code, requestId, ms: roundTripMs });
     throw failed;
   }

@@ -1,5 +1,6 @@
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
 import { AppError } from '../../shared/ipc/errors';
+import type { RateLimitInfo } from './rate-limit-headers';
 
 /**
  * Every way a call to Plexe can fail, as one error with plain words for a person. It is an
@@ -7,6 +8,8 @@ import { AppError } from '../../shared/ipc/errors';
  */
 export class PlexeError extends AppError {
   readonly info: PlexeErrorInfo;
+  /** The refusal's rate-limit headers, if any (set by the client; the engine paces by them). */
+  rateLimit: RateLimitInfo | null = null;
   constructor(info: PlexeErrorInfo) {
     super(info.code, info.message, info);
     this.name = 'PlexeError';

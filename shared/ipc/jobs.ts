@@ -176,6 +176,8 @@ export const jobProgressSchema = z.object({
   rowsPerMinute: z.number(),
   /** Requests per minute the account is being paced at (null before the first request). */
   requestsPerMinute: z.number().nullable(),
+  /** Requests per second Plexe was seen (429s) or told (rate-limit headers) to accept for this key, when below the setting. */
+  serverRatePerSecond: z.number().nullable().optional(),
   etaSeconds: z.number().nullable(),
   elapsedMs: z.number(),
   /** Set when the run stopped on an error about the account, the model or the network. */

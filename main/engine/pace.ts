@@ -1,0 +1,228 @@
+import type { RateLimitInfo } from '../plexe/rate-limit-headers';
+
+/**
+ * How fast one profile's requests may start: the user's setting, or less when the server has
+ * shown (by a 429) or said (by rate-limit headers) that it accepts less.
+ *
+ * - Learn from a 429: the server refused after accepting what it accepted within its window, so
+ *   the requests answered within that window before the 429 give the rate it allows (never more
+ *   than the pace that was refused); its window is guessed from the wait it asked for (see
+ *   estimate()). Starts then hold just below it (`hold`, 98 %). A 429 soon after another whose
+ *   counts only repeat the pace (a token bucket drains at any pace above its rate) cuts by a
+ *   tenth instead.
+ * - Probe: after a quiet spell without a 429 the pace steps up multiplicatively toward the
+ *   setting until the next 429 teaches a new limit. Each 429 that finds the limit where it was
+ *   doubles the quiet spell, so a confirmed limit costs ever fewer refusals.
+ * - Headers: a `RateLimit-Policy` (quota per window) is the limit, no 429 needed; without one, the
+ *   limit over the longest reset seen approximates it, and on long windows the remaining
+ *   allowance over the time to its reset caps the pace until then.
+ * - A remembered limit (from an earlier job with the same account) is where a new limiter starts.
+ */
+
+export interface PaceOptions {
+  /** Fraction of a learned limit to pace at. */
+  hold?: number;
+  /** Quiet time after a 429 before probing upward (doubles while probes confirm the limit). */
+  probeAfterMs?: number;
+  /** Longest quiet time. */
+  maxProbeAfterMs?: number;
+  /** Probe: multiply the pace by `probeFactor` every `probeStepMs` (or the server's window, if longer). */
+  probeStepMs?: number;
+  probeFactor?: number;
+  /** A second 429 this soon after the last one whose counts say nothing new cuts by `repeatCut`. */
+  repeatWithinMs?: number;
+  repeatCut?: number;
+  /** Windows a server's limiter commonly counts over. */
+  windowsMs?: readonly number[];
+}
+
+export type PaceSource = '429' | 'headers' | 'remembered';
+
+export interface LearnedPace {
+  /** Requests per second the server accepts. */
+  perSecond: number;
+  source: PaceSource;
+}
+
+const HISTORY_MS = 60_000;
+/** Fewer accepted requests than this in a window say nothing about a limit. */
+const MIN_COUNT = 3;
+const NOT_WORTH_PROBING = 0.97;
+
+export class Pace {
+  private target: number;
+  private ceiling: number | null = null;
+  private source: PaceSource | null = null;
+  private headerCeiling: number | null = null;
+  private readonly hold: number;
+  private readonly probeAfterMs: number;
+  private readonly maxProbeAfterMs: number;
+  private readonly probeStepMs: number;
+  private readonly probeFactor: number;
+  private readonly repeatWithinMs: number;
+  private readonly repeatCut: number;
+  private readonly windowsMs: readonly number[];
+
+  /** Answer times of accepted requests over the last minute (in order). */
+  private accepted: number[] = [];
+  private head = 0;
+  private historyStart: number | null = null;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
+  private quietMs: number;
+  private maxResetSeen = 0;
+  /** The server's window as last guessed (later waits are short once traffic is steady). */
+  private serverWindowMs = 0;
+  /** The last estimate counted over a window that held one of our pauses (a token bucket's rate looks lower then). */
+  private uncertain = false;
+  private pausedUntil = 0;
+  private budget: { rate: number; until: number } | null = null;
+
+  /** `targetPerSecond`: the user's setting. */
+  constructor(targetPerSecond: number, opts: PaceOptions = {}, remembered?: number) {
+    this.target = targetPerSecond;
+    this.hold = opts.hold ?? 0.98;
+    this.probeAfterMs = opts.probeAfterMs ?? 60_000;
+    this.maxProbeAfterMs = opts.maxProbeAfterMs ?? 600_000;
+    this.probeStepMs = opts.probeStepMs ?? 2_000;
+    this.probeFactor = opts.probeFactor ?? 1.1;
+    this.repeatWithinMs = opts.repeatWithinMs ?? 5_000;
+    this.repeatCut = opts.repeatCut ?? 0.9;
+    this.windowsMs = opts.windowsMs ?? [1_000, 10_000, 60_000];
+    this.quietMs = this.probeAfterMs;
+    if (remembered !== undefined && remembered > 0) {
+      // Start at the remembered limit; the quiet spell before probing starts with the first request.
+      this.ceiling = remembered;
+      this.source = 'remembered';
+    }
+  }
+
+  setTarget(perSecond: number): void {
+    this.target = perSecond;
+  }
+
+  /** Requests per second to pace starts at, now. */
+  rate(now: number): number {
+    let r = this.target;
+    if (this.headerCeiling !== null) r = Math.min(r, this.hold * this.headerCeiling);
+    if (this.budget && this.budget.rate > 0 && now < this.budget.until) r = Math.min(r, this.budget.rate);
+    if (this.ceiling === null) return r;
+    const held = this.hold * this.ceiling;
+    return Math.min(r, held * this.probeFactor ** this.probeStep(now));
+  }
+
+  /** How many probing steps up the pace is at `at` (0 = holding). */
+  private probeStep(at: number): number {
+    const sinceCut = at - this.lastCutAt;
+    // A limit within a few per cent of the setting leaves nothing worth a refusal to find.
+    if (this.ceiling === null || sinceCut < this.quietMs || this.ceiling >= this.target * NOT_WORTH_PROBING) return 0;
+    // A step lasts at least the server's window: only then has it shown the pace holds.
+    return Math.min(200, Math.floor((sinceCut - this.quietMs) / Math.max(this.probeStepMs, this.serverWindowMs)) + 1);
+  }
+
+  /** What this server has been seen to accept, for the progress view and the next job; null = nothing below the setting. */
+  learned(now: number): LearnedPace | null {
+    const told = this.headerCeiling;
+    const limit = told !== null && (this.ceiling === null || told <= this.ceiling) ? told : this.ceiling;
+    if (limit === null || limit >= this.target || this.rate(now) >= this.target) return null;
+    return { perSecond: limit, source: limit === told ? 'headers' : (this.source ?? '429') };
+  }
+
+  /** A request was granted (starts the history the estimates look back on). */
+  started(now: number): void {
+    if (this.source === 'remembered' && this.lastCutAt === Number.NEGATIVE_INFINITY) this.lastCutAt = now;
+    if (this.historyStart === null || (this.accepted.length === this.head && now - this.lastAcceptedAt() > HISTORY_MS)) this.historyStart = now;
+  }
+
+  /** The server took a request (any answer but a 429). */
+  acceptedAt(now: number): void {
+    this.accepted.push(now);
+    this.prune(now);
+  }
+
+  /**
+   * A 429 for a request started at `startedAt`; `pace` was the rate it was sent at; the server
+   * asked to wait `retryAfterMs`. Returns whether it taught anything (a cut).
+   */
+  throttled(now: number, startedAt: number, pace: number, retryAfterMs: number): boolean {
+    if (startedAt < this.lastCutAt) return false;
+    const estimate = this.estimate(now, retryAfterMs);
+    const prior = this.ceiling;
+    let limit = Math.min(estimate ?? pace, pace);
+    // Refused again soon above the held pace, and the counts only repeat the pace: the limit is
+    // well below it. (At the held pace a stray refusal only nudges it down.)
+    const aboveHeld = prior === null || pace > this.hold * prior * 1.01;
+    if (aboveHeld && now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
+    // Refused while probing: the limit was held for the whole quiet spell, so it stands; and a
+    // count within two steps above it is the server letting a climb through on credit (a bucket's
+    // burst), not a higher limit.
+    const step = prior === null ? 0 : this.probeStep(startedAt);
+    if (prior !== null && step > 0 && !this.uncertain) limit = limit <= prior * this.probeFactor ** 2 ? prior : Math.min(Math.max(limit, prior), pace);
+    // One refusal never takes more than half: sparse counts (after a pause, a stalled network) say little.
+    limit = Math.max(limit, pace * 0.5);
+    const confirms = prior !== null && this.source !== 'remembered' && Math.abs(limit - prior) <= prior * 0.05;
+    this.quietMs = confirms ? Math.min(this.maxProbeAfterMs, this.quietMs * 2) : this.uncertain ? this.probeAfterMs / 6 : this.probeAfterMs;
+    this.pausedUntil = now + retryAfterMs;
+    this.ceiling = limit;
+    this.source = '429';
+    this.lastCutAt = now;
+    return true;
+  }
+
+  /** Rate-limit headers on an answer. */
+  headers(now: number, info: RateLimitInfo): void {
+    if (info.policy) {
+      this.headerCeiling = info.policy.quota / info.policy.windowSeconds;
+    } else if (info.limit !== null && info.resetSeconds !== null) {
+      this.maxResetSeen = Math.max(this.maxResetSeen, info.resetSeconds, 1);
+      this.headerCeiling = info.limit / this.maxResetSeen;
+    }
+    // On a long window the allowance left over the time to its reset is the pace that spends it
+    // evenly (on short ones whole-second resets are too coarse to say more than the limit).
+    if (info.remaining !== null && info.resetSeconds !== null && info.resetSeconds >= 2) {
+      this.budget = { rate: info.remaining / info.resetSeconds, until: now + info.resetSeconds * 1000 };
+    }
+  }
+
+  /** Until when the headers said nothing is left (long windows only); 0 = not blocked. */
+  blockedUntil(now: number): number {
+    return this.budget && this.budget.rate === 0 && now < this.budget.until ? this.budget.until : 0;
+  }
+
+  private lastAcceptedAt(): number {
+    return this.accepted.length > this.head ? this.accepted[this.accepted.length - 1]! : Number.NEGATIVE_INFINITY;
+  }
+
+  private prune(now: number): void {
+    const edge = now - HISTORY_MS;
+    while (this.head < this.accepted.length && this.accepted[this.head]! <= edge) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.accepted.length) {
+      this.accepted = this.accepted.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Requests per second the server accepted over its window before now. Its window is taken to be
+   * the shortest common one at least as long as the wait it asked for (a rolling or fixed window
+   * frees room within one window); a window longer than the history counts over the history.
+   */
+  private estimate(now: number, retryAfterMs: number): number | null {
+    this.prune(now);
+    if (this.historyStart === null) return null;
+    const span = now - this.historyStart;
+    if (span <= 0) return null;
+    const longest = this.windowsMs[this.windowsMs.length - 1]!;
+    const w = this.windowsMs.find((x) => x >= Math.max(retryAfterMs, this.serverWindowMs)) ?? longest;
+    this.serverWindowMs = w;
+    const edge = now - w;
+    // Our own pause inside a one-second window makes a token bucket's rate look lower than it is.
+    this.uncertain = w <= 1000 && this.pausedUntil > edge;
+    let count = 0;
+    for (let i = this.accepted.length - 1; i >= this.head && this.accepted[i]! > edge; i--) count++;
+    if (count < MIN_COUNT) return null;
+    // A history shorter than the window: the server's window runs from our first request to when
+    // the oldest one leaves it, which is about when it said to come back.
+    const over = span >= w ? w : w > 1000 ? Math.min(w, span + retryAfterMs) : span;
+    return count / (over / 1000);
+  }
+}
