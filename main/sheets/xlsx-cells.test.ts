@@ -11,6 +11,9 @@ describe('toCell', () => {
     expect(toCell('.5', 'number')).toEqual({ value: 0.5 });
     expect(toCell('00123', 'number')).toEqual(text('00123'));
     expect(toCell('12,5', 'number')).toEqual(text('12,5'));
+    expect(toCell('123456789012345', 'number')).toEqual({ value: 123456789012345 });
+    expect(toCell('1234567890123456789', 'number')).toEqual(text('1234567890123456789'));
+    expect(toCell('1e999', 'number')).toEqual(text('1e999'));
     expect(toCell('85.09', 'auto')).toEqual(text('85.09'));
     expect(toCell('85.09', 'text')).toEqual(text('85.09'));
     expect(toCell(85.09, 'text')).toEqual(text('85.09'));

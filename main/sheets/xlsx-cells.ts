@@ -22,6 +22,16 @@ const PLAIN_NUMBER = /^[+-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$|^[+-]?(?:
 /** ISO dates: `2024-03-05`, `2024-03-05T14:30`, `2024-03-05 14:30:00.5`, with `Z` or `±hh:mm` optional. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/**
+ * Plain decimal text that a double holds exactly as typed: at most 15 significant digits, so a long
+ * account or card number is never rounded (Excel keeps only 15 too).
+ */
+export function isExactNumber(value: string): boolean {
+  if (!PLAIN_NUMBER.test(value)) return false;
+  const mantissa = value.replace(/[eE].*$/, '').replace(/[^\d]/g, '').replace(/^0+/, '');
+  return mantissa.replace(/0+$/, '').length <= 15 && Number.isFinite(Number(value));
+}
+
 /** Result of converting one value; `cut` says the text was shortened to Excel's cell limit. */
 export interface ConvertedCell {
   value: XlsxCellValue;
@@ -95,7 +105,8 @@ export function valueText(value: unknown): string {
 
 /**
  * One value as a cell of a column of `kind`:
- * - number: JS numbers, and text that is a plain decimal number without a leading zero ("85.09", "-3e2");
+ * - number: JS numbers, and text that is a plain decimal number without a leading zero and with at most
+ *   15 significant digits ("85.09", "-3e2");
  * - date: Date objects and ISO date text between 1900 and 9999;
  * - boolean: JS booleans, and the text true/false in any case;
  * - auto: by the value's JS type (number, boolean, Date), text stays text;
@@ -110,7 +121,7 @@ export function toCell(value: unknown, kind: XlsxColumnKind): ConvertedCell {
   if (typeof value === 'boolean') return { value };
   if (value instanceof Date) return dateCell(value, false) ?? text(valueText(value));
   if (typeof value === 'string') {
-    if (kind === 'number' && PLAIN_NUMBER.test(value.trim())) return { value: Number(value.trim()) };
+    if (kind === 'number' && isExactNumber(value.trim())) return { value: Number(value.trim()) };
     if (kind === 'boolean') {
       const lower = value.trim().toLowerCase();
       if (lower === 'true') return { value: true };
