@@ -204,6 +204,20 @@ describe('writeXlsx', () => {
     expect(book.worksheets.map((s) => s.rowCount)).toEqual([10, 10, 6]);
   });
 
+  // One narrow column keeps this to seconds.
+  it('splits at Excel’s real limit: 1,048,575 data rows under the header, the next on sheet 2', async () => {
+    const path = join(dir, 'limit.xlsx');
+    function* numbers() {
+      for (let i = 0; i < 1_048_577; i++) yield [i];
+    }
+    const summary = await writeXlsx(path, [{ name: 'n', kind: 'number' }], numbers());
+    expect(summary).toMatchObject({ rows: 1_048_577, sheets: 2 });
+    const second = await zipText(path, 'xl/worksheets/sheet2.xml');
+    expect(second).toMatch(/<row r="1"[^>]*><c r="A1" s="\d+" t="inlineStr"><is><r><t>n<\/t><\/r><\/is><\/c><\/row>/);
+    expect(second).toMatch(/<row r="2"[^>]*><c r="A2"[^>]*><v>1048575<\/v><\/c><\/row>/);
+    expect(second).toMatch(/<row r="3"[^>]*><c r="A3"[^>]*><v>1048576<\/v><\/c><\/row><\/sheetData>/);
+  }, 120_000);
+
   it('fills exactly one sheet without a notice when the rows just fit', async () => {
     const path = join(dir, 'fit.xlsx');
     const summary = await writeXlsx(path, [{ name: 'n', kind: 'number' }], from(Array.from({ length: 9 }, (_, i) => [i])), { maxRowsPerSheet: 10 });
