@@ -23,6 +23,7 @@ const suites: Suite[] = [
   { name: 'import', run: async () => (await import('./import.bench')).runImportBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir, repeats: quick ? 3 : 5 }) },
   { name: 'jobs', run: async () => (await import('./jobs.bench')).runJobsBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir }) },
   { name: 'history', run: async () => (await import('./history.bench')).runHistoryBench({ rows: quick ? 100_000 : 1_000_000 }) },
+  { name: 'xlsx', run: async () => (await import('./xlsx.bench')).runXlsxBench({ rows: quick ? 100_000 : 1_000_000 }) },
 ];
 
 const figures: BenchFigure[] = [];
