@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Writable } from 'node:stream';
 import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
@@ -7,15 +6,6 @@ import type { HistoryWriter } from '../store/repositories';
 import { isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
-import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
-import { nodeFromPaths, rowJson, rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
-
-/** A shape met during one insert call: its structure and its `prediction_shapes` id. */
-interface KnownShape {
-  input: ShapeNode;
-  result: ShapeNode | null;
-  id: number;
-}
 
 /** A row as read from SQL: `predictions p` joined with its series. */
 export interface PredictionRow {
@@ -100,8 +90,6 @@ const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
 const INSERT_COLUMNS = 16;
-/** Shapes a row is checked against before a key is built for it. */
-const RECENT_SHAPES = 8;
 const INSERT_GROUP = 64;
 
 /**
@@ -190,43 +178,6 @@ export function parseTime(text: string): number {
   return ms;
 }
 
-/** A row as writeExportLines reads it: id, shape_id, input, result, then the tail's columns. */
-type LineSourceRow = [
-  id: number,
-  shapeId: number,
-  input: string,
-  result: string | null,
-  status: string,
-  errorMessage: string | null,
-  requestId: string | null,
-  createdAt: number,
-  source: NewPrediction['source'],
-  httpStatus: number | null,
-  roundTripMs: number | null,
-  processingTimeMs: number | null,
-  attempts: number,
-  jobId: string | null,
-  rowNumber: number | null,
-];
-
-/**
- * A stored row's export line (see migration 4), or null when it cannot be kept as one: its JSON walked
- * against its shape's recorded paths (`shape`, see nodeFromPaths), so its cells land in the columns the
- * export gives that shape.
- */
-function exportLine(r: LineSourceRow, shape: { input: ShapeNode; result: ShapeNode }): string | null {
-  const input = JSON.parse(r[2]) as Record<string, unknown>;
-  const result = r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>);
-  const text = rowText(input, shape.input, result, result === null ? null : shape.result);
-  if (text === undefined || text.cells === null) return null;
-  const tail = tailText(
-    { status: r[4], errorMessage: r[5], requestId: r[6], source: r[8], httpStatus: r[9], roundTripMs: r[10], processingTimeMs: r[11], attempts: r[12], jobId: r[13], rowNumber: r[14] },
-    r[7],
-    null,
-  );
-  return tail === null ? null : text.cells + TAIL_MARK + tail;
-}
-
 /**
  * The prediction history in SQLite: writes from the form and bulk runs, newest-first keyset pages,
  * counts, facets, monitoring figures, CSV export and tidy-up. Every operation is a named method; no
@@ -280,9 +231,7 @@ export class HistoryStore implements HistoryWriter {
   private insertAll(entries: readonly NewPrediction[]): number[] {
     // Looked up per call (inside its transaction), so a rolled-back call can never leave a stale id behind.
     const series = new Map<string, number>();
-    const shapes = new Map<string, KnownShape>();
-    const recent: KnownShape[] = [];
-    let last: KnownShape | null = null;
+    const shapes = new Map<string, number>();
     let lastSeries: NewPrediction | null = null;
     let lastSeriesId = 0;
     const ids: number[] = [];
@@ -305,41 +254,20 @@ export class HistoryStore implements HistoryWriter {
         lastSeries = e;
         lastSeriesId = id;
       }
-      // The shape, found by checking the row's keys against the shapes just seen; a key is built only
-      // for a row unlike the recent ones. (Its export line is written later, behind the inserts: see
-      // writeExportLines.)
-      let shape: KnownShape | null = null;
-      let text: RowText | undefined = last === null ? undefined : rowJson(e.input, last.input, e.result, last.result);
-      if (last !== null && text !== undefined) shape = last;
-      else {
-        for (let j = 0; j < recent.length && shape === null; j++) {
-          const candidate = recent[j] as KnownShape;
-          if (candidate === last) continue;
-          text = rowJson(e.input, candidate.input, e.result, candidate.result);
-          if (text !== undefined) shape = candidate;
-        }
-        if (shape === null) {
-          // A value JSON cannot write (a BigInt, a cycle) fails the call here, before any key is built.
-          JSON.stringify(e.input);
-          if (e.result !== null) JSON.stringify(e.result);
-          const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
-          shape = shapes.get(key) ?? null;
-          if (shape === null) {
-            shape = { input: shapeNode(e.input), result: e.result === null ? null : shapeNode(e.result), id: this.shapeId(e) };
-            shapes.set(key, shape);
-          }
-          text = rowJson(e.input, shape.input, e.result, shape.result);
-          recent.unshift(shape);
-          if (recent.length > RECENT_SHAPES) recent.length = RECENT_SHAPES;
-        }
+      // The shape: its key is cheap to build, its `prediction_shapes` row is looked up once per call.
+      const input = JSON.stringify(e.input);
+      const result = e.result === null ? null : JSON.stringify(e.result);
+      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      let shapeId = shapes.get(key);
+      if (shapeId === undefined) {
+        shapeId = this.shapeId(e);
+        shapes.set(key, shapeId);
       }
-      if (text === undefined) throw new Error(`Prediction ${i + 1} of ${entries.length} did not match the shape made from it; this is a bug in the app, please report it.`);
-      last = shape;
       params[k++] = createdAt;
       params[k++] = lastSeriesId;
       params[k++] = e.source;
-      params[k++] = text.input;
-      params[k++] = text.result;
+      params[k++] = input;
+      params[k++] = result;
       params[k++] = e.status;
       params[k++] = e.errorMessage;
       params[k++] = e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails);
@@ -350,7 +278,7 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.attempts;
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
-      params[k++] = shape.id;
+      params[k++] = shapeId;
       if (k === params.length) {
         // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
         // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
@@ -446,36 +374,21 @@ export class HistoryStore implements HistoryWriter {
     return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
   }
 
-  /**
-   * A page of the export as UTF-8 bytes, newest first: `lineSql` (over `predictions p`) gives each row's
-   * line, which SQLite joins, so no row becomes a JS value and the text is never decoded and encoded
-   * again. `last` is where the next page starts (null after the last page).
-   */
-  exportText(f: FilterSql, cursor: Cursor | null, limit: number, lineSql: string): { bytes: Buffer; rows: number; last: Cursor | null } {
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return { bytes: Buffer.alloc(0), rows: 0, last: null };
-    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
-      // Pages merged from one query per series (see keysetQuery): the lines are joined here.
-      const rows = this.exportRows(f, cursor, limit, `p.id, p.created_at, ${lineSql}`);
-      const lastRow = rows[rows.length - 1];
-      const bytes = Buffer.from(rows.map((r) => r[2] as string).join(''), 'utf8');
-      return { bytes, rows: rows.length, last: rows.length < limit || !lastRow ? null : { createdAt: lastRow[1] as number, id: lastRow[0] as number } };
-    }
-    const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
-    const params: Record<string, string | number> = { ...f.params, limit };
-    if (cursor) {
-      params.cursorAt = cursor.createdAt;
-      params.cursorId = cursor.id;
-    }
-    const where = `${whereForSeries(f, null)}${keyset}`;
-    // The lines come out of the subquery in its order (a co-routine feeds the aggregate row by row).
-    const [bytes, rows] = this.cached(`SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT ${lineSql} AS line FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)`)
+  /** The flattened input and result field names of the rows `f` selects, in the order their shapes were first recorded. */
+  exportFields(f: FilterSql): { input: string[]; result: string[] } {
+    const input = new Set<string>();
+    const result = new Set<string>();
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
+    const shapes = this.cached(
+      `SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
+    )
       .raw(true)
-      .get(params) as [Buffer | null, number];
-    if (rows < limit) return { bytes: bytes ?? Buffer.alloc(0), rows, last: null };
-    const last = this.cached(`SELECT p.created_at, p.id FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET @offset`)
-      .raw(true)
-      .get({ ...params, offset: limit - 1 }) as [number, number];
-    return { bytes: bytes ?? Buffer.alloc(0), rows, last: { createdAt: last[0], id: last[1] } };
+      .all(f.params) as [string, string][];
+    for (const [i, r] of shapes) {
+      for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
+      for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
+    }
+    return { input: [...input], result: [...result] };
   }
 
   /** Every series: id → account and model. */
@@ -564,11 +477,6 @@ export class HistoryStore implements HistoryWriter {
     return computeStats(this.db, request);
   }
 
-  /** Writes the filtered history as CSV to `out`, newest first, in chunks; resolves when all is written. */
-  exportCsv(filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
-    return exportHistoryCsv(this, filters, out, options);
-  }
-
   // ---- tidying up ----------------------------------------------------------------------------
 
   delete(ids: readonly number[]): number {
@@ -628,52 +536,6 @@ export class HistoryStore implements HistoryWriter {
       this.cached('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
       return added;
     }).immediate();
-  }
-
-  /**
-   * Writes the export lines (`csv_line`, migrations 4 and 5) of the rows with ids from
-   * `prediction_lines_state.written_upto` + 1 to at most `maxIds` further, made from exactly what is
-   * stored — the JSON, shape and columns the export's long way reads — and moves the mark on. Rows that
-   * already have a line are left alone; a row whose text cannot be kept as a line (it holds a mark or a
-   * lone surrogate) keeps none and goes the long way. Returns how many ids it covered (maxIds: more to
-   * do). The background catch-up calls it in small steps; one transaction per step.
-   */
-  writeExportLines(maxIds = 2000): number {
-    return this.db.transaction(() => {
-      const from = this.cached('SELECT written_upto FROM prediction_lines_state WHERE id = 1').pluck().get() as number;
-      const maxId = this.cached('SELECT max(id) FROM predictions').pluck().get() as number | null;
-      if (maxId === null || maxId <= from) return 0;
-      const upto = Math.min(maxId, from + maxIds);
-      const rows = this.cached(
-        `SELECT id, shape_id, input, result, status, error_message, request_id, created_at, source, http_status, round_trip_ms,
-           processing_time_ms, attempts, job_id, row_number
-         FROM predictions WHERE id > ? AND id <= ? AND csv_line IS NULL`,
-      )
-        .raw(true)
-        .all(from, upto) as LineSourceRow[];
-      const update = this.cached('UPDATE predictions SET csv_line = ? WHERE id = ?');
-      const shapePaths = this.cached('SELECT input_paths, result_paths FROM prediction_shapes WHERE id = ?').raw(true);
-      const shapes = new Map<number, { input: ShapeNode; result: ShapeNode } | null>();
-      for (const r of rows) {
-        let shape = shapes.get(r[1]);
-        if (shape === undefined) {
-          const paths = shapePaths.get(r[1]) as [string, string] | undefined;
-          const input = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[0]) as string[][]);
-          const result = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[1]) as string[][]);
-          shape = input === null || result === null ? null : { input, result };
-          shapes.set(r[1], shape);
-        }
-        const line = shape === null ? null : exportLine(r, shape);
-        if (line !== null) update.run(line, r[0]);
-      }
-      this.cached('UPDATE prediction_lines_state SET written_upto = ? WHERE id = 1').run(upto);
-      return upto - from;
-    }).immediate();
-  }
-
-  /** Rows the catch-up has not reached yet: the export makes their lines the long way. */
-  pendingExportLines(): number {
-    return this.cached('SELECT count(*) FROM predictions WHERE id > (SELECT written_upto FROM prediction_lines_state WHERE id = 1)').pluck().get() as number;
   }
 
   /**

@@ -6,7 +6,6 @@ import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, Job
 import type { HistoryWriter } from '../store/repositories';
 import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
 import { decodeCells, encodeCells } from './cells';
-import { restFormatter, storedExportText } from './export-text';
 
 /**
  * Every SQL statement about bulk jobs. Other job code calls these named operations; nothing else
@@ -122,9 +121,6 @@ export interface StoredResultRow {
   problems: string | null;
 }
 
-/** StoredResultRow's fields as an array, in its declared order (the export's fast path). */
-export type ExportTuple = [number, string, JobRowStatus, string | null, string | null, string | null, string | null, string | null];
-
 /** One row's answer, as the runner hands it over to be written. */
 export interface RowOutcomeWrite {
   rowNumber: number;
@@ -143,14 +139,6 @@ export interface RowOutcomeWrite {
   roundTripMs: number | null;
   processingTimeMs: number | null;
   problems?: RowProblem[];
-  /** The row's cells as imported; with them the row's export text is stored (see export-text.ts). */
-  cells?: readonly string[];
-}
-
-/** What the export text of written rows is made for: the job's input columns and result fields. */
-export interface ExportLayout {
-  columnCount: number;
-  resultFields: readonly string[];
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -166,11 +154,10 @@ export function notFound(jobId: number): AppError {
 
 export class JobStore {
   private readonly stmts = new Map<string, Statement>();
-  private readonly rawStmts = new Map<string, Statement>();
   private readonly insertOne: Statement;
   private readonly insertGroup: Statement;
   private readonly outcomeStmt: Statement;
-  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => void;
+  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => void;
 
   constructor(
     readonly db: Database,
@@ -180,21 +167,14 @@ export class JobStore {
     this.insertOne = db.prepare(IMPORT_SQL.insertOne);
     this.insertGroup = db.prepare(IMPORT_SQL.insertGroup);
     this.outcomeStmt = db.prepare(`UPDATE job_rows SET status = ?, input = ?, result = ?, error_code = ?, error_message = ?, error_details = ?,
-      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?,
-      csv_cells = ?, csv_rest = ?, csv_fields = ?
+      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?
       WHERE key = ? AND status = 'pending'`);
-    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => {
+    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => {
       const at = this.now();
       const moved = { ok: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
-      const rest = layout ? restFormatter(layout.resultFields) : null;
       for (const o of outcomes) {
         const result = o.result === null ? null : JSON.stringify(o.result);
         const problems = o.problems && o.problems.length > 0 ? JSON.stringify(o.problems) : null;
-        // The export text is made from exactly what is stored, so it matches what the export would compute.
-        const text =
-          layout && rest && o.cells
-            ? storedExportText([o.rowNumber, encodeCells(o.cells), o.status, result, o.errorCode, o.errorMessage, o.requestId, problems], layout.columnCount, rest, layout.resultFields.length)
-            : null;
         const changed = this.outcomeStmt.run(
           o.status,
           o.input === null ? null : JSON.stringify(o.input),
@@ -210,9 +190,6 @@ export class JobStore {
           o.processingTimeMs,
           at,
           problems,
-          text?.cells ?? null,
-          text?.rest ?? null,
-          text?.fields ?? null,
           keyOf(jobId, o.rowNumber),
         ).changes;
         if (changed > 0) moved[o.status]++;
@@ -487,11 +464,11 @@ export class JobStore {
   writeOutcomes(
     jobId: number,
     outcomes: readonly RowOutcomeWrite[],
-    opts: { history?: readonly NewPrediction[]; newResultFields?: string[] | null; layout?: ExportLayout | null } = {},
+    opts: { history?: readonly NewPrediction[]; newResultFields?: string[] | null } = {},
   ): void {
     const newFields = opts.newResultFields ?? null;
     if (outcomes.length === 0 && newFields === null) return;
-    this.writeOutcomesTx(jobId, outcomes, opts.history ?? [], newFields, opts.layout ?? null);
+    this.writeOutcomesTx(jobId, outcomes, opts.history ?? [], newFields);
   }
 
   /** Failed rows back to pending (all of them, or only those that failed for a passing reason). */
@@ -499,7 +476,7 @@ export class JobStore {
     return this.db.transaction(() => {
       const n = this.stmt(
         `UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
-         result = NULL, finished_at = NULL, csv_cells = NULL, csv_rest = NULL, csv_fields = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
+         result = NULL, finished_at = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
       ).run(keyOf(jobId, 0), endOf(jobId), onlyRetryable ? 1 : 0).changes;
       this.stmt('UPDATE jobs SET n_failed = n_failed - ?, n_pending = n_pending + ? WHERE id = ?').run(n, n, jobId);
       return n;
@@ -514,60 +491,6 @@ export class JobStore {
         ? this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') ORDER BY key LIMIT ?`).all(...args)
         : this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).all(...args)
     ) as StoredResultRow[];
-  }
-
-  /**
-   * The export's pages: the same columns as resultsPage, as arrays in that order (raw mode skips
-   * building an object per row, which is most of the cost of reading a million rows).
-   */
-  exportPage(jobId: number, after: number, limit: number): ExportTuple[] {
-    let s = this.rawStmts.get('export');
-    if (!s) {
-      s = this.db.prepare(`SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).raw(true);
-      this.rawStmts.set('export', s);
-    }
-    return s.all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit) as ExportTuple[];
-  }
-
-  /**
-   * The next `limit` rows after `after` as one string of CSV lines, joined by SQLite from each row's
-   * stored export text (migration 3) — one string per page instead of eight values per row, which is
-   * what lets a million rows export in seconds. A row without usable text (not answered by the
-   * service, written before the job learned a result field, or before migration 3) appears as
-   * U+001E, its row number, U+001E: the caller formats those itself (exportRowsAt).
-   */
-  exportTextPage(jobId: number, after: number, limit: number, resultFieldCount: number): { rows: number; last: number; text: string } {
-    let s = this.rawStmts.get('export-text');
-    if (!s) {
-      s = this.db
-        .prepare(
-          `SELECT count(*), max(key) - @base, group_concat(
-             CASE WHEN status IN ('ok', 'failed') AND csv_fields = @fields AND csv_rest IS NOT NULL
-               THEN coalesce(csv_cells, replace(substr(cells, 2), char(31), ',')) || csv_rest
-               ELSE char(30) || (key - @base) || char(30) END, '')
-           FROM (SELECT key, cells, status, csv_cells, csv_rest, csv_fields FROM job_rows WHERE key > @from AND key < @end ORDER BY key LIMIT @limit)`,
-        )
-        .raw(true);
-      this.rawStmts.set('export-text', s);
-    }
-    const [rows, last, text] = s.get({ base: keyOf(jobId, 0), fields: resultFieldCount, from: keyOf(jobId, after), end: endOf(jobId), limit }) as [number, number | null, string | null];
-    return { rows, last: last ?? after, text: text ?? '' };
-  }
-
-  /** The export columns (as exportPage) of the given rows, in row order. */
-  exportRowsAt(jobId: number, rowNumbers: readonly number[]): ExportTuple[] {
-    let s = this.rawStmts.get('export-at');
-    if (!s) {
-      s = this.db
-        .prepare(
-          `SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows
-           WHERE key IN (SELECT ? + value FROM json_each(?)) ORDER BY key`,
-        )
-        .raw(true);
-      this.rawStmts.set('export-at', s);
-    }
-    const base = keyOf(jobId, 0);
-    return s.all(base, base, JSON.stringify(rowNumbers)) as ExportTuple[];
   }
 
   /** Rows with a result, for the chart: the value of one flattened field, computed in SQL. */
