@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
-import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
+import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -58,7 +58,8 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   const columns = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
   const series = store.seriesById();
 
-  const writer = new CsvWriter(out, { bom: options.bom ?? false });
+  // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
+  const writer = new CsvWriter(out, { bom: options.bom ?? false, chunkSize: 1 << 16 });
   await writer.writeRow(columns);
   const cells = new Array<unknown>(columns.length);
   const ni = inputColumns.length;
@@ -67,10 +68,9 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   for (;;) {
     const rows = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
     for (const r of rows) {
-      const input = flattenObject(JSON.parse(r[3]) as Record<string, unknown>);
-      const result = r[4] === null ? null : flattenObject(JSON.parse(r[4]) as Record<string, unknown>);
-      for (let i = 0; i < ni; i++) cells[i] = own(input, inputColumns[i]!);
-      for (let i = 0; i < nr; i++) cells[ni + i] = result === null ? undefined : own(result, resultFields[i]!);
+      pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, 0);
+      if (r[4] === null) cells.fill(undefined, ni, ni + nr);
+      else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, ni);
       const s = series.get(r[2]);
       let k = ni + nr;
       cells[k++] = r[5];
@@ -91,8 +91,6 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   await writer.end();
   return { rows: writer.rows - 1, columns };
 }
-
-const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
 /** Keeps the fixed trailing names, suffixing `_2`, `_3`… if an input or result column already has one. */
 function uniqueAfter(taken: readonly string[], names: readonly string[]): string[] {

@@ -1,12 +1,13 @@
 import type { RowProblem } from '../../shared/ipc/jobs';
 import { AppError } from '../../shared/ipc/errors';
 import { streamViaTemp } from '../files/write-via-temp';
-import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
+import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
 import { decodeCells } from './cells';
 import type { JobRecord, JobStore, StoredResultRow } from './store';
 
 /** Rows read per page of the export. */
 const PAGE = 5_000;
+const OK: [string, string] = ['ok', ''];
 
 /** The status and error cells of one row: `ok`, the error code, `skipped`, or `not_sent`. */
 export function statusCells(r: Pick<StoredResultRow, 'status' | 'error_code' | 'error_message' | 'problems'>): [string, string] {
@@ -43,16 +44,16 @@ export function exportHeader(columns: readonly string[], resultFields: readonly 
   return { header: [...columns, ...resultNames, ...tail], resultNames };
 }
 
-/** The cells of one exported row: its input cells as imported, its result fields, status, error, request_id. */
-export function exportCells(r: StoredResultRow, columnCount: number, resultFields: readonly string[]): unknown[] {
+/**
+ * The cells of one exported row: its input cells as imported, its result fields, status, error,
+ * request_id. Written into `out` when given (the export reuses one array for every row).
+ */
+export function exportCells(r: StoredResultRow, columnCount: number, resultFields: readonly string[], out = new Array<unknown>(columnCount + resultFields.length + 3)): unknown[] {
   const cells = decodeCells(r.cells);
-  const out = new Array<unknown>(columnCount + resultFields.length + 3);
   for (let i = 0; i < columnCount; i++) out[i] = cells[i] ?? '';
-  if (r.result !== null) {
-    const flat = flattenObject(JSON.parse(r.result) as Record<string, unknown>);
-    for (let j = 0; j < resultFields.length; j++) out[columnCount + j] = Object.hasOwn(flat, resultFields[j]!) ? flat[resultFields[j]!] : undefined;
-  }
-  const [status, error] = statusCells(r);
+  if (r.result !== null) pickFlattened(JSON.parse(r.result) as Record<string, unknown>, resultFields, out, columnCount);
+  else out.fill(undefined, columnCount, columnCount + resultFields.length);
+  const [status, error] = r.status === 'ok' ? OK : statusCells(r);
   out[columnCount + resultFields.length] = status;
   out[columnCount + resultFields.length + 1] = error;
   out[columnCount + resultFields.length + 2] = r.request_id ?? '';
@@ -66,11 +67,13 @@ export function exportCells(r: StoredResultRow, columnCount: number, resultField
 export async function exportJob(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
   try {
     return await streamViaTemp(path, async (out) => {
-      const writer = new CsvWriter(out, { chunkSize: 1 << 20 });
+      // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
+      const writer = new CsvWriter(out, { chunkSize: 1 << 16 });
       await writer.writeRow(exportHeader(job.columns, job.resultFields).header);
       for (let after = 0; ; ) {
         const page = store.resultsPage(job.id, after, PAGE, false);
-        for (const r of page) await writer.writeRow(exportCells(r, job.columns.length, job.resultFields));
+        const cells = new Array<unknown>(job.columns.length + job.resultFields.length + 3);
+        for (const r of page) await writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
         onProgress?.(writer.rows - 1);
         const last = page[page.length - 1];
         if (page.length < PAGE || !last) break;

@@ -258,3 +258,24 @@ export function resultColumnNames(inputColumns: readonly string[], resultFields:
   }
   return names;
 }
+
+/**
+ * Puts into `out`, from `offset`, the value `flattenObject(obj)` has under each of `names` (undefined
+ * where it has none), flattening only when a name has a dot: the exports' per-row step.
+ */
+export function pickFlattened(obj: Record<string, unknown>, names: readonly string[], out: unknown[], offset: number): void {
+  let flat: Record<string, unknown> | null = null;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    let v: unknown;
+    if (name.includes('.')) {
+      flat ??= flattenObject(obj);
+      v = Object.hasOwn(flat, name) ? flat[name] : undefined;
+    } else {
+      v = Object.hasOwn(obj, name) ? obj[name] : undefined;
+      // A non-empty object is flattened into dotted names, so it has no value under its own name.
+      if (isPlainObject(v) && Object.keys(v).length > 0) v = undefined;
+    }
+    out[offset + i] = v;
+  }
+}

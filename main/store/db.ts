@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { AppError } from '../../shared/ipc/errors';
 import { migrations as knownMigrations, type Migration } from './migrations';
+import { useAppCheckpoints } from './wal';
 
 export type { Database as SqliteDatabase } from 'better-sqlite3';
 
@@ -69,16 +70,8 @@ function configure(db: SqliteDatabase, busyTimeoutMs: number): void {
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
-  // Checkpoint every ~32 MB of WAL rather than SQLite's default ~4 MB: bulk results (job rows and
-  // history) are written at up to a few MB per second, and each checkpoint copies the pages of
-  // recent transactions — fewer, larger checkpoints copy far fewer of them twice (about a quarter
-  // more history rows per second measured on a million-row database). One costs the writing
-  // thread about 0.1–0.15 s; the WAL file stays under ~32 MB between them.
-  db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  useAppCheckpoints(db);
 }
-
-/** WAL pages (4 KiB) after which a commit on an app connection checkpoints (see configure). */
-export const AUTO_CHECKPOINT_PAGES = 8192;
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
