@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkFaultSettings, defaultFaults } from './faults';
 import { normalizeModelRef } from './models';
-import type { SandboxConfig } from './server';
+import type { SandboxConfig } from './types';
 
 export const DEFAULT_SANDBOX_KEY = 'demo-key-plexe-sandbox';
 

@@ -1,22 +1,8 @@
 import { createRng, type Rng } from './rng';
+import type { FaultConfig } from './types';
 
-/** See FaultConfig in server.ts for the meaning of each field. */
-export interface FaultSettings {
-  seed: number;
-  p429: number;
-  p500: number;
-  p502: number;
-  p503: number;
-  p504: number;
-  pDrop: number;
-  pTruncate: number;
-  pSlow: number;
-  slowMs: number;
-  latencyMs: number;
-  latencyJitterMs: number;
-  retryAfterSeconds: number;
-  retryAfterAsDate: boolean;
-}
+/** The fault settings (see FaultConfig in types.ts). */
+export type FaultSettings = FaultConfig;
 
 export const defaultFaults: FaultSettings = {
   seed: 1,
