@@ -44,10 +44,9 @@ import {
   validateInput,
   type DemoModel,
   type FieldProblem,
-  type ModelState,
 } from './models';
 import { RollingWindowLimiter } from './rate-limit';
-import type { DeploymentState, FaultConfig, RunningSandbox, SandboxConfig, SandboxKey, SandboxStats, StartSandboxOptions } from './types';
+import type { DeploymentState, FaultConfig, RunningSandbox, SandboxConfig, SandboxStats, StartSandboxOptions } from './types';
 import { keyTail, RequestLog, type SandboxLogEntry } from './request-log';
 
 export { DEFAULT_SANDBOX_KEY } from './config';
