@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { Statements } from '../store/sql';
 import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
@@ -184,7 +185,7 @@ export function parseTime(text: string): number {
  * SQL leaves this folder.
  */
 export class HistoryStore implements HistoryWriter {
-  private readonly statements = new Map<string, Statement>();
+  private readonly q: Statements;
   private readonly insertStmt: Statement;
   private readonly insertGroupStmt: Statement;
   private readonly insertParams: unknown[] = new Array<unknown>(INSERT_GROUP * INSERT_COLUMNS).fill(null);
@@ -201,6 +202,7 @@ export class HistoryStore implements HistoryWriter {
     readonly db: Database,
     options: { pageProbeAbove?: number; listProbeAbove?: number } = {},
   ) {
+    this.q = new Statements(db);
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
@@ -310,7 +312,7 @@ export class HistoryStore implements HistoryWriter {
 
   /** Rows up to this id are in the text index; newer ones are searched directly. */
   textIndexedUpto(): number {
-    return this.cached('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1').pluck().get() as number;
+    return this.q.prepare('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1', 'pluck').get() as number;
   }
 
   filterSql(filters: HistoryFilters = {}, use: 'page' | 'count' | 'export' = 'page'): FilterSql {
@@ -335,7 +337,7 @@ export class HistoryStore implements HistoryWriter {
     const key = `${indexedUpto}\u0000${String(this.db.pragma('data_version', { simple: true }))}\u0000${fts}`;
     let n = this.matchCounts.get(key);
     if (n === undefined) {
-      n = this.cached('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?').pluck().get(fts) as number;
+      n = this.q.prepare('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?', 'pluck').get(fts) as number;
       if (this.matchCounts.size > 50) this.matchCounts.clear();
       this.matchCounts.set(key, n);
     }
@@ -379,11 +381,10 @@ export class HistoryStore implements HistoryWriter {
     const input = new Set<string>();
     const result = new Set<string>();
     if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
-    const shapes = this.cached(
+    const shapes = this.q.prepare(
       `SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
-    )
-      .raw(true)
-      .all(f.params) as [string, string][];
+      'raw',
+    ).all(f.params) as [string, string][];
     for (const [i, r] of shapes) {
       for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
       for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
@@ -393,7 +394,7 @@ export class HistoryStore implements HistoryWriter {
 
   /** Every series: id → account and model. */
   seriesById(): Map<number, { profileId: string; profileName: string; modelName: string; modelVersion: string }> {
-    const rows = this.cached('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
+    const rows = this.q.prepare('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
     return new Map(rows.map((r) => [r.id, { profileId: r.profile_id, profileName: r.profile_name, modelName: r.model_name, modelVersion: r.model_version }]));
   }
 
@@ -406,15 +407,7 @@ export class HistoryStore implements HistoryWriter {
       params.cursorId = cursor.id;
     }
     const run = (where: string): unknown[] => {
-      const text = sql(where, keyset);
-      const key = raw ? `raw:${text}` : text;
-      let stmt = this.statements.get(key);
-      if (!stmt) {
-        stmt = this.db.prepare(text);
-        if (raw) stmt.raw(true);
-        this.statements.set(key, stmt);
-      }
-      return stmt.all(params);
+      return this.q.prepare(sql(where, keyset), raw ? 'raw' : 'rows').all(params);
     };
     if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
       // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
@@ -446,30 +439,30 @@ export class HistoryStore implements HistoryWriter {
       // Text alone: the index counts its rows itself; only rows it has not reached are read.
       const indexedUpto = this.textIndexedUpto();
       const params: Record<string, string | number> = { indexedUpto };
-      const pending = this.cached(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`).pluck().get(params) as number;
+      const pending = this.q.prepare(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`, 'pluck').get(params) as number;
       return this.textMatches(ftsQuery(words), indexedUpto) + pending;
     }
     const f = this.filterSql(filters, 'count');
     if (f.seriesIds !== null && f.seriesIds.length === 0) return 0;
-    return this.cached(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`).pluck().get(f.params) as number;
+    return this.q.prepare(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`, 'pluck').get(f.params) as number;
   }
 
   get(id: number): PredictionRecord | undefined {
-    const row = this.cached(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
+    const row = this.q.prepare(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   /** What the filter lists offer: models, accounts and statuses that have at least one entry. */
   facets(): HistoryFacets {
     const has = 'EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s.id)';
-    const models = this.cached(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
-    const profiles = this.cached(
+    const models = this.q.prepare(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
+    const profiles = this.q.prepare(
       `SELECT s.profile_id AS profileId, s.profile_name AS profileName FROM prediction_series s
        WHERE s.id = (SELECT max(s2.id) FROM prediction_series s2 WHERE s2.profile_id = s.profile_id AND EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s2.id))
        ORDER BY 2, 1`,
     ).all() as HistoryFacets['profiles'];
-    const failed = this.cached("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1").pluck().all() as string[];
-    const anyOk = this.cached("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
+    const failed = this.q.prepare("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1", 'pluck').all() as string[];
+    const anyOk = this.q.prepare("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
     return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
   }
 
@@ -482,7 +475,7 @@ export class HistoryStore implements HistoryWriter {
   delete(ids: readonly number[]): number {
     this.matchCounts.clear();
     let deleted = 0;
-    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
+    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
     const run = this.db.transaction((chunk: readonly number[]) => stmt.run(JSON.stringify(chunk)).changes);
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) deleted += run(ids.slice(i, i + DELETE_CHUNK));
     return deleted;
@@ -507,7 +500,7 @@ export class HistoryStore implements HistoryWriter {
     if (!Number.isInteger(days) || days < 1) throw new AppError('invalid_retention', `The retention period must be a whole number of days, 1 or more (got ${days}).`);
     const cutoff = now.getTime() - days * 86_400_000;
     this.matchCounts.clear();
-    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
+    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
     const run = this.db.transaction(() => stmt.run(cutoff, DELETE_CHUNK).changes);
     let deleted = 0;
     for (;;) {
@@ -526,14 +519,14 @@ export class HistoryStore implements HistoryWriter {
   indexPendingText(maxRows = 5000): number {
     return this.db.transaction(() => {
       const from = this.textIndexedUpto();
-      const upto = this.cached('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)').pluck().get(from, maxRows) as number | null;
+      const upto = this.q.prepare('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)', 'pluck').get(from, maxRows) as number | null;
       if (upto === null) return 0;
-      const added = this.cached(
+      const added = this.q.prepare(
         `INSERT INTO predictions_fts (rowid, body)
          SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
          FROM predictions WHERE id > ? AND id <= ?`,
       ).run(from, upto).changes;
-      this.cached('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
+      this.q.prepare('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
       return added;
     }).immediate();
   }
@@ -543,27 +536,15 @@ export class HistoryStore implements HistoryWriter {
    * false when there was nothing to merge. The background catch-up calls it when it is otherwise idle.
    */
   mergeTextIndex(pages = 100): boolean {
-    const before = this.cached('SELECT total_changes()').pluck().get() as number;
-    this.cached("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
-    return (this.cached('SELECT total_changes()').pluck().get() as number) !== before + 1;
+    const before = this.q.prepare('SELECT total_changes()', 'pluck').get() as number;
+    this.q.prepare("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
+    return (this.q.prepare('SELECT total_changes()', 'pluck').get() as number) !== before + 1;
   }
 
   /** Rows the text index has not reached yet. */
   pendingTextRows(): number {
-    return this.cached('SELECT count(*) FROM predictions WHERE id > ?').pluck().get(this.textIndexedUpto()) as number;
+    return this.q.prepare('SELECT count(*) FROM predictions WHERE id > ?', 'pluck').get(this.textIndexedUpto()) as number;
   }
 
-  private cached(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-      if (this.statements.size > 500) {
-        const first = this.statements.keys().next().value;
-        if (first !== undefined) this.statements.delete(first);
-      }
-    }
-    return stmt;
-  }
 }
 
