@@ -45,7 +45,7 @@ export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigu
     const store = new HistoryStore(db);
     const figures: BenchFigure[] = [];
     const sizeMb = Math.round(statSync(file).size / 1048576);
-    const setup = `${n.toLocaleString('en')} rows (${sizeMb} MB, generated, text-indexed and export lines written in ${Math.round(genSeconds)} s)`;
+    const setup = `${n.toLocaleString('en')} rows (${sizeMb} MB, generated and text-indexed in ${Math.round(genSeconds)} s)`;
 
     const first = timeMs(() => store.page({ limit: 100 }), 30);
     figures.push({ bench: 'history.page_first_ms', value: round(first, 2), unit: 'ms', baseline: 50, ratio: round(first / 50, 3), notes: `newest 100 of ${setup}; median of 30; baseline = 50 ms target` });

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from './rng';
+import { seededRandom as createRng, type Rng } from '../shared/seeded-random';
 import type { FaultConfig } from './types';
 
 /** The fault settings (see FaultConfig in types.ts). */

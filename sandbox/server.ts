@@ -1,5 +1,5 @@
 /**
- * A local server that answers like the Plexe inference API (see ../DESIGN.md, "The service we
+ * A local server that answers like the Plexe inference API (see ../ARCHITECTURE.md, "The service we
  * talk to"), serving the demo models in ./models. One server for three jobs: the demo workspace
  * (embedded in the app's main process), the test double, and the benchmark target. Hence the
  * knobs: keys and permissions, rate limits, batch limits, deployment states and seeded faults.

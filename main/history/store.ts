@@ -141,8 +141,7 @@ let hourText = '\u0000';
 let hourMs = Number.NaN;
 
 /**
- * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), several times
- * faster in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
+ * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), cheaper in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
  * and the rest is arithmetic. Any other form, or any doubt, goes to `Date.parse`.
  */
 export function parseTime(text: string): number {

@@ -20,7 +20,7 @@ import { decodeCells, DEFAULT_JOB_SETTINGS, JobStore, type JobRecord, type NewJo
 export interface JobServiceDeps {
   db: Database;
   engine: Engine;
-  /** Where every answered row is also recorded (issue 7: the history keeps bulk rows too). */
+  /** Where every answered row is also recorded (the history keeps bulk rows too). */
   history: HistoryWriter | null;
   /** The account and its key (the key stays in main). */
   profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }>;

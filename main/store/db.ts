@@ -11,8 +11,7 @@ export interface OpenDatabaseOptions {
   /** The schema steps; the app's own list unless a test passes another. */
   migrations?: readonly Migration[];
   /**
-   * `quick` (default) runs `PRAGMA quick_check` at open (about 3 s on a 1,000,000-row history on this
-   * project's CI machine); `auto` runs it only for files up to 128 MB and otherwise just reads the header and
+   * `quick` (default) runs `PRAGMA quick_check` at open (seconds on a large history); `auto` runs it only for files up to 128 MB and otherwise just reads the header and
    * schema (damage then surfaces as SQLITE_CORRUPT when it is met); `none` skips it (benchmarks).
    */
   integrityCheck?: 'quick' | 'auto' | 'none';
