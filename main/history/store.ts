@@ -4,7 +4,7 @@ import type { NewPrediction, PredictionRecord } from '../../shared/domain/predic
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
 import type { HistoryWriter } from '../store/repositories';
-import { isPlainObject } from '../sheets/csv-writer';
+import { flattenPaths, isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
 
@@ -119,20 +119,6 @@ function shapeKeyOf(obj: Record<string, unknown>): string | null {
     } else {
       out += `${key}\u0001`;
     }
-  }
-  return out;
-}
-
-/**
- * The leaf paths of an object, as `flattenKeys` walks it (nested non-empty plain objects are opened,
- * everything else is a leaf), each as its list of keys: `{a: {b: 1}, "c.d": 2}` → `[["a","b"],["c.d"]]`.
- * Unlike the dotted names, the lists say exactly where each value is, which the export needs.
- */
-export function flattenPaths(obj: Record<string, unknown>, prefix: readonly string[] = [], out: string[][] = []): string[][] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenPaths(value, [...prefix, key], out);
-    else out.push([...prefix, key]);
   }
   return out;
 }

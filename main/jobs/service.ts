@@ -5,7 +5,7 @@ import type { Profile } from '../../shared/domain/profile';
 import { AppError } from '../../shared/ipc/errors';
 import type { CheckSummary, ChartSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../shared/ipc/jobs';
 import type { Engine, EngineProfile, EngineSettings } from '../engine';
-import { flattenObject } from '../sheets/csv-writer';
+import { pickFlattened } from '../sheets/csv-writer';
 import { listSheets, previewSheet, type ImportProgress } from '../sheets/import';
 import type { HistoryWriter } from '../store/repositories';
 import type { Database } from 'better-sqlite3';
@@ -299,12 +299,13 @@ export class JobService {
     const job = this.store.require(jobId);
     const page = this.store.resultsPage(jobId, after ?? 0, limit + 1, filter === 'failed');
     const rows = page.slice(0, limit).map((r): ResultRow => {
-      const flat = r.result ? flattenObject(JSON.parse(r.result) as Record<string, unknown>) : null;
+      const values = new Array<unknown>(job.resultFields.length).fill(null);
+      if (r.result) pickFlattened(JSON.parse(r.result) as Record<string, unknown>, job.resultFields, values, 0);
       const [status, error] = statusCells(r);
       return {
         rowNumber: r.row_number,
         cells: decodeCells(r.cells),
-        values: job.resultFields.map((f) => (flat && Object.hasOwn(flat, f) ? (flat[f] ?? null) : null)),
+        values: values.map((v) => v ?? null),
         status: r.status,
         errorCode: r.status === 'ok' || r.status === 'pending' ? null : status,
         errorMessage: error === '' ? null : error,

@@ -86,42 +86,47 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}`. Arrays and empty objects
- * stay whole (written as JSON in their cell). Key order is the order of a depth-first walk.
+ * The one walk every flattening uses: each leaf of `obj` with the keys leading to it. Nested
+ * non-empty plain objects are opened; everything else (arrays, empty objects, values) is a leaf.
  */
+function forEachLeaf(obj: Record<string, unknown>, path: string[], leaf: (path: readonly string[], value: unknown) => void): void {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    path.push(key);
+    if (isPlainObject(value) && Object.keys(value).length > 0) forEachLeaf(value, path, leaf);
+    else leaf(path, value);
+    path.pop();
+  }
+}
+
+/** Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}` (a later equal name wins). */
 export function flattenObject(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  flattenInto(obj, prefix, out);
+  forEachLeaf(obj, prefix === '' ? [] : [prefix], (path, value) => {
+    out[path.join('.')] = value;
+  });
   return out;
 }
 
-function flattenInto(obj: Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenInto(value, name, out);
-    else out[name] = value;
-  }
-}
-
-/** The dotted keys `flattenObject` would produce, in the same order, without building the object. */
-export function flattenKeys(obj: Record<string, unknown>, prefix = '', out: string[] = []): string[] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenKeys(value, name, out);
-    else out.push(name);
-  }
-  return out;
+/** The dotted keys `flattenObject` would produce, in the same order. */
+export function flattenKeys(obj: Record<string, unknown>): string[] {
+  return flattenPaths(obj).map((path) => path.join('.'));
 }
 
 /** The leaf values `flattenObject` would produce, in the same order as `flattenKeys`. */
-export function flattenValues(obj: Record<string, unknown>, out: unknown[] = []): unknown[] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenValues(value, out);
-    else out.push(value);
-  }
+export function flattenValues(obj: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [];
+  forEachLeaf(obj, [], (_path, value) => out.push(value));
+  return out;
+}
+
+/**
+ * The leaf paths as lists of keys: `{a: {b: 1}, "c.d": 2}` → `[["a","b"],["c.d"]]`. Unlike the dotted
+ * names, the lists say exactly where each value is (the history records its rows' shapes this way).
+ */
+export function flattenPaths(obj: Record<string, unknown>): string[][] {
+  const out: string[][] = [];
+  forEachLeaf(obj, [], (path) => out.push([...path]));
   return out;
 }
 
