@@ -30,7 +30,7 @@ export const INSERT_GROUP = 100;
 
 export { decodeCells, encodeCells, ROW_SEP } from './cells';
 
-/** The statements that put imported rows in (also run by the import's writer thread, see import-writer.ts). */
+/** The statements that put imported rows in (also run by the import writer thread, import-writer-thread.ts). */
 export const IMPORT_SQL = {
   insertOne: 'INSERT INTO job_rows (key, cells) VALUES (?, ?)',
   insertGroup: `INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`,
