@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { checkpointNow, useImportCheckpoints } from '../store/wal';
 import { workerInput } from '../workers/spawn';
 import { ROW_SEP } from './cells';
-import { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './store';
+import { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './import-sql';
 
 /** The import writer thread (started by import-writer.ts): puts the batches it is sent into job_rows, one transaction each. */
 

@@ -7,14 +7,13 @@ import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, Job
 import type { HistoryWriter } from '../store/repositories';
 import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
 import { decodeCells, encodeCells } from './cells';
+import { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './import-sql';
 
 /**
  * Every SQL statement about bulk jobs. Other job code calls these named operations; nothing else
  * touches the `jobs` and `job_rows` tables. Pages are keyset pages on the row key.
  */
 
-/** Row keys are `job_id * ROW_SPAN + row_number`: one job's rows are the key range (id·span, (id+1)·span). */
-export const ROW_SPAN = 2 ** 32;
 const keyOf = (jobId: number, rowNumber: number): number => jobId * ROW_SPAN + rowNumber;
 const endOf = (jobId: number): number => (jobId + 1) * ROW_SPAN;
 /** The rows of job `jobId` after row `after`: a range of the key, the table's own order. */
@@ -25,17 +24,10 @@ const rowsOf = (jobId: number, after = 0): Sql => sql`key > ${keyOf(jobId, after
  * contains its condition, so queries about such rows repeat it even where `status = …` already implies it.
  */
 const NEEDS_ATTENTION = trusted(`status NOT IN ('ok', 'pending')`);
-/** Rows per INSERT statement during import: fewer statement calls, same single transaction per batch. */
-export const INSERT_GROUP = 100;
 
 export { decodeCells, encodeCells, ROW_SEP } from './cells';
 
-/** The statements that put imported rows in (also run by the import writer thread, import-writer-thread.ts). */
-export const IMPORT_SQL = {
-  insertOne: 'INSERT INTO job_rows (key, cells) VALUES (?, ?)',
-  insertGroup: `INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`,
-  addPending: 'UPDATE jobs SET n_pending = n_pending + ? WHERE id = ?',
-} as const;
+export { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './import-sql';
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = { batchSize: 50, skipProblemRows: false };
 
