@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'main/index.ts') } },
+      // Worker threads are entries of their own, emitted beside index.js (see main/workers/spawn.ts).
+      rollupOptions: { input: { index: resolve(root, 'main/index.ts'), 'import-writer-thread': resolve(root, 'main/jobs/import-writer-thread.ts') } },
     },
   },
   preload: {

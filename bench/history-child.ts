@@ -6,6 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { openDatabase } from '../main/store/db';
 import { HistoryStore } from '../main/history/store';
+import { exportHistoryCsv } from '../main/history/export';
 
 const [dbPath, outPath] = process.argv.slice(2);
 if (!dbPath || !outPath) throw new Error('usage: history-child.ts DB OUT');
@@ -18,7 +19,7 @@ const startRssMb = mb(process.memoryUsage.rss());
 const samples: number[] = [];
 const started = performance.now();
 const cpuStart = process.cpuUsage();
-const summary = await store.exportCsv({}, createWriteStream(outPath, { highWaterMark: 1 << 20 }), {
+const summary = await exportHistoryCsv(store, {}, createWriteStream(outPath, { highWaterMark: 1 << 20 }), {
   chunkRows: 5000,
   onProgress: (rows) => {
     if (rows % 100_000 < 5000) samples.push(mb(process.memoryUsage.rss()));

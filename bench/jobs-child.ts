@@ -45,10 +45,9 @@ function seed(file: string, rows: number): { rows: number; bytes: number } {
     FROM n;
   `);
   db.prepare('UPDATE jobs SET columns = ?, n_pending = ? WHERE id = ?').run(JSON.stringify(COLUMNS), rows, jobId);
-  // …then every answer written the way the runner writes them (writeOutcomes, 500 per transaction,
-  // with the row's cells so its export text is stored): ~2% failed with an error message.
+  // …then every answer written the way the runner writes them (writeOutcomes, 500 per transaction):
+  // ~2% failed with an error message.
   const resultFields = ['predicted_price', 'confidence', 'band'];
-  const layout = { columnCount: COLUMNS.length, resultFields };
   let after = 0;
   let first = true;
   for (;;) {
@@ -59,7 +58,6 @@ function seed(file: string, rows: number): { rows: number; bytes: number } {
       const failed = i % 50 === 0;
       return {
         rowNumber: i,
-        cells,
         input: { sqft: Number(cells[2]), bedrooms: Number(cells[3]) },
         ok: !failed,
         status: failed ? 'failed' : 'ok',
@@ -75,7 +73,7 @@ function seed(file: string, rows: number): { rows: number; bytes: number } {
         processingTimeMs: null,
       };
     });
-    store.writeOutcomes(jobId, outcomes, { newResultFields: first ? resultFields : null, layout });
+    store.writeOutcomes(jobId, outcomes, { newResultFields: first ? resultFields : null });
     first = false;
   }
   db.prepare(`UPDATE jobs SET state = 'done' WHERE id = ?`).run(jobId);

@@ -21,7 +21,7 @@ import Database from 'better-sqlite3';
 import Papa from 'papaparse';
 import { predictFor } from '../sandbox/models';
 import { startSandbox, type FaultConfig, type RunningSandbox } from '../sandbox/server';
-import { createRng } from '../sandbox/rng';
+import { seededRandom as createRng } from '../shared/seeded-random';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LOCATIONS = ['urban', 'suburban', 'rural'] as const;

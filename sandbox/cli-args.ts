@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { HOSTILE_MODES, type HostileMode } from './faults';
 import { LIMITER_KINDS, RATE_HEADER_STYLES, type LimiterKind, type RateHeaderStyle } from './rate-limit';
-import type { FaultConfig, SandboxConfig } from './server';
+import type { FaultConfig, SandboxConfig } from './types';
 
 export const CLI_USAGE = `Usage: npm run sandbox -- [options]
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOSTILE_MODES, checkFaultSettings, defaultFaults } from './faults';
 import { normalizeModelRef } from './models';
 import { LIMITER_KINDS, RATE_HEADER_STYLES } from './rate-limit';
-import type { SandboxConfig } from './server';
+import type { SandboxConfig } from './types';
 
 export const DEFAULT_SANDBOX_KEY = 'demo-key-plexe-sandbox';
 

@@ -1,5 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { createRng, type Rng } from './rng';
+import { seededRandom as createRng, type Rng } from '../shared/seeded-random';
+import { HOSTILE_MODES, type FaultConfig, type HostileMode } from './types';
+
+export { HOSTILE_MODES, type HostileMode };
 
 /**
  * Answers a hostile server gives every prediction request (infer, predict, predictions) while the
@@ -10,35 +13,14 @@ import { createRng, type Rng } from './rng';
  * - retry-after-seconds / retry-after-date: 429 with Retry-After 1,000,000,000 s or a year-9999 date.
  * - echo-key: 400 whose message and details echo the key the client sent.
  * - deep-nesting: a 200 whose result is nested 100,000 levels deep.
+ * (The modes are listed in types.ts, HOSTILE_MODES.)
  */
-export const HOSTILE_MODES = ['redirect-port', 'redirect-http', 'huge-body', 'huge-body-chunked', 'retry-after-seconds', 'retry-after-date', 'echo-key', 'deep-nesting'] as const;
-export type HostileMode = (typeof HOSTILE_MODES)[number];
-
 export const HUGE_RETRY_AFTER_SECONDS = 1_000_000_000;
 export const FAR_RETRY_AFTER_DATE = 'Fri, 31 Dec 9999 23:59:59 GMT';
 export const DEEP_NESTING_LEVELS = 100_000;
 
-/** See FaultConfig in server.ts for the meaning of each field. */
-export interface FaultSettings {
-  seed: number;
-  p429: number;
-  p500: number;
-  p502: number;
-  p503: number;
-  p504: number;
-  pDrop: number;
-  pTruncate: number;
-  pSlow: number;
-  slowMs: number;
-  latencyMs: number;
-  latencyJitterMs: number;
-  retryAfterSeconds: number;
-  retryAfterAsDate: boolean;
-  /** A hostile answer to every prediction request; null = none. */
-  hostile: HostileMode | null;
-  /** Size of the huge-body answers. */
-  hugeBodyBytes: number;
-}
+/** The fault settings (see FaultConfig in types.ts). */
+export type FaultSettings = FaultConfig;
 
 export const defaultFaults: FaultSettings = {
   seed: 1,

@@ -19,13 +19,18 @@ export const DEFAULT_KEY_REMINDER_DAYS = 90;
 export const DEFAULT_CONCURRENCY = 4;
 export const DEMO_PROFILE_NAME = 'Demo workspace';
 
+export interface AccountChange {
+  kind: 'saved' | 'deleted';
+  profileId: string;
+}
+
 export interface AccountsDeps {
   profiles: ProfileRepository;
   settings: SettingsRepository;
   keys: KeyStore;
   client: PlexeClient;
-  /** Called when an account is deleted, so the engine forgets its limiter. */
-  onDeleted?: (profileId: string) => void;
+  /** Told after an account is saved or deleted (the engine forgets a deleted one's limiter; the updater re-decides). */
+  onChanged?: (change: AccountChange) => void;
   now?: () => Date;
   newId?: () => string;
   logger?: Logger;
@@ -102,6 +107,7 @@ export class AccountsService {
     };
     this.deps.profiles.save(profile);
     if (!existing && opts.mayBecomeActive !== false && !this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING)) this.deps.settings.set(ACTIVE_PROFILE_SETTING, profile.id);
+    this.deps.onChanged?.({ kind: 'saved', profileId: profile.id });
     return this.account(profile);
   }
 
@@ -131,8 +137,8 @@ export class AccountsService {
     await this.deps.keys.delete(id);
     this.deps.profiles.delete(id);
     this.markVerified(id, true);
-    this.deps.onDeleted?.(id);
     if (this.deps.settings.get<string>(ACTIVE_PROFILE_SETTING) === id) this.deps.settings.set(ACTIVE_PROFILE_SETTING, this.activeId());
+    this.deps.onChanged?.({ kind: 'deleted', profileId: id });
     return { deleted: true };
   }
 

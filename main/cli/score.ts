@@ -10,32 +10,26 @@ import { serverRateText } from '../../shared/domain/server-rate';
 import { fieldsFromAnySchema } from '../../shared/domain/schema-convert';
 import { isAppErrorLike } from '../../shared/ipc/errors';
 import type { JobProgress } from '../../shared/ipc/jobs';
-import { createEngine, type EngineSettings } from '../engine';
-import { KeyStore, loadKeytar, type KeytarLike } from '../keys/keystore';
-import { PlexeClient, type FetchLike } from '../plexe/client';
+import { createCore, type Core } from '../core';
+import type { EngineSettings } from '../engine';
+import type { KeytarLike } from '../keys/keystore';
+import type { FetchLike, PlexeClient } from '../plexe/client';
 import { isPlexeError } from '../plexe/errors';
-import { HistoryStore } from '../history/store';
-import { closeDatabase, openDatabase } from '../store/db';
-import { SqliteProfiles } from '../store/profiles';
-import { checkJob } from '../jobs/check';
-import { exportJob } from '../jobs/export';
-import { importIntoJob } from '../jobs/import-job';
 import { automaticMapping } from '../jobs/row-input';
-import { runJob } from '../jobs/runner';
-import { DEFAULT_JOB_SETTINGS, JobStore, type JobRecord } from '../jobs/store';
+import type { RunEnd } from '../jobs/runner';
+import { DEFAULT_JOB_SETTINGS, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
 
 /**
- * `npm run score`: headless bulk scoring with the app's own jobs code (import into SQLite, check,
- * run through the engine, export). The job lives in `--data-dir`, so the same command run again
- * resumes it: rows that have an answer are not sent again; rows that failed for a passing reason
- * (rate limit, timeouts, outages) are retried.
+ * `npm run score`: headless bulk scoring with the app's own core (createCore) and job service: import
+ * into SQLite, check, run through the engine, export. The job lives in `--data-dir`, so the same
+ * command run again resumes it: rows that have an answer are not sent again; rows that failed for a
+ * passing reason (rate limit, timeouts, outages) are retried.
  */
 
 export const EXIT = { ok: 0, someFailed: 1, usage: 2, refused: 3 } as const;
 
-/** The app's database file name inside its data folder (the app and the CLI share it). */
-export const DATABASE_FILE = 'plexe.db';
+export { DATABASE_FILE } from '../core';
 
 export interface ScoreIo {
   stdout: (text: string) => void;
@@ -133,15 +127,30 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return EXIT.usage;
   }
 
-  let opened;
+  // --profile reads the app's keychain; otherwise the key comes from the environment and no keychain is touched.
+  const keytar = args.profile ? (io.keytar !== undefined ? io.keytar : undefined) : null;
+  const engineSettings: Partial<EngineSettings> = {
+    ...backoffFromEnv(env.PLEXE_SCORE_BACKOFF_MS),
+    ...(io.engineSettings ?? {}),
+    ...(args.timeoutMs !== null ? { timeoutMs: args.timeoutMs } : {}),
+    ...(args.retries !== null ? { attempts: args.retries + 1 } : {}),
+  };
+  let core: Core;
   try {
-    opened = openDatabase(join(dataDir, DATABASE_FILE));
+    core = await createCore({
+      dataDir,
+      fetch: io.fetch ?? ((url, init) => fetch(url, init)),
+      engineSettings,
+      now,
+      ...(keytar !== undefined ? { keytar } : {}),
+    });
   } catch (e) {
     io.stderr(`${isAppErrorLike(e) ? e.message : String(e)}\n`);
     return EXIT.usage;
   }
-  const db = opened.db;
-  if (opened.notice) io.stderr(`${opened.notice}\n`);
+  for (const n of core.notices) if (n.level !== 'info') io.stderr(`${n.message}\n`);
+  const { jobs } = core;
+  const store = jobs.store;
   try {
     // The account: an app profile (--profile) or the flags and PLEXE_API_KEY.
     let apiKey = env.PLEXE_API_KEY?.trim() ?? '';
@@ -150,7 +159,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     let rpm = args.rpm;
     let concurrency = args.concurrency;
     if (args.profile) {
-      const profile = new SqliteProfiles(db).list().find((p) => p.name === args.profile || p.id === args.profile);
+      const profile = core.profiles.list().find((p) => p.name === args.profile || p.id === args.profile);
       if (!profile) {
         io.stderr(`There is no account called "${args.profile}" in ${dataDir}. Check the name in the app's Accounts screen, or use --data-dir to point at the app's data folder.\n`);
         return EXIT.usage;
@@ -160,8 +169,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       rpm ??= profile.rpm;
       concurrency ??= profile.concurrency;
       if (!apiKey) {
-        const keytar = io.keytar !== undefined ? io.keytar : (await loadKeytar()).keytar;
-        const key = await new KeyStore({ keytar }).get(profile.id);
+        const key = await core.keys.get(profile.id);
         if (!key) {
           io.stderr(`The account "${profile.name}" has no API key saved in this computer's keychain. Save it in the app, or set PLEXE_API_KEY.\n`);
           return EXIT.usage;
@@ -175,14 +183,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     }
     baseUrl ??= DEFAULT_BASE_URL;
     const ref = args.ref!;
-    const settings: Partial<EngineSettings> = {
-      ...backoffFromEnv(env.PLEXE_SCORE_BACKOFF_MS),
-      ...(io.engineSettings ?? {}),
-      ...(args.timeoutMs !== null ? { timeoutMs: args.timeoutMs } : {}),
-      ...(args.retries !== null ? { attempts: args.retries + 1 } : {}),
-    };
-    const client = new PlexeClient({ fetch: io.fetch ?? ((url, init) => fetch(url, init)) });
-    const engine = createEngine({ client, settings: () => settings });
     const profile = {
       id: `cli:${createHash('sha256').update(baseUrl).digest('hex').slice(0, 16)}`,
       name: profileName,
@@ -190,12 +190,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       rpm: rpm ?? 100,
       concurrency: concurrency ?? 4,
     };
-    const store = new JobStore(db, now, new HistoryStore(db));
+    const tty = io.tty ?? false;
 
     // The job: the one this same command started before, or a new import.
     const key = resumeKey(args, baseUrl, ref, inPath);
     let job: JobRecord | undefined = store.findByResumeKey(key);
-    if (job && job.state === 'importing') {
+    if (job && (job.state === 'importing' || job.error?.code === 'import_interrupted')) {
       store.delete(job.id);
       job = undefined;
     }
@@ -204,11 +204,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       const c = store.counts(job.id);
       io.stderr(`Resuming job ${job.id} from ${dataDir}: ${fmt(c.ok)} rows already scored${retried > 0 ? `, ${fmt(retried)} rows that failed for a passing reason will be tried again` : ''}, ${fmt(c.pending)} to send.\n`);
     } else {
-      const tty = io.tty ?? false;
       let lastLine = 0;
-      job = await importIntoJob(
-        store,
-        {
+      const importId = `cli-${key.slice(0, 12)}`;
+      const unsubscribe = core.events.subscribe((name, payload) => {
+        if (name !== 'event:import-progress') return;
+        const p = payload as { importId: string; bytes: number; totalBytes: number; rows: number };
+        if (p.importId !== importId || now() - lastLine < (tty ? 250 : 2000)) return;
+        lastLine = now();
+        const pct = p.totalBytes > 0 ? ` (${Math.round((p.bytes / p.totalBytes) * 100)}%)` : '';
+        io.stderr(`${tty ? '\r' : ''}reading ${basename(inPath)}: ${fmt(p.rows)} rows${pct}${tty ? '' : '\n'}`);
+      });
+      try {
+        job = await jobs.importFile(importId, {
           source: 'cli',
           resumeKey: key,
           profileId: profile.id,
@@ -221,22 +228,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
           fileName: basename(inPath),
           sheet: args.sheet,
           settings: { ...DEFAULT_JOB_SETTINGS, ...(args.batch !== null ? { batchSize: args.batch } : {}) },
-        },
-        {
-          onProgress: (p) => {
-            if (now() - lastLine < (tty ? 250 : 2000)) return;
-            lastLine = now();
-            const pct = p.totalBytes > 0 ? ` (${Math.round((p.bytes / p.totalBytes) * 100)}%)` : '';
-            io.stderr(`${tty ? '\r' : ''}reading ${basename(inPath)}: ${fmt(p.rows)} rows${pct}${tty ? '' : '\n'}`);
-          },
-        },
-      );
+        });
+      } finally {
+        unsubscribe();
+      }
       if (tty) io.stderr('\n');
       for (const n of job.importInfo.notices) io.stderr(`note: ${n.message}\n`);
       // The file is read first, so a broken file is reported without any request; then the model's fields.
       let described;
       try {
-        described = await describeFields(client, baseUrl, apiKey, ref, args.timeoutMs ?? 30_000);
+        described = await describeFields(core.client, baseUrl, apiKey, ref, args.timeoutMs ?? 30_000);
       } catch (e) {
         store.delete(job.id);
         io.stderr(`${refusal(e)}\n`);
@@ -256,43 +257,50 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       }
     }
 
-    const check = await checkJob(store, store.require(job.id));
+    const check = await jobs.check(job.id);
     if (check.needAttention > 0) {
       io.stderr(`${fmt(check.needAttention)} rows cannot be sent as they are; they are marked invalid_input in the output. First problems:\n`);
-      for (const r of store.problemsPage(job.id, 0, 5).rows) io.stderr(`  row ${r.rowNumber}: ${r.problems.map((p) => p.message).join(' ')}\n`);
+      for (const r of jobs.problems(job.id, 0, 5).rows) io.stderr(`  row ${r.rowNumber}: ${r.problems.map((p) => p.message).join(' ')}\n`);
     }
 
-    const tty = io.tty ?? false;
-    let lastLine = 0;
-    const end = await runJob({ store, engine }, store.require(job.id), {
-      profile,
-      apiKey,
-      ...(io.signal ? { signal: io.signal } : {}),
-      ...(args.batch !== null ? { batchSize: args.batch } : {}),
-      settings,
-      source: 'cli',
-      now,
-      onProgress: (p) => {
-        if (p.state === 'running' && now() - lastLine < (tty ? 250 : 2000)) return;
+    if (store.counts(job.id).pending > 0) {
+      let lastLine = 0;
+      const unsubscribe = core.events.subscribe((name, payload) => {
+        if (name !== 'event:job-progress') return;
+        const p = payload as JobProgress;
+        if (p.jobId !== job!.id || (p.state === 'running' && now() - lastLine < (tty ? 250 : 2000))) return;
         lastLine = now();
         io.stderr(`${tty ? '\r\x1b[2K' : ''}${progressLine(p)}${tty && p.state === 'running' ? '' : '\n'}`);
-      },
-    });
-
-    if (end.state === 'failed') {
-      io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again to carry on where it stopped.\n`);
-      return EXIT.refused;
+      });
+      let end: RunEnd | null;
+      try {
+        await jobs.start(job.id, {
+          account: { profile, apiKey },
+          leaveProblemRows: true,
+          engineSettings,
+          source: 'cli',
+          ...(args.batch !== null ? { batchSize: args.batch } : {}),
+          ...(io.signal ? { signal: io.signal } : {}),
+        });
+        end = await jobs.settle(job.id);
+      } finally {
+        unsubscribe();
+      }
+      if (end?.state === 'failed') {
+        io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again to carry on where it stopped.\n`);
+        return EXIT.refused;
+      }
+      if (end?.state === 'paused' && end.error) {
+        // Plexe asked to come back later than the engine waits: the job is kept for then.
+        io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again then to carry on where it stopped.\n`);
+        return EXIT.refused;
+      }
+      if (end?.state === 'paused' || end?.state === 'cancelled') {
+        io.stderr(`Stopped. The answers so far are saved in ${dataDir}; run the same command again to carry on.\n`);
+        return EXIT.someFailed;
+      }
     }
-    if (end.state === 'paused' && end.error) {
-      // Plexe asked to come back later than the engine waits: the job is kept for then.
-      io.stderr(`${end.error.message}\nThe job is kept in ${dataDir}; run the same command again then to carry on where it stopped.\n`);
-      return EXIT.refused;
-    }
-    if (end.state === 'paused' || end.state === 'cancelled') {
-      io.stderr(`Stopped. The answers so far are saved in ${dataDir}; run the same command again to carry on.\n`);
-      return EXIT.someFailed;
-    }
-    const written = await exportJob(store, store.require(job.id), outPath);
+    const written = await jobs.exportResults(job.id, outPath);
     const c = store.counts(job.id);
     const finished = store.require(job.id);
     const notOk = c.failed + c.invalid + c.skipped;
@@ -313,7 +321,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     io.stderr(`Scoring stopped because of an unexpected problem: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.usage;
   } finally {
-    closeDatabase(db);
+    await core.close();
   }
 }
 

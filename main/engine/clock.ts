@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /** Time as the engine sees it; tests pass a virtual clock so waits take no real time. */
 export interface Clock {
   now(): number;
@@ -19,22 +21,13 @@ export function abortReason(signal: AbortSignal): unknown {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep(ms, signal) {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, clampTimerMs(ms));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  async sleep(ms, signal) {
+    try {
+      await delay(clampTimerMs(ms), undefined, signal ? { signal } : {});
+    } catch (e) {
+      // timers/promises rejects with its own AbortError: the engine needs the signal's reason ('pause', 'cancel').
+      throw signal?.aborted ? abortReason(signal) : e;
+    }
   },
 };
 

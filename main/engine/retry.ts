@@ -28,7 +28,7 @@ export function retryWaitMs(retryIndex: number, s: Pick<RetrySettings, 'backoffB
   return retryAfterSeconds === null ? jitter : Math.max(jitter, retryAfterSeconds * 1000);
 }
 
-/** Which failures are worth another try (DESIGN.md "Engine semantics"). */
+/** Which failures are worth another try (ARCHITECTURE.md, retries). */
 export function isRetryable(info: PlexeErrorInfo): boolean {
   const s = info.httpStatus;
   if (s === 400 || s === 401 || s === 403 || s === 404 || s === 422) return false;

@@ -124,28 +124,20 @@ export class Run {
   }
 
   async execute(rows: AsyncIterable<ScoreRow> | Iterable<ScoreRow>): Promise<RunSummary> {
+    // Groups in flight; each settles (never rejects) when its answers are handed over. The reader waits
+    // for the first to settle when there is no room (a stop aborts them all, so they settle soon).
     const outstanding = new Set<Promise<void>>();
-    // Resolved whenever a group finishes (or the run is stopped): the reader waits on it for room.
-    let freed: () => void = () => {};
-    let slot = new Promise<void>((r) => (freed = r));
-    const nextSlot = () => slot;
-    const release = () => {
-      freed();
-      slot = new Promise<void>((r) => (freed = r));
-    };
-    this.signal.addEventListener('abort', () => freed(), { once: true });
+    const nextSlot = () => Promise.race(outstanding);
     // Enough groups queued to keep every connection busy, few enough that rows stay in the source.
     const maxOutstanding = Math.max(2, 2 * this.concurrency);
     const launch = (items: Item[]) => {
       const p: Promise<void> = this.sendGroup(items).then(
         () => {
           outstanding.delete(p);
-          release();
         },
         (e: unknown) => {
           outstanding.delete(p);
           this.stop(e);
-          release();
         },
       );
       outstanding.add(p);

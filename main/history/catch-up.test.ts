@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startHistoryCatchUp } from './catch-up';
 import { prediction, tempHistory } from './test-helpers';
@@ -10,7 +9,7 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 /** Records what each call of one of the store's catch-up steps returned. */
-function recordSteps(step: 'indexPendingText' | 'writeExportLines'): number[] {
+function recordSteps(step: 'indexPendingText'): number[] {
   const steps: number[] = [];
   const original = t.store[step].bind(t.store);
   t.store[step] = (n?: number) => {
@@ -48,38 +47,4 @@ describe('background history catch-up', () => {
     expect(t.store.mergeTextIndex()).toBe(false);
     expect(t.store.count({ text: 'customer' })).toBe(2502); // every input has a "customer" field
   });
-
-  it('writes the export lines behind the inserts, the same as the long way, and leaves rows that have one alone', async () => {
-    t.store.addMany(Array.from({ length: 2500 }, (_, i) => prediction({ input: { customer: `Customer ${i}`, note: i % 7 === 0 ? '=cmd, "quoted"' : 'plain' } })));
-    const lines = () => t.db.prepare('SELECT count(csv_line) AS n FROM predictions').get() as { n: number };
-    // Inserts write none.
-    expect(lines()).toEqual({ n: 0 });
-    expect(t.store.pendingExportLines()).toBe(2500);
-    const slow = await exportAll();
-    const steps = recordSteps('writeExportLines');
-    const catchUp = startHistoryCatchUp(t.store, { chunkRows: 1000, busyDelayMs: 1, idleDelayMs: 5 });
-    await until(() => t.store.pendingExportLines() === 0);
-    expect(steps.slice(0, 3)).toEqual([1000, 1000, 500]);
-    expect(lines()).toEqual({ n: 2500 });
-    // A row that has its line keeps it: the catch-up does not write it again.
-    t.db.exec("UPDATE prediction_lines_state SET written_upto = 0; UPDATE predictions SET csv_line = 'kept' WHERE id = 1");
-    await until(() => t.store.pendingExportLines() === 0);
-    expect(t.db.prepare('SELECT csv_line FROM predictions WHERE id = 1').pluck().get()).toBe('kept');
-    t.db.exec('UPDATE predictions SET csv_line = NULL WHERE id = 1; UPDATE prediction_lines_state SET written_upto = 0');
-    await until(() => t.store.pendingExportLines() === 0);
-    catchUp.stop();
-    expect(await exportAll()).toBe(slow);
-  });
-
-  async function exportAll(): Promise<string> {
-    const chunks: Buffer[] = [];
-    const out = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        chunks.push(chunk);
-        done();
-      },
-    });
-    await t.store.exportCsv({}, out, { chunkRows: 700 });
-    return Buffer.concat(chunks).toString('utf8');
-  }
 });

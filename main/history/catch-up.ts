@@ -7,7 +7,7 @@ export interface HistoryCatchUpOptions {
   busyDelayMs?: number;
   /** Pause before looking again once up to date. */
   idleDelayMs?: number;
-  /** Told about a failure (the catch-up keeps trying; search and export stay correct meanwhile, only slower). */
+  /** Told about a failure (the catch-up keeps trying; search stays correct meanwhile, only slower). */
   onError?: (error: unknown) => void;
 }
 
@@ -16,10 +16,9 @@ export interface HistoryCatchUp {
 }
 
 /**
- * Keeps the history's derived data caught up in the background: the text index (search) and each row's
- * export line (see migration 5). Inserts do not wait for either, which keeps bulk writes at full speed;
- * until a row is reached, search finds it by reading it directly and the export makes its line the
- * long way. Once both are caught up, idle steps merge the text index's segments.
+ * Keeps the history's text index (search) caught up in the background: inserts do not wait for it, and
+ * until a row is reached, search finds it by reading it directly. Once caught up, idle steps merge the
+ * index's segments, which keeps searches fast.
  */
 export function startHistoryCatchUp(store: HistoryStore, options: HistoryCatchUpOptions = {}): HistoryCatchUp {
   const chunkRows = options.chunkRows ?? 2000;
@@ -33,9 +32,7 @@ export function startHistoryCatchUp(store: HistoryStore, options: HistoryCatchUp
     let delay = idleDelayMs;
     try {
       const indexed = store.indexPendingText(chunkRows);
-      const lined = store.writeExportLines(chunkRows);
-      // Caught up: spend idle steps merging index segments, which keeps searches fast.
-      if (indexed === chunkRows || lined === chunkRows || (indexed === 0 && lined === 0 && store.mergeTextIndex())) delay = busyDelayMs;
+      if (indexed === chunkRows || (indexed === 0 && store.mergeTextIndex())) delay = busyDelayMs;
     } catch (error) {
       options.onError?.(error);
     }

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ANSWER_DEPTH, nestedDeeperThan } from '../plexe/answer-body';
 import { prediction, tempHistory } from './test-helpers';
+import { exportHistoryCsv } from './export';
 
 // Answers reach the history only through PlexeClient, which refuses anything nested deeper than
 // MAX_ANSWER_DEPTH. The deepest answer it lets through must be stored, listed, shown and exported
@@ -34,7 +35,7 @@ describe('the deepest answer the client accepts', () => {
         done();
       },
     });
-    const summary = await t.store.exportCsv({}, out);
+    const summary = await exportHistoryCsv(t.store, {}, out);
     expect(summary.rows).toBe(2);
     const header = text.split('\r\n')[0]!;
     expect(header).toContain(`${Array(MAX_ANSWER_DEPTH - 2).fill('n').join('.')}.leaf`);

@@ -3,7 +3,7 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvLine, flattenKeys, flattenObject, resultColumnNames } from '../sheets/csv-writer';
 import type { NewPrediction } from '../../shared/domain/prediction';
-import { HISTORY_COLUMNS, isoTime, sqlJsonPath } from './export';
+import { exportHistoryCsv, HISTORY_COLUMNS } from './export';
 import { minutes, prediction, tempHistory } from './test-helpers';
 import { parseTime, type HistoryStore } from './store';
 
@@ -45,25 +45,7 @@ function expectedColumns(entries: readonly NewPrediction[]): { inputColumns: str
   return { inputColumns, resultFields };
 }
 
-/** Writes every pending export line (what the background catch-up does) before each export. */
-function catchUpBeforeExports(): void {
-  const exportCsv = store.exportCsv.bind(store);
-  store.exportCsv = (...args) => {
-    while (store.writeExportLines(1000) > 0);
-    return exportCsv(...args);
-  };
-}
-
-// Every export test runs both ways: rows whose export lines are written (the usual case once the
-// background catch-up has reached them), and rows just inserted, which the export makes the long way.
-describe.each([
-  ['with export lines written', true],
-  ['before export lines are written', false],
-])('history CSV export, %s', (_name, caughtUp) => {
-  beforeEach(() => {
-    if (caughtUp) catchUpBeforeExports();
-  });
-
+describe('history CSV export', () => {
   it('puts inputs (flattened) first, then results, then status, error, request_id, then the history columns', async () => {
     store.add(prediction({ createdAt: minutes(1), input: { age: 42, address: { city: 'Paris', zip: '75001' } }, result: { prediction: 'stay', score: 0.9 }, requestId: 'r1' }));
     store.add(
@@ -79,7 +61,7 @@ describe.each([
       }),
     );
     const out = sink();
-    const summary = await store.exportCsv({}, out.stream);
+    const summary = await exportHistoryCsv(store, {}, out.stream);
     const rows = parse(out.text());
     const header = rows[0] as string[];
     expect(header).toEqual(['age', 'address.city', 'address.zip', 'prediction', 'prediction_prediction', 'score', 'status', 'error', 'request_id', ...HISTORY_COLUMNS]);
@@ -115,7 +97,7 @@ describe.each([
       }),
     );
     const out = sink();
-    await store.exportCsv({}, out.stream);
+    await exportHistoryCsv(store, {}, out.stream);
     const text = out.text();
     expect(text.split('\r\n')[1]).toContain(`"'=HYPERLINK(""http://x"",""click"")",-5,-5,'+cmd|calc,'@me,"line1\nline2, ""quoted""",-12.5,'=1+1,ok,,'-req`);
     const [header, row] = parse(text) as [string[], string[]];
@@ -126,10 +108,10 @@ describe.each([
   it('exports only what the filters select, and an empty selection as just the header', async () => {
     store.addMany([prediction({ modelName: 'a', requestId: 'ra' }), prediction({ modelName: 'b', requestId: 'rb' }), prediction({ modelName: 'a', status: 'timeout', result: null, requestId: 'rc' })]);
     let out = sink();
-    expect((await store.exportCsv({ modelName: 'a', outcome: 'ok' }, out.stream)).rows).toBe(1);
+    expect((await exportHistoryCsv(store, { modelName: 'a', outcome: 'ok' }, out.stream)).rows).toBe(1);
     expect(parse(out.text())[1]).toContain('ra');
     out = sink();
-    const none = await store.exportCsv({ modelName: 'zzz' }, out.stream);
+    const none = await exportHistoryCsv(store, { modelName: 'zzz' }, out.stream);
     expect(none.rows).toBe(0);
     expect(out.text()).toBe(`${['status', 'error', 'request_id', ...HISTORY_COLUMNS].join(',')}\r\n`);
   });
@@ -139,18 +121,12 @@ describe.each([
     store.addMany(Array.from({ length: n }, (_, i) => prediction({ createdAt: minutes(i % 50), requestId: `req_${i}`, input: { i } })));
     const out = sink({ slow: true });
     const progress: number[] = [];
-    const summary = await store.exportCsv({}, out.stream, { chunkRows: 400, onProgress: (r) => progress.push(r) });
+    const summary = await exportHistoryCsv(store, {}, out.stream, { chunkRows: 400, onProgress: (r) => progress.push(r) });
     expect(summary.rows).toBe(n);
     expect(progress.length).toBeGreaterThanOrEqual(7);
     const rows = parse(out.text()).slice(1);
     const ids = new Set(rows.map((r) => r[0]));
     expect(ids.size).toBe(n);
-  });
-
-  it('formats times exactly like toISOString', () => {
-    const samples = [0, 1, 999, 59_999, 3_599_999, 3_600_000, Date.parse('2026-12-31T23:59:59.999Z'), Date.parse('2024-02-29T12:34:56.007Z'), Date.parse('1999-12-31T23:00:00.050Z')];
-    for (let i = 0; i < 2000; i++) samples.push(Math.floor(1.7e12 + i * 7_654_321.7));
-    for (const ms of samples) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
   });
 
   it('writes every awkward value exactly as a per-row JSON.parse + flatten export would', async () => {
@@ -163,7 +139,7 @@ describe.each([
     ].map((e, i) => ({ ...e, createdAt: minutes(i) }));
     store.addMany(entries);
     const out = sink();
-    const summary = await store.exportCsv({}, out.stream, { chunkRows: 2 });
+    const summary = await exportHistoryCsv(store, {}, out.stream, { chunkRows: 2 });
 
     const { inputColumns, resultFields } = expectedColumns(entries);
     expect(summary.columns.slice(0, inputColumns.length + resultFields.length)).toEqual([...inputColumns, ...resultColumnNames(inputColumns, resultFields)]);
@@ -179,13 +155,9 @@ describe.each([
     expect(out.text()).toBe(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
   });
 
-  it('quotes keys in SQLite JSON paths', () => {
-    expect(sqlJsonPath(['a', 'b.c'])).toBe('$."a"."b.c"');
-    expect(sqlJsonPath(['q"u\\o'])).toBe('$."q\\"u\\\\o"');
-  });
 });
 
-describe('history CSV export from stored row text', () => {
+describe('history CSV export of awkward values', () => {
   /** Every awkward kind of value, over shapes that fit the stored-text path and shapes that do not. */
   function awkwardEntries(): NewPrediction[] {
     const date = new Date('2026-02-03T04:05:06.789Z');
@@ -215,45 +187,23 @@ describe('history CSV export from stored row text', () => {
 
   async function exportText(filters = {}, chunkRows = 3): Promise<string> {
     const out = sink();
-    await store.exportCsv(filters, out.stream, { chunkRows });
+    await exportHistoryCsv(store, filters, out.stream, { chunkRows });
     return out.text();
   }
 
-  it('writes exactly what the long way writes, for new rows, old rows without stored text, and a mix of both', async () => {
+  it('writes one parsable line per entry, whatever the filter', async () => {
     store.addMany(awkwardEntries());
-    expect(t.db.prepare('SELECT count(csv_line) FROM predictions').pluck().get()).toBe(0); // written behind the inserts
-    while (store.writeExportLines(5) > 0);
-    const stored = t.db.prepare('SELECT count(csv_line) AS kept, count(*) AS n FROM predictions').get() as { kept: number; n: number };
-    // Most rows get their line. Not the ones holding a mark or a lone surrogate, nor the two whose stored
-    // JSON lacks part of the shape recorded for them (an object with a toJSON, a key whose value was undefined).
-    expect(stored.kept).toBe(stored.n - 4);
-    const fast = await exportText();
-    for (const filters of [{}, { modelName: 'nested' }, { outcome: 'failed' as const }, { profileId: 'p1' }]) {
-      const withText = await exportText(filters);
-      t.db.exec('UPDATE predictions SET csv_line = NULL WHERE id % 2 = 0');
-      const mixed = await exportText(filters);
-      const saved = t.db.prepare('SELECT id, csv_line FROM predictions').all() as { id: number; csv_line: string | null }[];
-      t.db.exec('UPDATE predictions SET csv_line = NULL');
-      const slow = await exportText(filters);
-      expect(withText).toBe(slow);
-      expect(mixed).toBe(slow);
-      // Put the text back for the next filter.
-      store.clear();
-      store.addMany(awkwardEntries());
-      while (store.writeExportLines(5) > 0);
-      expect((t.db.prepare('SELECT count(*) AS n FROM predictions').get() as { n: number }).n).toBe(saved.length);
+    expect(parse(await exportText())).toHaveLength(awkwardEntries().length + 1);
+    for (const filters of [{ modelName: 'nested' }, { outcome: 'failed' as const }, { profileId: 'p1' }]) {
+      expect(parse(await exportText(filters)).length - 1).toBe(store.count(filters));
     }
-    // And the whole file parses, one line per entry.
-    const rows = parse(fast);
-    expect(rows).toHaveLength(awkwardEntries().length + 1);
   });
 
-  it('matches a per-row JSON.parse + flatten export on the awkward rows, through the stored text', async () => {
+  it('matches a per-row JSON.parse + flatten export on the awkward rows', async () => {
     const entries = awkwardEntries().filter((e) => e.modelName !== 'dots' && e.modelName !== 'tojson');
     store.addMany(entries);
-    while (store.writeExportLines(5) > 0);
     const out = sink();
-    const summary = await store.exportCsv({}, out.stream, { chunkRows: 4 });
+    const summary = await exportHistoryCsv(store, {}, out.stream, { chunkRows: 4 });
     const { inputColumns, resultFields } = expectedColumns(entries);
     // What the stored JSON holds (a Date becomes its ISO text, NaN and Infinity null, undefined nothing).
     const viaJson = (o: Record<string, unknown>) => flattenObject(JSON.parse(JSON.stringify(o)) as Record<string, unknown>);

@@ -22,6 +22,8 @@ export const SERIES_MARK = '__series__';
 /** `where` with the series condition for `ids` (one series, or several). */
 export function whereForSeries(f: FilterSql, ids: readonly number[] | null): string {
   if (!f.where.includes(SERIES_MARK)) return f.where;
+  // With the failed-only filter, `+` keeps SQLite from using the series index, so that it walks the
+  // small partial index of failed rows (predictions_failed_by_time) instead.
   const column = f.failedOnly ? '+p.series_id' : 'p.series_id';
   const list = ids ?? f.seriesIds ?? [];
   const cond = list.length === 1 ? `${column} = ${list[0]}` : `${column} IN (${list.join(',')})`;
@@ -118,6 +120,8 @@ export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, i
       params.fts = ftsQuery(words);
       params.indexedUpto = indexedUpto;
       // One list of ids: what the index finds, plus matching rows it has not reached yet.
+      // A word matching many rows (list-probe): `+` keeps SQLite from driving the query from the id list,
+      // so it walks the time index and probes the list for each row instead (see TextMode).
       const column = textMode === 'list-probe' ? '+p.id' : 'p.id';
       clauses.push(`${column} IN (SELECT rowid FROM predictions_fts WHERE predictions_fts MATCH @fts UNION ALL SELECT t.id FROM predictions t WHERE t.id > @indexedUpto AND ${likeWords(words, 't', params)})`);
     }

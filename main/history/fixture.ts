@@ -9,7 +9,7 @@ export interface GenerateOptions {
   days?: number;
   /** Rows per transaction. */
   chunkRows?: number;
-  /** Fill the text index and write the export lines too (default true), as the app's background catch-up would have. */
+  /** Fill the text index too (default true), as the app's background catch-up would have. */
   catchUp?: boolean;
 }
 
@@ -127,7 +127,6 @@ export function generateHistory(db: Database, n: number, seed: number, options: 
   if (batch.length > 0) store.addMany(batch);
   if (options.catchUp ?? true) {
     while (store.indexPendingText(50_000) > 0);
-    while (store.writeExportLines(50_000) > 0);
   }
   return {
     rows: n,

@@ -1,21 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Writable } from 'node:stream';
+import { Statements } from '../store/sql';
 import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
 import type { HistoryWriter } from '../store/repositories';
-import { isPlainObject } from '../sheets/csv-writer';
+import { flattenPaths, isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
-import { exportHistoryCsv, type ExportOptions, type ExportSummary } from './export';
-import { nodeFromPaths, rowJson, rowText, shapeNode, tailText, TAIL_MARK, type RowText, type ShapeNode } from './row-text';
-
-/** A shape met during one insert call: its structure and its `prediction_shapes` id. */
-interface KnownShape {
-  input: ShapeNode;
-  result: ShapeNode | null;
-  id: number;
-}
 
 /** A row as read from SQL: `predictions p` joined with its series. */
 export interface PredictionRow {
@@ -100,8 +91,6 @@ const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
 const INSERT_COLUMNS = 16;
-/** Shapes a row is checked against before a key is built for it. */
-const RECENT_SHAPES = 8;
 const INSERT_GROUP = 64;
 
 /**
@@ -134,26 +123,11 @@ function shapeKeyOf(obj: Record<string, unknown>): string | null {
   return out;
 }
 
-/**
- * The leaf paths of an object, as `flattenKeys` walks it (nested non-empty plain objects are opened,
- * everything else is a leaf), each as its list of keys: `{a: {b: 1}, "c.d": 2}` → `[["a","b"],["c.d"]]`.
- * Unlike the dotted names, the lists say exactly where each value is, which the export needs.
- */
-export function flattenPaths(obj: Record<string, unknown>, prefix: readonly string[] = [], out: string[][] = []): string[][] {
-  for (const key of Object.keys(obj)) {
-    const value = obj[key];
-    if (isPlainObject(value) && Object.keys(value).length > 0) flattenPaths(value, [...prefix, key], out);
-    else out.push([...prefix, key]);
-  }
-  return out;
-}
-
 let hourText = '\u0000';
 let hourMs = Number.NaN;
 
 /**
- * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), several times
- * faster in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
+ * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), cheaper in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
  * and the rest is arithmetic. Any other form, or any doubt, goes to `Date.parse`.
  */
 export function parseTime(text: string): number {
@@ -190,50 +164,13 @@ export function parseTime(text: string): number {
   return ms;
 }
 
-/** A row as writeExportLines reads it: id, shape_id, input, result, then the tail's columns. */
-type LineSourceRow = [
-  id: number,
-  shapeId: number,
-  input: string,
-  result: string | null,
-  status: string,
-  errorMessage: string | null,
-  requestId: string | null,
-  createdAt: number,
-  source: NewPrediction['source'],
-  httpStatus: number | null,
-  roundTripMs: number | null,
-  processingTimeMs: number | null,
-  attempts: number,
-  jobId: string | null,
-  rowNumber: number | null,
-];
-
-/**
- * A stored row's export line (see migration 4), or null when it cannot be kept as one: its JSON walked
- * against its shape's recorded paths (`shape`, see nodeFromPaths), so its cells land in the columns the
- * export gives that shape.
- */
-function exportLine(r: LineSourceRow, shape: { input: ShapeNode; result: ShapeNode }): string | null {
-  const input = JSON.parse(r[2]) as Record<string, unknown>;
-  const result = r[3] === null ? null : (JSON.parse(r[3]) as Record<string, unknown>);
-  const text = rowText(input, shape.input, result, result === null ? null : shape.result);
-  if (text === undefined || text.cells === null) return null;
-  const tail = tailText(
-    { status: r[4], errorMessage: r[5], requestId: r[6], source: r[8], httpStatus: r[9], roundTripMs: r[10], processingTimeMs: r[11], attempts: r[12], jobId: r[13], rowNumber: r[14] },
-    r[7],
-    null,
-  );
-  return tail === null ? null : text.cells + TAIL_MARK + tail;
-}
-
 /**
  * The prediction history in SQLite: writes from the form and bulk runs, newest-first keyset pages,
  * counts, facets, monitoring figures, CSV export and tidy-up. Every operation is a named method; no
  * SQL leaves this folder.
  */
 export class HistoryStore implements HistoryWriter {
-  private readonly statements = new Map<string, Statement>();
+  private readonly q: Statements;
   private readonly insertStmt: Statement;
   private readonly insertGroupStmt: Statement;
   private readonly insertParams: unknown[] = new Array<unknown>(INSERT_GROUP * INSERT_COLUMNS).fill(null);
@@ -250,6 +187,7 @@ export class HistoryStore implements HistoryWriter {
     readonly db: Database,
     options: { pageProbeAbove?: number; listProbeAbove?: number } = {},
   ) {
+    this.q = new Statements(db);
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
@@ -280,9 +218,7 @@ export class HistoryStore implements HistoryWriter {
   private insertAll(entries: readonly NewPrediction[]): number[] {
     // Looked up per call (inside its transaction), so a rolled-back call can never leave a stale id behind.
     const series = new Map<string, number>();
-    const shapes = new Map<string, KnownShape>();
-    const recent: KnownShape[] = [];
-    let last: KnownShape | null = null;
+    const shapes = new Map<string, number>();
     let lastSeries: NewPrediction | null = null;
     let lastSeriesId = 0;
     const ids: number[] = [];
@@ -305,41 +241,20 @@ export class HistoryStore implements HistoryWriter {
         lastSeries = e;
         lastSeriesId = id;
       }
-      // The shape, found by checking the row's keys against the shapes just seen; a key is built only
-      // for a row unlike the recent ones. (Its export line is written later, behind the inserts: see
-      // writeExportLines.)
-      let shape: KnownShape | null = null;
-      let text: RowText | undefined = last === null ? undefined : rowJson(e.input, last.input, e.result, last.result);
-      if (last !== null && text !== undefined) shape = last;
-      else {
-        for (let j = 0; j < recent.length && shape === null; j++) {
-          const candidate = recent[j] as KnownShape;
-          if (candidate === last) continue;
-          text = rowJson(e.input, candidate.input, e.result, candidate.result);
-          if (text !== undefined) shape = candidate;
-        }
-        if (shape === null) {
-          // A value JSON cannot write (a BigInt, a cycle) fails the call here, before any key is built.
-          JSON.stringify(e.input);
-          if (e.result !== null) JSON.stringify(e.result);
-          const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
-          shape = shapes.get(key) ?? null;
-          if (shape === null) {
-            shape = { input: shapeNode(e.input), result: e.result === null ? null : shapeNode(e.result), id: this.shapeId(e) };
-            shapes.set(key, shape);
-          }
-          text = rowJson(e.input, shape.input, e.result, shape.result);
-          recent.unshift(shape);
-          if (recent.length > RECENT_SHAPES) recent.length = RECENT_SHAPES;
-        }
+      // The shape: its key is cheap to build, its `prediction_shapes` row is looked up once per call.
+      const input = JSON.stringify(e.input);
+      const result = e.result === null ? null : JSON.stringify(e.result);
+      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      let shapeId = shapes.get(key);
+      if (shapeId === undefined) {
+        shapeId = this.shapeId(e);
+        shapes.set(key, shapeId);
       }
-      if (text === undefined) throw new Error(`Prediction ${i + 1} of ${entries.length} did not match the shape made from it; this is a bug in the app, please report it.`);
-      last = shape;
       params[k++] = createdAt;
       params[k++] = lastSeriesId;
       params[k++] = e.source;
-      params[k++] = text.input;
-      params[k++] = text.result;
+      params[k++] = input;
+      params[k++] = result;
       params[k++] = e.status;
       params[k++] = e.errorMessage;
       params[k++] = e.errorDetails === null || e.errorDetails === undefined ? null : JSON.stringify(e.errorDetails);
@@ -350,7 +265,7 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.attempts;
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
-      params[k++] = shape.id;
+      params[k++] = shapeId;
       if (k === params.length) {
         // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
         // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
@@ -382,7 +297,7 @@ export class HistoryStore implements HistoryWriter {
 
   /** Rows up to this id are in the text index; newer ones are searched directly. */
   textIndexedUpto(): number {
-    return this.cached('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1').pluck().get() as number;
+    return this.q.prepare('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1', 'pluck').get() as number;
   }
 
   filterSql(filters: HistoryFilters = {}, use: 'page' | 'count' | 'export' = 'page'): FilterSql {
@@ -407,7 +322,7 @@ export class HistoryStore implements HistoryWriter {
     const key = `${indexedUpto}\u0000${String(this.db.pragma('data_version', { simple: true }))}\u0000${fts}`;
     let n = this.matchCounts.get(key);
     if (n === undefined) {
-      n = this.cached('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?').pluck().get(fts) as number;
+      n = this.q.prepare('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?', 'pluck').get(fts) as number;
       if (this.matchCounts.size > 50) this.matchCounts.clear();
       this.matchCounts.set(key, n);
     }
@@ -446,41 +361,25 @@ export class HistoryStore implements HistoryWriter {
     return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
   }
 
-  /**
-   * A page of the export as UTF-8 bytes, newest first: `lineSql` (over `predictions p`) gives each row's
-   * line, which SQLite joins, so no row becomes a JS value and the text is never decoded and encoded
-   * again. `last` is where the next page starts (null after the last page).
-   */
-  exportText(f: FilterSql, cursor: Cursor | null, limit: number, lineSql: string): { bytes: Buffer; rows: number; last: Cursor | null } {
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return { bytes: Buffer.alloc(0), rows: 0, last: null };
-    if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
-      // Pages merged from one query per series (see keysetQuery): the lines are joined here.
-      const rows = this.exportRows(f, cursor, limit, `p.id, p.created_at, ${lineSql}`);
-      const lastRow = rows[rows.length - 1];
-      const bytes = Buffer.from(rows.map((r) => r[2] as string).join(''), 'utf8');
-      return { bytes, rows: rows.length, last: rows.length < limit || !lastRow ? null : { createdAt: lastRow[1] as number, id: lastRow[0] as number } };
+  /** The flattened input and result field names of the rows `f` selects, in the order their shapes were first recorded. */
+  exportFields(f: FilterSql): { input: string[]; result: string[] } {
+    const input = new Set<string>();
+    const result = new Set<string>();
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
+    const shapes = this.q.prepare(
+      `SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
+      'raw',
+    ).all(f.params) as [string, string][];
+    for (const [i, r] of shapes) {
+      for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
+      for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
     }
-    const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
-    const params: Record<string, string | number> = { ...f.params, limit };
-    if (cursor) {
-      params.cursorAt = cursor.createdAt;
-      params.cursorId = cursor.id;
-    }
-    const where = `${whereForSeries(f, null)}${keyset}`;
-    // The lines come out of the subquery in its order (a co-routine feeds the aggregate row by row).
-    const [bytes, rows] = this.cached(`SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT ${lineSql} AS line FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit)`)
-      .raw(true)
-      .get(params) as [Buffer | null, number];
-    if (rows < limit) return { bytes: bytes ?? Buffer.alloc(0), rows, last: null };
-    const last = this.cached(`SELECT p.created_at, p.id FROM predictions p WHERE ${where} ORDER BY p.created_at DESC, p.id DESC LIMIT 1 OFFSET @offset`)
-      .raw(true)
-      .get({ ...params, offset: limit - 1 }) as [number, number];
-    return { bytes: bytes ?? Buffer.alloc(0), rows, last: { createdAt: last[0], id: last[1] } };
+    return { input: [...input], result: [...result] };
   }
 
   /** Every series: id → account and model. */
   seriesById(): Map<number, { profileId: string; profileName: string; modelName: string; modelVersion: string }> {
-    const rows = this.cached('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
+    const rows = this.q.prepare('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
     return new Map(rows.map((r) => [r.id, { profileId: r.profile_id, profileName: r.profile_name, modelName: r.model_name, modelVersion: r.model_version }]));
   }
 
@@ -493,15 +392,7 @@ export class HistoryStore implements HistoryWriter {
       params.cursorId = cursor.id;
     }
     const run = (where: string): unknown[] => {
-      const text = sql(where, keyset);
-      const key = raw ? `raw:${text}` : text;
-      let stmt = this.statements.get(key);
-      if (!stmt) {
-        stmt = this.db.prepare(text);
-        if (raw) stmt.raw(true);
-        this.statements.set(key, stmt);
-      }
-      return stmt.all(params);
+      return this.q.prepare(sql(where, keyset), raw ? 'raw' : 'rows').all(params);
     };
     if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
       // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
@@ -533,30 +424,30 @@ export class HistoryStore implements HistoryWriter {
       // Text alone: the index counts its rows itself; only rows it has not reached are read.
       const indexedUpto = this.textIndexedUpto();
       const params: Record<string, string | number> = { indexedUpto };
-      const pending = this.cached(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`).pluck().get(params) as number;
+      const pending = this.q.prepare(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`, 'pluck').get(params) as number;
       return this.textMatches(ftsQuery(words), indexedUpto) + pending;
     }
     const f = this.filterSql(filters, 'count');
     if (f.seriesIds !== null && f.seriesIds.length === 0) return 0;
-    return this.cached(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`).pluck().get(f.params) as number;
+    return this.q.prepare(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`, 'pluck').get(f.params) as number;
   }
 
   get(id: number): PredictionRecord | undefined {
-    const row = this.cached(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
+    const row = this.q.prepare(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
     return row ? toRecord(row) : undefined;
   }
 
   /** What the filter lists offer: models, accounts and statuses that have at least one entry. */
   facets(): HistoryFacets {
     const has = 'EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s.id)';
-    const models = this.cached(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
-    const profiles = this.cached(
+    const models = this.q.prepare(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
+    const profiles = this.q.prepare(
       `SELECT s.profile_id AS profileId, s.profile_name AS profileName FROM prediction_series s
        WHERE s.id = (SELECT max(s2.id) FROM prediction_series s2 WHERE s2.profile_id = s.profile_id AND EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s2.id))
        ORDER BY 2, 1`,
     ).all() as HistoryFacets['profiles'];
-    const failed = this.cached("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1").pluck().all() as string[];
-    const anyOk = this.cached("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
+    const failed = this.q.prepare("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1", 'pluck').all() as string[];
+    const anyOk = this.q.prepare("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
     return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
   }
 
@@ -564,17 +455,12 @@ export class HistoryStore implements HistoryWriter {
     return computeStats(this.db, request);
   }
 
-  /** Writes the filtered history as CSV to `out`, newest first, in chunks; resolves when all is written. */
-  exportCsv(filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
-    return exportHistoryCsv(this, filters, out, options);
-  }
-
   // ---- tidying up ----------------------------------------------------------------------------
 
   delete(ids: readonly number[]): number {
     this.matchCounts.clear();
     let deleted = 0;
-    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
+    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
     const run = this.db.transaction((chunk: readonly number[]) => stmt.run(JSON.stringify(chunk)).changes);
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) deleted += run(ids.slice(i, i + DELETE_CHUNK));
     return deleted;
@@ -599,7 +485,7 @@ export class HistoryStore implements HistoryWriter {
     if (!Number.isInteger(days) || days < 1) throw new AppError('invalid_retention', `The retention period must be a whole number of days, 1 or more (got ${days}).`);
     const cutoff = now.getTime() - days * 86_400_000;
     this.matchCounts.clear();
-    const stmt = this.cached('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
+    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
     const run = this.db.transaction(() => stmt.run(cutoff, DELETE_CHUNK).changes);
     let deleted = 0;
     for (;;) {
@@ -618,62 +504,16 @@ export class HistoryStore implements HistoryWriter {
   indexPendingText(maxRows = 5000): number {
     return this.db.transaction(() => {
       const from = this.textIndexedUpto();
-      const upto = this.cached('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)').pluck().get(from, maxRows) as number | null;
+      const upto = this.q.prepare('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)', 'pluck').get(from, maxRows) as number | null;
       if (upto === null) return 0;
-      const added = this.cached(
+      const added = this.q.prepare(
         `INSERT INTO predictions_fts (rowid, body)
          SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
          FROM predictions WHERE id > ? AND id <= ?`,
       ).run(from, upto).changes;
-      this.cached('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
+      this.q.prepare('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
       return added;
     }).immediate();
-  }
-
-  /**
-   * Writes the export lines (`csv_line`, migrations 4 and 5) of the rows with ids from
-   * `prediction_lines_state.written_upto` + 1 to at most `maxIds` further, made from exactly what is
-   * stored — the JSON, shape and columns the export's long way reads — and moves the mark on. Rows that
-   * already have a line are left alone; a row whose text cannot be kept as a line (it holds a mark or a
-   * lone surrogate) keeps none and goes the long way. Returns how many ids it covered (maxIds: more to
-   * do). The background catch-up calls it in small steps; one transaction per step.
-   */
-  writeExportLines(maxIds = 2000): number {
-    return this.db.transaction(() => {
-      const from = this.cached('SELECT written_upto FROM prediction_lines_state WHERE id = 1').pluck().get() as number;
-      const maxId = this.cached('SELECT max(id) FROM predictions').pluck().get() as number | null;
-      if (maxId === null || maxId <= from) return 0;
-      const upto = Math.min(maxId, from + maxIds);
-      const rows = this.cached(
-        `SELECT id, shape_id, input, result, status, error_message, request_id, created_at, source, http_status, round_trip_ms,
-           processing_time_ms, attempts, job_id, row_number
-         FROM predictions WHERE id > ? AND id <= ? AND csv_line IS NULL`,
-      )
-        .raw(true)
-        .all(from, upto) as LineSourceRow[];
-      const update = this.cached('UPDATE predictions SET csv_line = ? WHERE id = ?');
-      const shapePaths = this.cached('SELECT input_paths, result_paths FROM prediction_shapes WHERE id = ?').raw(true);
-      const shapes = new Map<number, { input: ShapeNode; result: ShapeNode } | null>();
-      for (const r of rows) {
-        let shape = shapes.get(r[1]);
-        if (shape === undefined) {
-          const paths = shapePaths.get(r[1]) as [string, string] | undefined;
-          const input = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[0]) as string[][]);
-          const result = paths === undefined ? null : nodeFromPaths(JSON.parse(paths[1]) as string[][]);
-          shape = input === null || result === null ? null : { input, result };
-          shapes.set(r[1], shape);
-        }
-        const line = shape === null ? null : exportLine(r, shape);
-        if (line !== null) update.run(line, r[0]);
-      }
-      this.cached('UPDATE prediction_lines_state SET written_upto = ? WHERE id = 1').run(upto);
-      return upto - from;
-    }).immediate();
-  }
-
-  /** Rows the catch-up has not reached yet: the export makes their lines the long way. */
-  pendingExportLines(): number {
-    return this.cached('SELECT count(*) FROM predictions WHERE id > (SELECT written_upto FROM prediction_lines_state WHERE id = 1)').pluck().get() as number;
   }
 
   /**
@@ -681,27 +521,15 @@ export class HistoryStore implements HistoryWriter {
    * false when there was nothing to merge. The background catch-up calls it when it is otherwise idle.
    */
   mergeTextIndex(pages = 100): boolean {
-    const before = this.cached('SELECT total_changes()').pluck().get() as number;
-    this.cached("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
-    return (this.cached('SELECT total_changes()').pluck().get() as number) !== before + 1;
+    const before = this.q.prepare('SELECT total_changes()', 'pluck').get() as number;
+    this.q.prepare("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
+    return (this.q.prepare('SELECT total_changes()', 'pluck').get() as number) !== before + 1;
   }
 
   /** Rows the text index has not reached yet. */
   pendingTextRows(): number {
-    return this.cached('SELECT count(*) FROM predictions WHERE id > ?').pluck().get(this.textIndexedUpto()) as number;
+    return this.q.prepare('SELECT count(*) FROM predictions WHERE id > ?', 'pluck').get(this.textIndexedUpto()) as number;
   }
 
-  private cached(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.statements.set(sql, stmt);
-      if (this.statements.size > 500) {
-        const first = this.statements.keys().next().value;
-        if (first !== undefined) this.statements.delete(first);
-      }
-    }
-    return stmt;
-  }
 }
 

@@ -84,7 +84,7 @@ beforeAll(async () => {
   const client = new PlexeClient({ fetch: (u, i) => fetch(u, i), logger });
   const engine = createEngine({ client, logger, settings: () => ({ backoffBaseMs: 20, backoffCapMs: 100 }) });
   const profiles = new MemoryProfiles();
-  const accounts = new AccountsService({ profiles, settings: new MemorySettings(), keys, client, logger, onDeleted: (id) => engine.forgetProfile(id) });
+  const accounts = new AccountsService({ profiles, settings: new MemorySettings(), keys, client, logger, onChanged: (c) => c.kind === 'deleted' && engine.forgetProfile(c.profileId) });
   const models = new ModelsService({
     accounts,
     models: new MemoryModels(),

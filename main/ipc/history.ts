@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { HistoryChannelName } from '../../shared/ipc/history';
+import type { HistoryChannelName, HistoryFilters } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
 import type { SettingsRepository } from '../store/repositories';
 import type { HistoryStore } from '../history/store';
+import { exportHistoryCsv } from '../history/export';
+import { streamViaTemp } from '../files/write-via-temp';
 import { getRetentionDays, setRetentionDays } from '../history/retention';
 import type { FileGrants } from '../shell/file-grants';
 import type { PartialHandlers } from './dispatch';
@@ -15,21 +17,16 @@ export interface HistoryIpcDeps {
   grants: FileGrants;
 }
 
-/** Writes to a temporary file beside the target and renames it at the end, so a failed export never leaves half a file. */
-async function exportTo(deps: HistoryIpcDeps, filters: Parameters<HistoryStore['exportCsv']>[0], target: string) {
+/** A failed export never leaves half a file under the chosen name (see streamViaTemp). */
+async function exportTo(deps: HistoryIpcDeps, filters: HistoryFilters, target: string) {
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) {
     throw new AppError('export_folder_missing', `The folder ${dir} does not exist. Choose another place to save the export.`, { field: 'path' });
   }
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.partial`);
-  const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
   try {
-    const summary = await deps.history.exportCsv(filters, out, { bom: true });
-    fs.renameSync(temp, target);
+    const summary = await streamViaTemp(target, (out) => exportHistoryCsv(deps.history, filters, out, { bom: true }));
     return { rows: summary.rows, columns: summary.columns, path: target };
   } catch (error) {
-    out.destroy();
-    fs.rmSync(temp, { force: true });
     if (error instanceof AppError) throw error;
     const code = (error as { code?: unknown }).code;
     throw new AppError('export_failed', `The history could not be saved to ${target}${typeof code === 'string' ? ` (${code})` : ''}. Check that the disk has space and that you may write there, then try again.`, { field: 'path' });

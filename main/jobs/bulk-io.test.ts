@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvLine } from '../sheets/csv-writer';
 import { closeDatabase, openDatabase, type SqliteDatabase } from '../store/db';
-import { exportCells, exportHeader, exportJob, rowFormatter } from './export';
+import { exportCells, exportHeader, exportJob } from './export';
 import { importIntoJob } from './import-job';
 import { createImportWriter } from './import-writer';
-import { decodeCells, DEFAULT_JOB_SETTINGS, encodeCells, JobStore, type ExportTuple, type NewJob, type RowOutcomeWrite, type StoredResultRow } from './store';
+import { decodeCells, DEFAULT_JOB_SETTINGS, encodeCells, JobStore, type NewJob, type RowOutcomeWrite, type StoredResultRow } from './store';
 
 let dir = '';
 let db: SqliteDatabase | null = null;
@@ -57,72 +58,14 @@ describe('stored cells', () => {
   });
 });
 
-describe('export row text', () => {
-  it('is exactly csvLine of the row cells for every status, result shape and awkward cell', () => {
-    const columns = 4;
-    const results = [null, '{"price":1200.5,"label":"=bad","nested":{"a":1},"list":[1,2]}', '{"price":-3,"label":"ok, fine"}', '{}', '{"nested":{}}'];
-    const fieldSets = [['price', 'label', 'nested', 'list'], ['price', 'nested.a', 'label'], [], ['constructor', 'price']];
-    const statuses: [StoredResultRow['status'], string | null, string | null, string | null][] = [
-      ['ok', null, null, null],
-      ['failed', 'rate_limit_exceeded', 'Too many, "slow" down', null],
-      ['failed', null, null, null],
-      ['invalid', null, null, JSON.stringify([{ column: 'b', message: '=bad value' }])],
-      ['skipped', null, 'left out', null],
-      ['pending', null, null, null],
-    ];
-    let n = 0;
-    for (const fields of fieldSets) {
-      const format = rowFormatter(columns, fields);
-      for (let i = 0; i < AWKWARD.length; i++) {
-        const cellSets = [
-          [AWKWARD[i]!, 'x', '1', '2'],
-          ['x', AWKWARD[i]!, AWKWARD[(i + 3) % AWKWARD.length]!, ''],
-          ['short'], // fewer stored cells than columns
-        ];
-        for (const cells of cellSets) {
-          for (const result of results) {
-            for (const [status, code, message, problems] of statuses) {
-              const t: ExportTuple = [i + 1, encodeCells(cells), status, result, code, message, n % 3 === 0 ? null : `req-${n}`, problems];
-              const r: StoredResultRow = { row_number: t[0], cells: t[1], status, result, error_code: code, error_message: message, request_id: t[6], problems };
-              expect(format(t)).toBe(csvLine(exportCells(r, columns, fields)) + '\r\n');
-              n++;
-            }
-          }
-        }
-      }
-    }
-    expect(n).toBeGreaterThan(1000);
-  });
-
-  it('handles a job with no input columns', () => {
-    const t: ExportTuple = [1, '[]', 'ok', '{"p":1}', null, null, 'r', null];
-    const r: StoredResultRow = { row_number: 1, cells: '[]', status: 'ok', result: '{"p":1}', error_code: null, error_message: null, request_id: 'r', problems: null };
-    expect(rowFormatter(0, ['p'])(t)).toBe(csvLine(exportCells(r, 0, ['p'])) + '\r\n');
-  });
-});
-
-describe('stored export text', () => {
-  /** The export as the reference formatter makes it from the stored values alone. */
-  function reference(store: JobStore, jobId: number): string {
-    const job = store.require(jobId);
-    const format = rowFormatter(job.columns.length, job.resultFields);
-    let text = csvLine(exportHeader(job.columns, job.resultFields).header) + '\r\n';
-    for (let after = 0; ; ) {
-      const page = store.exportPage(jobId, after, 1000);
-      if (page.length === 0) break;
-      for (const t of page) text += format(t);
-      after = page[page.length - 1]![0];
-    }
-    return text;
-  }
-
-  it('gives byte for byte the export the stored values give, whatever mix of stored text and rows without it', async () => {
+describe('export', () => {
+  it('gives every row as csvLine of its cells, whatever its status, result shape and awkward cells', async () => {
     const store = open();
     const jobId = store.create(newJob('f.csv'));
     const columns = ['id', 'a', 'b', 'c'];
     const sink = store.importSink(jobId);
     sink.header({ columns, renamed: [] });
-    const rows = 10_000;
+    const rows = 12_000;
     const cellsOf = (i: number): string[] => (i % 7 === 0 ? [String(i), AWKWARD[i % AWKWARD.length]!, AWKWARD[(i * 5) % AWKWARD.length]!] : [String(i), `v${i}`, String(i * 3), i % 11 === 0 ? 'x, y' : 'z']);
     store.db.transaction(() => sink.rows(Array.from({ length: rows }, (_, k) => ({ rowNumber: k + 1, values: cellsOf(k + 1) }))))();
     const labels = ['plain', 'has, comma', '=formula', 'quote "q"', 'ünï'];
@@ -131,11 +74,10 @@ describe('stored export text', () => {
       const invalid = i % 29 === 0;
       return {
         rowNumber: i,
-        cells: cellsOf(i),
         input: { a: i },
         ok: !failed && !invalid,
         status: invalid ? 'invalid' : failed ? 'failed' : 'ok',
-        result: failed || invalid ? null : Object.fromEntries(fields.map((f, j) => [f, f === 'nested' ? { deep: i } : j === 1 ? (i % 97 === 0 ? 'rec\u001esep' : labels[i % labels.length]) : i / 4])),
+        result: failed || invalid ? null : Object.fromEntries(fields.map((f, j) => [f, f === 'nested' ? { deep: i } : j === 1 ? labels[i % labels.length] : i / 4])),
         errorCode: failed ? 'prediction_error' : invalid ? 'invalid_input' : null,
         errorMessage: failed ? `Row ${i}: "bad", really` : invalid ? 'bedrooms is not a number' : null,
         errorDetails: null,
@@ -150,35 +92,32 @@ describe('stored export text', () => {
     const write = (from: number, to: number, fields: string[], newFields: boolean) => {
       const batch: RowOutcomeWrite[] = [];
       for (let i = from; i <= to; i++) batch.push(outcome(i, fields));
-      store.writeOutcomes(jobId, batch, { newResultFields: newFields ? fields : null, layout: { columnCount: columns.length, resultFields: fields } });
+      store.writeOutcomes(jobId, batch, { newResultFields: newFields ? fields : null });
     };
-    // Rows 1–3,000 answered with two result fields; then a third field appears (older rows' text covers
-    // two fields only); rows 4,001–8,000 stay pending (a page with many rows to format); the rest answered.
+    // Two result fields at first, then a third (nested) one; rows 4,001–8,000 stay pending.
     write(1, 3000, ['price', 'label'], true);
     write(3001, 4000, ['price', 'label', 'nested'], true);
     write(8001, rows, ['price', 'label', 'nested'], false);
-    // One outcome without cells (no text stored) in the middle of stored ones.
-    store.db.prepare('UPDATE job_rows SET csv_rest = NULL, csv_cells = NULL, csv_fields = NULL WHERE key = ?').run(jobId * 2 ** 32 + 3500);
-    store.resetFailed(jobId, true); // retryable failed rows go back to pending, their text with them
     store.markInvalid(jobId, [{ rowNumber: 4002, problems: [{ column: 'a', message: '=not a number' }] as never }]);
-
-    const stored = store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest IS NOT NULL`).get() as { n: number };
-    expect(stored.n).toBeGreaterThan(4000);
-    const direct = store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest IS NOT NULL AND csv_cells IS NULL`).get() as { n: number };
-    expect(direct.n).toBeGreaterThan(3000);
-    expect(store.db.prepare(`SELECT count(*) AS n FROM job_rows WHERE csv_rest LIKE '%' || char(30) || '%'`).get()).toEqual({ n: 0 });
-    // The rows whose text covers fewer fields than the job now has are among those formatted at export.
-    const page = store.exportTextPage(jobId, 0, 100, 3);
-    expect(page.rows).toBe(100);
-    expect(page.text.split('\u001e').length).toBe(1 + 2 * 100);
 
     const out = join(dir, 'out.csv');
     const written = await exportJob(store, store.require(jobId), out);
     expect(written.rows).toBe(rows);
+    const job = store.require(jobId);
+    let expected = csvLine(exportHeader(job.columns, job.resultFields).header) + '\r\n';
+    for (const r of store.resultsPage(jobId, 0, rows, false)) expected += csvLine(exportCells(r, columns.length, job.resultFields)) + '\r\n';
     const text = readFileSync(out, 'utf8');
-    expect(text).toBe(reference(store, jobId));
+    expect(text).toBe(expected);
     expect(text).toContain('\r\n8002,v8002,24006,z,2000.5,\'=formula,,ok,,req-8002\r\n');
+    expect(text).toContain('\r\n3001,v3001,9003,z,750.25,"has, comma",,ok,,req-3001\r\n');
     expect(text).toContain(',not_sent,');
+    expect(text).toContain(',invalid_input,\'=not a number,');
+    expect(Papa.parse(text.trimEnd(), { newline: '\r\n' }).data).toHaveLength(rows + 1);
+  });
+
+  it('handles a job with no input columns', () => {
+    const r: StoredResultRow = { row_number: 1, cells: '[]', status: 'ok', result: '{"p":1}', error_code: null, error_message: null, request_id: 'r', problems: null };
+    expect(csvLine(exportCells(r, 0, ['p']))).toBe('1,ok,,r');
   });
 });
 
@@ -197,11 +136,11 @@ describe('import writer', () => {
     const inline = await importIntoJob(store, newJob(file), { writer: { inline: true } });
     expect(viaThread.counts.total).toBe(12_345 - Math.floor(12_345 / 97));
     expect(inline.counts).toEqual(viaThread.counts);
-    const a = store.exportPage(viaThread.id, 0, 20_000);
-    const b = store.exportPage(inline.id, 0, 20_000);
-    expect(a.map((t) => [t[0], decodeCells(t[1])])).toEqual(b.map((t) => [t[0], decodeCells(t[1])]));
-    expect(decodeCells(a[4]![1])).toEqual(['5', 'n5, jr', 'line\nbreak \u001f']);
-    expect(a[95]![0]).toBe(97); // the blank row 96 (file line 97) keeps its place in the numbering
+    const a = store.resultsPage(viaThread.id, 0, 20_000, false);
+    const b = store.resultsPage(inline.id, 0, 20_000, false);
+    expect(a.map((t) => [t.row_number, decodeCells(t.cells)])).toEqual(b.map((t) => [t.row_number, decodeCells(t.cells)]));
+    expect(decodeCells(a[4]!.cells)).toEqual(['5', 'n5, jr', 'line\nbreak \u001f']);
+    expect(a[95]!.row_number).toBe(97); // the blank row 96 (file line 97) keeps its place in the numbering
 
     const out = join(dir, 'out.csv');
     const written = await exportJob(store, store.require(viaThread.id), out);
@@ -223,8 +162,8 @@ describe('import writer', () => {
     expect(seen[0]).toBe(true);
     expect(seen.at(-1)).toBe(false);
     const job = await importIntoJob(store, newJob(file));
-    const rows = store.exportPage(job.id, 24_999, 3); // row numbers count the header line
-    expect(rows.map((t) => decodeCells(t[1]))).toEqual([
+    const rows = store.resultsPage(job.id, 24_999, 3, false); // row numbers count the header line
+    expect(rows.map((t) => decodeCells(t.cells))).toEqual([
       ['24999', 'n24999', 'plain'],
       ['25000', 'a\u001fb', 'c\u001ed'],
       ['25001', 'n25001', 'plain'],
@@ -257,7 +196,7 @@ describe('import writer', () => {
     await w.abort(); // after finish: nothing to stop, nothing dropped
     await w.settled;
     expect(store.db.prepare('SELECT count(*) AS n FROM job_rows').get()).toEqual({ n: 12_000 });
-    expect(decodeCells(store.exportPage(jobId, 11_999, 1)[0]![1])).toEqual(['11999', 'note 11999']);
+    expect(decodeCells(store.resultsPage(jobId, 11_999, 1, false)[0]!.cells)).toEqual(['11999', 'note 11999']);
   });
 
   it('keeps no rows when the file turns out broken part-way', async () => {

@@ -1,7 +1,6 @@
 /**
  * How a row's cells are stored (`job_rows.cells`). Usually the cells joined by the unit separator
- * (U+001F) behind one leading U+001F — several times cheaper to write and read than JSON, which
- * matters at a million rows. A row whose text itself holds U+001E or U+001F (never seen in real
+ * (U+001F) behind one leading U+001F — cheaper to write and read than JSON. A row whose text itself holds U+001E or U+001F (never seen in real
  * spreadsheets, but possible) is stored as a JSON array instead, which always starts with `[`.
  * Neither form ever holds a raw U+001E, so the import can pass a whole batch as one string with
  * rows separated by U+001E.

@@ -1,22 +1,31 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import type { RowProblem } from '../../shared/ipc/jobs';
 import { AppError } from '../../shared/ipc/errors';
-import { CsvWriter, flattenObject, resultColumnNames } from '../sheets/csv-writer';
+import { streamViaTemp } from '../files/write-via-temp';
+import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
 import { decodeCells } from './cells';
-import { rowFormatter, statusCells } from './export-text';
-import type { ExportTuple, JobRecord, JobStore, StoredResultRow } from './store';
+import type { JobRecord, JobStore, StoredResultRow } from './store';
 
-export { rowFormatter, statusCells } from './export-text';
+/** Rows read per page of the export. */
+const PAGE = 5_000;
+const OK: [string, string] = ['ok', ''];
 
-/** Rows per page of the export. */
-const PAGE = 4_000;
-/** Above this many rows to format in a page, the whole page is read as values (one query) instead of row by row. */
-const MANY_MARKED = 64;
-/** Marks, on both sides, the number of a row the export formats itself (see JobStore.exportTextPage). */
-const MARK = '\u001e';
-/** Bytes of CSV handed to the file at a time. */
-const CHUNK_BYTES = 1 << 20;
+/** The status and error cells of one row: `ok`, the error code, `skipped`, or `not_sent`. */
+export function statusCells(r: Pick<StoredResultRow, 'status' | 'error_code' | 'error_message' | 'problems'>): [string, string] {
+  switch (r.status) {
+    case 'ok':
+      return ['ok', ''];
+    case 'failed':
+      return [r.error_code ?? 'failed', r.error_message ?? ''];
+    case 'invalid':
+    case 'skipped': {
+      const problems = r.problems ? (JSON.parse(r.problems) as RowProblem[]) : [];
+      const text = r.error_message ?? problems.map((p) => p.message).join(' ');
+      return [r.status === 'skipped' ? 'skipped' : 'invalid_input', text];
+    }
+    case 'pending':
+      return ['not_sent', 'This row was not sent: the job stopped before it was reached.'];
+  }
+}
 
 /**
  * The export's header: the original columns in their original order and names, one column per
@@ -35,21 +44,16 @@ export function exportHeader(columns: readonly string[], resultFields: readonly 
   return { header: [...columns, ...resultNames, ...tail], resultNames };
 }
 
-/** The cells of one exported row. */
-export function exportCells(r: StoredResultRow, columnCount: number, resultFields: readonly string[]): unknown[] {
-  return exportTupleCells([r.row_number, r.cells, r.status, r.result, r.error_code, r.error_message, r.request_id, r.problems], columnCount, resultFields);
-}
-
-function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: readonly string[]): unknown[] {
-  const r = { cells: t[1], status: t[2], result: t[3], error_code: t[4], error_message: t[5], request_id: t[6], problems: t[7] };
+/**
+ * The cells of one exported row: its input cells as imported, its result fields, status, error,
+ * request_id. Written into `out` when given (the export reuses one array for every row).
+ */
+export function exportCells(r: StoredResultRow, columnCount: number, resultFields: readonly string[], out = new Array<unknown>(columnCount + resultFields.length + 3)): unknown[] {
   const cells = decodeCells(r.cells);
-  const out: unknown[] = new Array<unknown>(columnCount + resultFields.length + 3);
   for (let i = 0; i < columnCount; i++) out[i] = cells[i] ?? '';
-  if (r.result !== null) {
-    const flat = flattenObject(JSON.parse(r.result) as Record<string, unknown>);
-    for (let j = 0; j < resultFields.length; j++) out[columnCount + j] = Object.hasOwn(flat, resultFields[j]!) ? flat[resultFields[j]!] : undefined;
-  }
-  const [status, error] = statusCells(r);
+  if (r.result !== null) pickFlattened(JSON.parse(r.result) as Record<string, unknown>, resultFields, out, columnCount);
+  else out.fill(undefined, columnCount, columnCount + resultFields.length);
+  const [status, error] = r.status === 'ok' ? OK : statusCells(r);
   out[columnCount + resultFields.length] = status;
   out[columnCount + resultFields.length + 1] = error;
   out[columnCount + resultFields.length + 2] = r.request_id ?? '';
@@ -57,93 +61,33 @@ function exportTupleCells(t: ExportTuple, columnCount: number, resultFields: rea
 }
 
 /**
- * Streams a job's rows to a CSV file in row order, page by page (bounded memory whatever the size).
- * Each page comes from SQLite as one string of the rows' stored export text (export-text.ts), with
- * the few rows that have none formatted here; pages are encoded into 1 MB chunks handed to the
- * writer, which waits for the stream only when its buffer is full. Written to a temporary file
- * beside the target and renamed at the end, so a failed export never leaves half a file under the
- * chosen name.
+ * Streams a job's rows to a CSV file in row order, page by page through the CSV writer (bounded
+ * memory whatever the size), into a temporary file renamed at the end.
  */
-export async function exportJob(store: JobStore, job: JobRecord, path: string): Promise<{ path: string; rows: number; bytes: number }> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.part`);
-  const out = createWriteStream(temp, { highWaterMark: 1 << 20 });
-  const opened = new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', reject);
-  });
+export async function exportJob(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
   try {
-    await opened;
-  } catch (e) {
-    throw new AppError('export_failed', `The results could not be saved to ${path}: ${(e as Error).message}. Choose a folder you can write to.`, { path });
-  }
-  const writer = new CsvWriter(out, { chunkSize: 1 << 20 });
-  const { header } = exportHeader(job.columns, job.resultFields);
-  const format = rowFormatter(job.columns.length, job.resultFields);
-  const fields = job.resultFields.length;
-  try {
-    await writer.writeRow(header);
-    let after = 0;
-    let rows = 0;
-    let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    let used = 0;
-    let inChunk = 0;
-    /** Encodes text into the chunk, handing full chunks to the writer. */
-    const put = async (text: string, lines: number): Promise<void> => {
-      if (used + text.length * 3 > chunk.length) {
-        if (used > 0) await writer.writeBytes(chunk.subarray(0, used), inChunk);
-        chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, text.length * 3));
-        used = 0;
-        inChunk = 0;
+    return await streamViaTemp(path, async (out) => {
+      // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
+      const writer = new CsvWriter(out, { chunkSize: 1 << 16 });
+      await writer.writeRow(exportHeader(job.columns, job.resultFields).header);
+      for (let after = 0; ; ) {
+        const page = store.resultsPage(job.id, after, PAGE, false);
+        const cells = new Array<unknown>(job.columns.length + job.resultFields.length + 3);
+        for (const r of page) await writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
+        onProgress?.(writer.rows - 1);
+        const last = page[page.length - 1];
+        if (page.length < PAGE || !last) break;
+        after = last.row_number;
       }
-      used += chunk.write(text, used);
-      inChunk += lines;
-    };
-    for (;;) {
-      // Rows with stored export text come back already joined by SQLite; the others are marked.
-      const page = store.exportTextPage(job.id, after, PAGE, fields);
-      if (page.rows === 0) break;
-      const text = page.text;
-      let mark = text.indexOf(MARK);
-      if (mark === -1) {
-        await put(text, page.rows);
-      } else {
-        // Each marked row is MARK, its row number, MARK.
-        const marked: number[] = [];
-        for (let m = mark; m !== -1; ) {
-          const close = text.indexOf(MARK, m + 1);
-          marked.push(Number(text.slice(m + 1, close)));
-          m = text.indexOf(MARK, close + 1);
-        }
-        if (marked.length > MANY_MARKED) {
-          // Mostly rows without stored text (an older job, or one not run to the end): read the page as values.
-          const tuples = store.exportPage(job.id, after, page.rows);
-          for (let i = 0; i < tuples.length; i++) await put(format(tuples[i]!), 1);
-        } else {
-          const tuples = new Map(store.exportRowsAt(job.id, marked).map((t) => [t[0], t]));
-          let from = 0;
-          for (const rowNumber of marked) {
-            const t = tuples.get(rowNumber);
-            if (!t) throw new Error(`row ${rowNumber} disappeared while it was being exported`);
-            const end = text.indexOf(MARK, mark + 1);
-            await put(text.slice(from, mark), 0);
-            await put(format(t), 1);
-            from = end + 1;
-            mark = text.indexOf(MARK, from);
-          }
-          await put(text.slice(from), page.rows - marked.length);
-        }
-      }
-      rows += page.rows;
-      after = page.last;
-    }
-    if (used > 0) await writer.writeBytes(chunk.subarray(0, used), inChunk);
-    await writer.end();
-    await rename(temp, path);
-    const { size } = await stat(path);
-    return { path, rows, bytes: size };
+      await writer.end();
+      return { path, rows: writer.rows - 1, bytes: out.bytesWritten };
+    });
   } catch (e) {
-    out.destroy();
-    await rm(temp, { force: true });
-    throw new AppError('export_failed', `The results could not be saved to ${path}: ${(e as Error).message}. Check there is room on the disk and try again.`, { path });
+    const opening = (e as { syscall?: string }).syscall === 'open';
+    throw new AppError(
+      'export_failed',
+      `The results could not be saved to ${path}: ${(e as Error).message}. ${opening ? 'Choose a folder you can write to.' : 'Check there is room on the disk and try again.'}`,
+      { path },
+    );
   }
 }

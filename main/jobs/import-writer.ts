@@ -1,113 +1,26 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../workers/spawn';
+import type { FromWriter, ToWriter, WriterInput } from './import-writer-thread';
 import type { BatchFacts, RowSink, SheetHeader, SheetRow } from '../sheets/types';
 import { encodeCells, joinCells } from './cells';
-import { IMPORT_SQL, INSERT_GROUP, ROW_SEP, ROW_SPAN, type JobStore } from './store';
+import { ROW_SEP, type JobStore } from './store';
 
 /**
- * Puts an import's rows into SQLite on a second thread, so parsing the file (this thread) and
- * writing the rows (the writer thread, its own connection to the same WAL database) overlap: the
- * import then takes about as long as the slower of the two instead of their sum.
+ * Puts an import's rows into SQLite on a second thread (import-writer-thread.ts, its own connection to
+ * the same WAL database), so parsing the file (this thread) and writing the rows overlap: the import
+ * takes about as long as the slower of the two instead of their sum.
  *
  * Each batch crosses as one string (the rows' encoded cells separated by U+001E) and a transferred
- * array of row numbers — no structured clone of a million small arrays. At most MAX_IN_FLIGHT
- * batches are queued before `rows()` waits, so memory stays flat whatever the file's size. Each
- * batch is one transaction on the writer's side, as in the single-thread path.
- *
- * Copying the import's pages from the WAL into the database file (the checkpoint) is kept out of
- * the import: the writer lets up to CHECKPOINT_PAGES build up, and once the last batch is committed
- * the import is done (`finish()` resolves) while the thread checkpoints in the background and then
- * exits (`settled`). A checkpoint in the middle of a million-row import, and waiting for the last
- * one, together cost it about a third of its time: the writer stops for a checkpoint, the parser
- * soon waits on the writer, and two cores have nothing spare to run it beside them. The rows are
- * committed either way; a quit or a crash during the checkpoint loses nothing (the next connection
- * finishes it). In the app, the database's own checkpoint thread (main/store/checkpointer.ts) copies
- * the import's pages as they come, beside it (measured: neither slower nor faster here); where that
- * thread is not running (the CLI), a commit on the app's connection while the WAL is large may do
- * the checkpoint itself (SQLite's own, every ~32 MB of WAL, see db.ts).
+ * array of row numbers. At most MAX_IN_FLIGHT batches are queued before `rows()` waits, so memory
+ * stays flat whatever the file's size. Once the last batch is committed the import is done
+ * (`finish()` resolves); the thread then checkpoints and exits (`settled`, see main/store/wal.ts).
  *
  * Where a writer thread cannot be used (an in-memory database, or the thread fails to start) the
  * rows go in on this thread with the store's own importSink: same rows, same transactions.
  */
 
-/** Batches (5,000 rows, a few hundred KB each) queued for the writer: enough to ride out its checkpoints. */
+/** Batches (5,000 rows, a few hundred KB each) queued for the writer. */
 const MAX_IN_FLIGHT = 16;
-/**
- * WAL pages (4 KiB) the writer lets build up before it checkpoints in the middle of an import: 256 MB,
- * about 3,000,000 rows of a typical file. The WAL file is removed when the app closes the database.
- */
-const CHECKPOINT_PAGES = 65_536;
-
-/**
- * The writer thread's code, plain CommonJS (run with `eval`, so nothing needs bundling as a separate
- * entry). Its SQL comes from the store (IMPORT_SQL), so every statement about jobs stays there.
- */
-const WRITER_SOURCE = `
-'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
-const w = workerData;
-let db;
-try {
-  const Database = require(w.driver);
-  db = new Database(w.file, { fileMustExist: true });
-  db.pragma('busy_timeout = ' + w.busyTimeoutMs);
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -32768');
-  // See CHECKPOINT_PAGES: the import's pages are checkpointed after it, here, off the app's main thread.
-  db.pragma('wal_autocheckpoint = ' + w.checkpointPages);
-  const insertGroup = db.prepare(w.sql.insertGroup);
-  const insertOne = db.prepare(w.sql.insertOne);
-  const addPending = db.prepare(w.sql.addPending);
-  const group = w.group;
-  const args = new Array(group * 2);
-  const insert = db.transaction((numbers, text) => {
-    const cells = text.split(w.rowSep);
-    let i = 0;
-    for (; i + group <= cells.length; i += group) {
-      for (let j = 0; j < group; j++) {
-        args[2 * j] = w.base + numbers[i + j];
-        args[2 * j + 1] = cells[i + j];
-      }
-      insertGroup.run(args);
-    }
-    for (; i < cells.length; i++) insertOne.run(w.base + numbers[i], cells[i]);
-    addPending.run(cells.length, w.jobId);
-  });
-  parentPort.on('message', (m) => {
-    if (m.type === 'rows') {
-      try {
-        insert(new Float64Array(m.numbers), m.text);
-        parentPort.postMessage({ type: 'written', rows: m.rows });
-      } catch (e) {
-        parentPort.postMessage({ type: 'error', message: String((e && e.message) || e), code: e && e.code });
-      }
-    } else if (m.type === 'close') {
-      // Said before the checkpoint starts, so the app's next commit (the job's import summary) finds
-      // this thread checkpointing and leaves it to it instead of doing it on the main thread.
-      parentPort.postMessage({ type: 'checkpointing' });
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // Another connection busy with the database: its own checkpoints will catch up.
-      }
-      db.close();
-      db = null;
-      parentPort.close();
-    }
-  });
-  parentPort.postMessage({ type: 'ready' });
-} catch (e) {
-  if (db) db.close();
-  parentPort.postMessage({ type: 'failed', message: String((e && e.message) || e) });
-}
-`;
-
-type FromWriter =
-  | { type: 'ready' }
-  | { type: 'failed'; message: string }
-  | { type: 'written'; rows: number }
-  | { type: 'error'; message: string; code?: string }
-  | { type: 'checkpointing' };
 
 export interface ImportWriter extends RowSink {
   /**
@@ -148,11 +61,7 @@ export async function createImportWriter(store: JobStore, jobId: number, opts: I
 }
 
 function startWorker(file: string, jobId: number, busyTimeoutMs: number): Worker {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  return new Worker(WRITER_SOURCE, {
-    eval: true,
-    workerData: { driver, file, jobId, base: jobId * ROW_SPAN, busyTimeoutMs, group: INSERT_GROUP, rowSep: ROW_SEP, checkpointPages: CHECKPOINT_PAGES, sql: { ...IMPORT_SQL } },
-  });
+  return spawnWorker('jobs/import-writer-thread', { workerData: { file, jobId, busyTimeoutMs } satisfies WriterInput });
 }
 
 function inlineWriter(store: JobStore, jobId: number): ImportWriter {
@@ -217,13 +126,13 @@ function threadWriter(store: JobStore, jobId: number, worker: Worker): ImportWri
         encoded[i] = encode(batch[i]!.values);
       }
       inFlight++;
-      worker.postMessage({ type: 'rows', rows: batch.length, numbers: numbers.buffer, text: encoded.join(ROW_SEP) }, [numbers.buffer]);
+      worker.postMessage({ type: 'rows', rows: batch.length, numbers: numbers.buffer, text: encoded.join(ROW_SEP) } satisfies ToWriter, [numbers.buffer]);
       if (inFlight >= MAX_IN_FLIGHT) await waitFor(() => inFlight < MAX_IN_FLIGHT);
     },
     async finish() {
       await waitFor(() => inFlight === 0);
       closed = true;
-      worker.postMessage({ type: 'close' });
+      worker.postMessage({ type: 'close' } satisfies ToWriter);
       // Every row is committed; only the checkpoint's start is waited for (see the message).
       while (!checkpointing) await new Promise<void>((resolve) => (wake = resolve));
     },

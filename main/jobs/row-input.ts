@@ -112,7 +112,7 @@ export function decideColumnReading(columns: readonly string[], fields: readonly
 
 /** The first rows of a job (any state), for decisions made on a sample. */
 export function jobSampleRows(store: JobStore, jobId: number, limit = FORMAT_SAMPLE_ROWS): string[][] {
-  return store.exportPage(jobId, 0, limit).map((t) => decodeCells(t[1]));
+  return store.resultsPage(jobId, 0, limit, false).map((r) => decodeCells(r.cells));
 }
 
 /**

@@ -70,8 +70,6 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   let fieldsChanged = false;
 
   const inputs = new Map<number, Record<string, unknown>>();
-  /** The cells of rows in flight, stored with their answers as export text. */
-  const cellsOf = new Map<number, readonly string[]>();
   let buffer: RowOutcomeWrite[] = [];
   let history: NewPrediction[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -100,7 +98,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     const entries = history;
     buffer = [];
     history = [];
-    store.writeOutcomes(job.id, writes, { history: entries, newResultFields: fieldsChanged ? [...resultFields] : null, layout: { columnCount: job.columns.length, resultFields } });
+    store.writeOutcomes(job.id, writes, { history: entries, newResultFields: fieldsChanged ? [...resultFields] : null });
     fieldsChanged = false;
   };
 
@@ -165,14 +163,13 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
         if (!r.ok) {
           // The file or mapping changed since the check: record the problem instead of sending.
           record({
-            cells: row.cells, rowNumber: row.rowNumber, input: null, ok: false, status: 'invalid', result: null, errorCode: 'invalid_input',
+            rowNumber: row.rowNumber, input: null, ok: false, status: 'invalid', result: null, errorCode: 'invalid_input',
             errorMessage: r.problems.map((p) => p.message).join(' '), errorDetails: null, retryable: false, httpStatus: null,
             requestId: null, attempts: 0, roundTripMs: null, processingTimeMs: null, problems: r.problems,
           });
           continue;
         }
         inputs.set(row.rowNumber, r.input);
-        cellsOf.set(row.rowNumber, row.cells);
         yield { id: row.rowNumber, input: r.input };
       }
     }
@@ -182,11 +179,8 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     if (writeError) throw writeError;
     const input = inputs.get(o.id) ?? null;
     inputs.delete(o.id);
-    const cells = cellsOf.get(o.id);
-    cellsOf.delete(o.id);
     const e = o.error;
     record({
-      ...(cells ? { cells } : {}),
       rowNumber: o.id,
       input,
       ok: o.ok,

@@ -4,8 +4,8 @@ import { modelLabel } from '../../shared/domain/model';
 import type { Profile } from '../../shared/domain/profile';
 import { AppError } from '../../shared/ipc/errors';
 import type { CheckSummary, ChartSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../shared/ipc/jobs';
-import type { Engine } from '../engine';
-import { flattenObject } from '../sheets/csv-writer';
+import type { Engine, EngineProfile, EngineSettings } from '../engine';
+import { pickFlattened } from '../sheets/csv-writer';
 import { listSheets, previewSheet, type ImportProgress } from '../sheets/import';
 import type { HistoryWriter } from '../store/repositories';
 import type { Database } from 'better-sqlite3';
@@ -15,12 +15,12 @@ import { estimateRun } from './estimate';
 import { exportJob, statusCells } from './export';
 import { importIntoJob } from './import-job';
 import { NOTIFY_AFTER_MS, runJob, type RunEnd } from './runner';
-import { decodeCells, DEFAULT_JOB_SETTINGS, JobStore } from './store';
+import { decodeCells, DEFAULT_JOB_SETTINGS, JobStore, type JobRecord, type NewJob } from './store';
 
 export interface JobServiceDeps {
   db: Database;
   engine: Engine;
-  /** Where every answered row is also recorded (issue 7: the history keeps bulk rows too). */
+  /** Where every answered row is also recorded (the history keeps bulk rows too). */
   history: HistoryWriter | null;
   /** The account and its key (the key stays in main). */
   profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }>;
@@ -31,6 +31,20 @@ export interface JobServiceDeps {
   /** OS notification (HostPorts.notify). */
   notify?(title: string, body: string): void;
   now?: () => number;
+}
+
+export interface StartOptions {
+  skipProblemRows?: boolean;
+  batchSize?: number;
+  /** Run the other rows and leave the problem rows marked invalid (the CLI, which reports them in its output). */
+  leaveProblemRows?: boolean;
+  /** The account to send with, instead of the saved profile's (the CLI's flags). */
+  account?: { profile: EngineProfile & { name: string }; apiKey: string };
+  /** Engine settings for this run on top of the user's (the CLI's flags). */
+  engineSettings?: Partial<EngineSettings>;
+  /** Aborting pauses (reason 'pause') or cancels (reason 'cancel') the run, as pause() and cancel() do. */
+  signal?: AbortSignal;
+  source?: 'bulk' | 'cli';
 }
 
 interface Running {
@@ -83,30 +97,31 @@ export class JobService {
     const model = this.deps.getModel(args.modelId);
     if (!model || model.profileId !== profile.id) throw new AppError('model_not_found', 'The model chosen for this job is not saved in this account. Add it under Predict first, then load the file again.');
     if (this.imports.has(args.importId)) throw new AppError('import_in_progress', 'This file is already being loaded.');
+    const job = await this.importFile(args.importId, {
+      source: 'app',
+      resumeKey: null,
+      profileId: profile.id,
+      profileName: profile.name,
+      modelId: model.id,
+      modelRef: model.ref,
+      modelLabel: model.displayName || modelLabel(model.ref),
+      fields: model.schema.fields.length > 0 ? model.schema.fields : null,
+      filePath: args.path,
+      fileName: basename(args.path),
+      sheet: args.sheet ?? null,
+      settings: DEFAULT_JOB_SETTINGS,
+    });
+    return this.store.detail(job);
+  }
+
+  /** Creates a job from a file (the app's createJob, the CLI); `importId` names the import for progress and cancelImport. */
+  async importFile(importId: string, job: NewJob): Promise<JobRecord> {
     const controller = new AbortController();
-    this.imports.set(args.importId, controller);
+    this.imports.set(importId, controller);
     try {
-      const job = await importIntoJob(
-        this.store,
-        {
-          source: 'app',
-          resumeKey: null,
-          profileId: profile.id,
-          profileName: profile.name,
-          modelId: model.id,
-          modelRef: model.ref,
-          modelLabel: model.displayName || modelLabel(model.ref),
-          fields: model.schema.fields.length > 0 ? model.schema.fields : null,
-          filePath: args.path,
-          fileName: basename(args.path),
-          sheet: args.sheet ?? null,
-          settings: DEFAULT_JOB_SETTINGS,
-        },
-        { signal: controller.signal, onProgress: (p) => this.deps.onImportProgress?.({ importId: args.importId, ...p }) },
-      );
-      return this.store.detail(job);
+      return await importIntoJob(this.store, job, { signal: controller.signal, onProgress: (p) => this.deps.onImportProgress?.({ importId, ...p }) });
     } finally {
-      this.imports.delete(args.importId);
+      this.imports.delete(importId);
     }
   }
 
@@ -181,7 +196,7 @@ export class JobService {
   }
 
   /** Starts (or resumes) a job in the background; progress arrives as events. */
-  async start(jobId: number, opts: { skipProblemRows?: boolean; batchSize?: number } = {}): Promise<JobSummary> {
+  async start(jobId: number, opts: StartOptions = {}): Promise<JobSummary> {
     this.assertNotRunning(jobId);
     let job = this.store.require(jobId);
     if (job.state === 'importing') throw new AppError('job_importing', 'This file is still being loaded. Wait for the import to finish.');
@@ -195,7 +210,7 @@ export class JobService {
     if (!job.checked) await checkJob(this.store, job);
     this.store.setSkipInvalid(jobId, settings.skipProblemRows);
     const counts = this.store.counts(jobId);
-    if (counts.invalid > 0) {
+    if (counts.invalid > 0 && !opts.leaveProblemRows) {
       throw new AppError(
         'rows_need_attention',
         `${plural(counts.invalid, 'row needs', 'rows need')} attention before the job can run. Choose "Skip these rows" to score the others, or fix the file and load it again.`,
@@ -203,15 +218,17 @@ export class JobService {
       );
     }
     if (counts.pending === 0) throw new AppError('nothing_to_send', 'Every row of this job already has an answer. Use "Retry failed rows" to send failed rows again.');
-    const { profile, apiKey } = await this.deps.profileAndKey(job.profileId);
+    const { profile, apiKey } = opts.account ?? (await this.deps.profileAndKey(job.profileId));
     const controller = new AbortController();
+    opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason), { once: true });
     job = this.store.require(jobId);
     const done = runJob({ store: this.store, engine: this.deps.engine }, job, {
       profile,
       apiKey,
       signal: controller.signal,
       batchSize: settings.batchSize,
-      source: 'bulk',
+      source: opts.source ?? 'bulk',
+      ...(opts.engineSettings ? { settings: opts.engineSettings } : {}),
       now: this.now,
       onProgress: (p) => this.deps.onProgress?.(p),
     }).then(
@@ -282,12 +299,13 @@ export class JobService {
     const job = this.store.require(jobId);
     const page = this.store.resultsPage(jobId, after ?? 0, limit + 1, filter === 'failed');
     const rows = page.slice(0, limit).map((r): ResultRow => {
-      const flat = r.result ? flattenObject(JSON.parse(r.result) as Record<string, unknown>) : null;
+      const values = new Array<unknown>(job.resultFields.length).fill(null);
+      if (r.result) pickFlattened(JSON.parse(r.result) as Record<string, unknown>, job.resultFields, values, 0);
       const [status, error] = statusCells(r);
       return {
         rowNumber: r.row_number,
         cells: decodeCells(r.cells),
-        values: job.resultFields.map((f) => (flat && Object.hasOwn(flat, f) ? (flat[f] ?? null) : null)),
+        values: values.map((v) => v ?? null),
         status: r.status,
         errorCode: r.status === 'ok' || r.status === 'pending' ? null : status,
         errorMessage: error === '' ? null : error,
@@ -301,8 +319,8 @@ export class JobService {
     return chartSummary(this.store, this.store.require(jobId), field);
   }
 
-  async exportResults(jobId: number, path: string): Promise<{ path: string; rows: number; bytes: number }> {
-    return exportJob(this.store, this.store.require(jobId), path);
+  async exportResults(jobId: number, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
+    return exportJob(this.store, this.store.require(jobId), path, onProgress);
   }
 
   async delete(jobId: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { sql, Statements, trusted, type Sql } from '../store/sql';
 import type { FieldSpec, ModelRef } from '../../shared/domain/model';
 import type { NewPrediction } from '../../shared/domain/prediction';
 import { AppError } from '../../shared/ipc/errors';
@@ -6,28 +7,27 @@ import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, Job
 import type { HistoryWriter } from '../store/repositories';
 import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
 import { decodeCells, encodeCells } from './cells';
-import { restFormatter, storedExportText } from './export-text';
+import { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './import-sql';
 
 /**
  * Every SQL statement about bulk jobs. Other job code calls these named operations; nothing else
  * touches the `jobs` and `job_rows` tables. Pages are keyset pages on the row key.
  */
 
-/** Row keys are `job_id * ROW_SPAN + row_number`: one job's rows are the key range (id·span, (id+1)·span). */
-export const ROW_SPAN = 2 ** 32;
 const keyOf = (jobId: number, rowNumber: number): number => jobId * ROW_SPAN + rowNumber;
 const endOf = (jobId: number): number => (jobId + 1) * ROW_SPAN;
-/** Rows per INSERT statement during import: fewer statement calls, same single transaction per batch. */
-export const INSERT_GROUP = 100;
+/** The rows of job `jobId` after row `after`: a range of the key, the table's own order. */
+const rowsOf = (jobId: number, after = 0): Sql => sql`key > ${keyOf(jobId, after)} AND key < ${endOf(jobId)}`;
+/**
+ * Rows that are neither ok nor pending (failed, invalid, skipped): the condition of the partial index
+ * job_rows_needing_attention (migration 2). SQLite uses a partial index only for a query whose WHERE
+ * contains its condition, so queries about such rows repeat it even where `status = …` already implies it.
+ */
+const NEEDS_ATTENTION = trusted(`status NOT IN ('ok', 'pending')`);
 
 export { decodeCells, encodeCells, ROW_SEP } from './cells';
 
-/** The statements that put imported rows in (also run by the import's writer thread, see import-writer.ts). */
-export const IMPORT_SQL = {
-  insertOne: 'INSERT INTO job_rows (key, cells) VALUES (?, ?)',
-  insertGroup: `INSERT INTO job_rows (key, cells) VALUES ${Array.from({ length: INSERT_GROUP }, () => '(?, ?)').join(', ')}`,
-  addPending: 'UPDATE jobs SET n_pending = n_pending + ? WHERE id = ?',
-} as const;
+export { IMPORT_SQL, INSERT_GROUP, ROW_SPAN } from './import-sql';
 
 export const DEFAULT_JOB_SETTINGS: JobSettings = { batchSize: 50, skipProblemRows: false };
 
@@ -122,9 +122,6 @@ export interface StoredResultRow {
   problems: string | null;
 }
 
-/** StoredResultRow's fields as an array, in its declared order (the export's fast path). */
-export type ExportTuple = [number, string, JobRowStatus, string | null, string | null, string | null, string | null, string | null];
-
 /** One row's answer, as the runner hands it over to be written. */
 export interface RowOutcomeWrite {
   rowNumber: number;
@@ -143,14 +140,6 @@ export interface RowOutcomeWrite {
   roundTripMs: number | null;
   processingTimeMs: number | null;
   problems?: RowProblem[];
-  /** The row's cells as imported; with them the row's export text is stored (see export-text.ts). */
-  cells?: readonly string[];
-}
-
-/** What the export text of written rows is made for: the job's input columns and result fields. */
-export interface ExportLayout {
-  columnCount: number;
-  resultFields: readonly string[];
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -165,36 +154,29 @@ export function notFound(jobId: number): AppError {
 }
 
 export class JobStore {
-  private readonly stmts = new Map<string, Statement>();
-  private readonly rawStmts = new Map<string, Statement>();
+  private readonly q: Statements;
   private readonly insertOne: Statement;
   private readonly insertGroup: Statement;
   private readonly outcomeStmt: Statement;
-  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => void;
+  private readonly writeOutcomesTx: (jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => void;
 
   constructor(
     readonly db: Database,
     private readonly now: () => number = Date.now,
     private readonly history: HistoryWriter | null = null,
   ) {
+    this.q = new Statements(db);
     this.insertOne = db.prepare(IMPORT_SQL.insertOne);
     this.insertGroup = db.prepare(IMPORT_SQL.insertGroup);
     this.outcomeStmt = db.prepare(`UPDATE job_rows SET status = ?, input = ?, result = ?, error_code = ?, error_message = ?, error_details = ?,
-      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?,
-      csv_cells = ?, csv_rest = ?, csv_fields = ?
+      retryable = ?, http_status = ?, request_id = ?, attempts = attempts + ?, round_trip_ms = ?, processing_time_ms = ?, finished_at = ?, problems = ?
       WHERE key = ? AND status = 'pending'`);
-    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null, layout: ExportLayout | null) => {
+    this.writeOutcomesTx = db.transaction((jobId: number, outcomes: readonly RowOutcomeWrite[], history: readonly NewPrediction[], resultFields: string[] | null) => {
       const at = this.now();
       const moved = { ok: 0, failed: 0, invalid: 0, skipped: 0, pending: 0 };
-      const rest = layout ? restFormatter(layout.resultFields) : null;
       for (const o of outcomes) {
         const result = o.result === null ? null : JSON.stringify(o.result);
         const problems = o.problems && o.problems.length > 0 ? JSON.stringify(o.problems) : null;
-        // The export text is made from exactly what is stored, so it matches what the export would compute.
-        const text =
-          layout && rest && o.cells
-            ? storedExportText([o.rowNumber, encodeCells(o.cells), o.status, result, o.errorCode, o.errorMessage, o.requestId, problems], layout.columnCount, rest, layout.resultFields.length)
-            : null;
         const changed = this.outcomeStmt.run(
           o.status,
           o.input === null ? null : JSON.stringify(o.input),
@@ -210,54 +192,28 @@ export class JobStore {
           o.processingTimeMs,
           at,
           problems,
-          text?.cells ?? null,
-          text?.rest ?? null,
-          text?.fields ?? null,
           keyOf(jobId, o.rowNumber),
         ).changes;
         if (changed > 0) moved[o.status]++;
       }
       const n = moved.ok + moved.failed + moved.invalid + moved.skipped;
       if (n > 0) {
-        this.stmt('UPDATE jobs SET n_pending = n_pending - ?, n_ok = n_ok + ?, n_failed = n_failed + ?, n_invalid = n_invalid + ?, n_skipped = n_skipped + ? WHERE id = ?').run(
-          n, moved.ok, moved.failed, moved.invalid, moved.skipped, jobId,
-        );
+        this.q.run(sql`UPDATE jobs SET n_pending = n_pending - ${n}, n_ok = n_ok + ${moved.ok}, n_failed = n_failed + ${moved.failed},
+          n_invalid = n_invalid + ${moved.invalid}, n_skipped = n_skipped + ${moved.skipped} WHERE id = ${jobId}`);
       }
       if (history.length > 0 && this.history) this.history.addMany(history);
-      if (resultFields) this.stmt('UPDATE jobs SET result_fields = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(resultFields), at, jobId);
+      if (resultFields) this.q.run(sql`UPDATE jobs SET result_fields = ${JSON.stringify(resultFields)}, updated_at = ${at} WHERE id = ${jobId}`);
     });
-  }
-
-  private stmt(sql: string): Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
   }
 
   // ---- jobs ----------------------------------------------------------------------------------
 
   create(job: NewJob): number {
     const at = this.now();
-    const info = this.stmt(`INSERT INTO jobs (source, resume_key, profile_id, profile_name, model_id, model_ref, model_label, fields, file_path, file_name,
-      sheet, settings, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'importing', ?, ?)`).run(
-      job.source,
-      job.resumeKey,
-      job.profileId,
-      job.profileName,
-      job.modelId,
-      JSON.stringify(job.modelRef),
-      job.modelLabel,
-      job.fields === null ? null : JSON.stringify(job.fields),
-      job.filePath,
-      job.fileName,
-      job.sheet,
-      JSON.stringify(job.settings),
-      at,
-      at,
-    );
+    const info = this.q.run(sql`INSERT INTO jobs (source, resume_key, profile_id, profile_name, model_id, model_ref, model_label, fields, file_path, file_name,
+      sheet, settings, state, created_at, updated_at) VALUES (${job.source}, ${job.resumeKey}, ${job.profileId}, ${job.profileName}, ${job.modelId},
+      ${JSON.stringify(job.modelRef)}, ${job.modelLabel}, ${job.fields === null ? null : JSON.stringify(job.fields)}, ${job.filePath}, ${job.fileName},
+      ${job.sheet}, ${JSON.stringify(job.settings)}, 'importing', ${at}, ${at})`);
     return Number(info.lastInsertRowid);
   }
 
@@ -291,7 +247,7 @@ export class JobStore {
 
   /** The header's columns, recorded as soon as the importer has read them. */
   setImportColumns(jobId: number, columns: readonly string[]): void {
-    this.stmt('UPDATE jobs SET columns = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(columns), this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET columns = ${JSON.stringify(columns)}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   /** Inserts rows whose cells are already encoded (encodeCells); call inside a transaction. */
@@ -306,22 +262,17 @@ export class JobStore {
       this.insertGroup.run(args);
     }
     for (; i < encoded.length; i++) this.insertOne.run(keyOf(jobId, rowNumbers[i]!), encoded[i]!);
-    this.stmt(IMPORT_SQL.addPending).run(encoded.length, jobId);
+    this.q.prepare(IMPORT_SQL.addPending).run(encoded.length, jobId);
   }
 
   finishImport(jobId: number, info: ImportInfo & { sheet: string | null; columns: string[] }, mapping: FieldMapping | null): void {
-    this.stmt(`UPDATE jobs SET state = 'ready', columns = ?, sheet = ?, import_info = ?, mapping = ?, checked = 0, updated_at = ? WHERE id = ?`).run(
-      JSON.stringify(info.columns),
-      info.sheet,
-      JSON.stringify({ renamed: info.renamed, notices: info.notices, encoding: info.encoding, delimiter: info.delimiter }),
-      mapping === null ? null : JSON.stringify(mapping),
-      this.now(),
-      jobId,
-    );
+    const importInfo = JSON.stringify({ renamed: info.renamed, notices: info.notices, encoding: info.encoding, delimiter: info.delimiter });
+    this.q.run(sql`UPDATE jobs SET state = 'ready', columns = ${JSON.stringify(info.columns)}, sheet = ${info.sheet}, import_info = ${importInfo},
+      mapping = ${mapping === null ? null : JSON.stringify(mapping)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   get(jobId: number): JobRecord | undefined {
-    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+    const row = this.q.get<JobRow>(sql`SELECT * FROM jobs WHERE id = ${jobId}`);
     return row ? toRecord(row) : undefined;
   }
 
@@ -332,17 +283,16 @@ export class JobStore {
   }
 
   findByResumeKey(key: string): JobRecord | undefined {
-    const row = this.stmt('SELECT * FROM jobs WHERE resume_key = ? ORDER BY id DESC LIMIT 1').get(key) as JobRow | undefined;
+    const row = this.q.get<JobRow>(sql`SELECT * FROM jobs WHERE resume_key = ${key} ORDER BY id DESC LIMIT 1`);
     return row ? toRecord(row) : undefined;
   }
 
   list(): JobRecord[] {
-    return (this.stmt('SELECT * FROM jobs ORDER BY created_at DESC, id DESC').all() as JobRow[]).map(toRecord);
+    return this.q.all<JobRow>(sql`SELECT * FROM jobs ORDER BY created_at DESC, id DESC`).map(toRecord);
   }
 
   listInState(states: readonly JobState[]): JobRecord[] {
-    const rows = this.stmt(`SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY id`).all(JSON.stringify(states)) as JobRow[];
-    return rows.map(toRecord);
+    return this.q.all<JobRow>(sql`SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(${JSON.stringify(states)})) ORDER BY id`).map(toRecord);
   }
 
   counts(jobId: number): JobCounts {
@@ -389,56 +339,53 @@ export class JobStore {
   setState(jobId: number, state: JobState, error: { code: string; message: string } | null = null): void {
     const at = this.now();
     const finished = state === 'done' || state === 'cancelled' || state === 'failed' ? at : null;
-    this.stmt('UPDATE jobs SET state = ?, error = ?, updated_at = ?, finished_at = ? WHERE id = ?').run(state, error === null ? null : JSON.stringify(error), at, finished, jobId);
+    this.q.run(sql`UPDATE jobs SET state = ${state}, error = ${error === null ? null : JSON.stringify(error)}, updated_at = ${at}, finished_at = ${finished} WHERE id = ${jobId}`);
   }
 
   markStarted(jobId: number): void {
     const at = this.now();
-    this.stmt(`UPDATE jobs SET state = 'running', error = NULL, started_at = coalesce(started_at, ?), finished_at = NULL, updated_at = ? WHERE id = ?`).run(at, at, jobId);
+    this.q.run(sql`UPDATE jobs SET state = 'running', error = NULL, started_at = coalesce(started_at, ${at}), finished_at = NULL, updated_at = ${at} WHERE id = ${jobId}`);
   }
 
   addRunTime(jobId: number, ms: number): void {
-    this.stmt('UPDATE jobs SET run_ms = run_ms + ?, updated_at = ? WHERE id = ?').run(Math.max(0, Math.round(ms)), this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET run_ms = run_ms + ${Math.max(0, Math.round(ms))}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   setMapping(jobId: number, mapping: FieldMapping): void {
-    this.stmt('UPDATE jobs SET mapping = ?, checked = 0, updated_at = ? WHERE id = ?').run(JSON.stringify(mapping), this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET mapping = ${JSON.stringify(mapping)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   setChecked(jobId: number, checked: boolean): void {
-    this.stmt('UPDATE jobs SET checked = ?, updated_at = ? WHERE id = ?').run(checked ? 1 : 0, this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET checked = ${checked ? 1 : 0}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   setSettings(jobId: number, settings: JobSettings): void {
-    this.stmt('UPDATE jobs SET settings = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(settings), this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET settings = ${JSON.stringify(settings)}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   setFields(jobId: number, fields: FieldSpec[] | null): void {
-    this.stmt('UPDATE jobs SET fields = ?, updated_at = ? WHERE id = ?').run(fields === null ? null : JSON.stringify(fields), this.now(), jobId);
+    this.q.run(sql`UPDATE jobs SET fields = ${fields === null ? null : JSON.stringify(fields)}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   delete(jobId: number): boolean {
     const tx = this.db.transaction(() => {
-      this.stmt('DELETE FROM job_rows WHERE key > ? AND key < ?').run(keyOf(jobId, 0), endOf(jobId));
-      return this.stmt('DELETE FROM jobs WHERE id = ?').run(jobId).changes > 0;
+      this.q.run(sql`DELETE FROM job_rows WHERE ${rowsOf(jobId)}`);
+      return this.q.run(sql`DELETE FROM jobs WHERE id = ${jobId}`).changes > 0;
     });
     return tx();
   }
 
   /** Drops the rows of an import that did not finish. */
   discardRows(jobId: number): void {
-    this.stmt('DELETE FROM job_rows WHERE key > ? AND key < ?').run(keyOf(jobId, 0), endOf(jobId));
-    this.stmt('UPDATE jobs SET n_pending = 0, n_ok = 0, n_failed = 0, n_skipped = 0, n_invalid = 0, updated_at = ? WHERE id = ?').run(this.now(), jobId);
+    this.q.run(sql`DELETE FROM job_rows WHERE ${rowsOf(jobId)}`);
+    this.q.run(sql`UPDATE jobs SET n_pending = 0, n_ok = 0, n_failed = 0, n_skipped = 0, n_invalid = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   // ---- rows ----------------------------------------------------------------------------------
 
   /** Pending rows after `after`, in row order. */
   pendingRows(jobId: number, after: number, limit: number): StoredRow[] {
-    const rows = this.stmt(`SELECT key, cells FROM job_rows WHERE key > ? AND key < ? AND status = 'pending' ORDER BY key LIMIT ?`).all(keyOf(jobId, after), endOf(jobId), limit) as {
-      key: number;
-      cells: string;
-    }[];
+    const rows = this.q.all<{ key: number; cells: string }>(sql`SELECT key, cells FROM job_rows WHERE ${rowsOf(jobId, after)} AND status = 'pending' ORDER BY key LIMIT ${limit}`);
     const base = keyOf(jobId, 0);
     return rows.map((r) => ({ rowNumber: r.key - base, cells: decodeCells(r.cells) }));
   }
@@ -446,19 +393,18 @@ export class JobStore {
   /** Rows that were flagged by the check go back to pending before a new check. */
   clearProblems(jobId: number): void {
     this.db.transaction(() => {
-      const [lo, hi] = [keyOf(jobId, 0), endOf(jobId)];
-      const invalid = this.stmt(`UPDATE job_rows SET status = 'pending', problems = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'invalid'`).run(lo, hi).changes;
-      const skipped = this.stmt(`UPDATE job_rows SET status = 'pending', problems = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'skipped'`).run(lo, hi).changes;
-      this.stmt('UPDATE jobs SET n_pending = n_pending + ?, n_invalid = n_invalid - ?, n_skipped = n_skipped - ? WHERE id = ?').run(invalid + skipped, invalid, skipped, jobId);
+      const back = (status: JobRowStatus) => this.q.run(sql`UPDATE job_rows SET status = 'pending', problems = NULL WHERE ${rowsOf(jobId)} AND ${NEEDS_ATTENTION} AND status = ${status}`).changes;
+      const invalid = back('invalid');
+      const skipped = back('skipped');
+      this.q.run(sql`UPDATE jobs SET n_pending = n_pending + ${invalid + skipped}, n_invalid = n_invalid - ${invalid}, n_skipped = n_skipped - ${skipped} WHERE id = ${jobId}`);
     })();
   }
 
   markInvalid(jobId: number, rows: readonly { rowNumber: number; problems: RowProblem[] }[]): void {
-    const s = this.stmt(`UPDATE job_rows SET status = 'invalid', problems = ? WHERE key = ? AND status = 'pending'`);
     this.db.transaction(() => {
       let n = 0;
-      for (const r of rows) n += s.run(JSON.stringify(r.problems), keyOf(jobId, r.rowNumber)).changes;
-      this.stmt('UPDATE jobs SET n_pending = n_pending - ?, n_invalid = n_invalid + ? WHERE id = ?').run(n, n, jobId);
+      for (const r of rows) n += this.q.run(sql`UPDATE job_rows SET status = 'invalid', problems = ${JSON.stringify(r.problems)} WHERE key = ${keyOf(jobId, r.rowNumber)} AND status = 'pending'`).changes;
+      this.q.run(sql`UPDATE jobs SET n_pending = n_pending - ${n}, n_invalid = n_invalid + ${n} WHERE id = ${jobId}`);
     })();
   }
 
@@ -466,16 +412,16 @@ export class JobStore {
   setSkipInvalid(jobId: number, skip: boolean): number {
     const [from, to] = skip ? ['invalid', 'skipped'] : ['skipped', 'invalid'];
     return this.db.transaction(() => {
-      const n = this.stmt(`UPDATE job_rows SET status = ? WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = ?`).run(to, keyOf(jobId, 0), endOf(jobId), from).changes;
-      this.stmt(`UPDATE jobs SET n_${from} = n_${from} - ?, n_${to} = n_${to} + ? WHERE id = ?`).run(n, n, jobId);
+      const n = this.q.run(sql`UPDATE job_rows SET status = ${to} WHERE ${rowsOf(jobId)} AND ${NEEDS_ATTENTION} AND status = ${from}`).changes;
+      this.q.run(sql`UPDATE jobs SET ${trusted(`n_${from} = n_${from} - `)}${n}, ${trusted(`n_${to} = n_${to} + `)}${n} WHERE id = ${jobId}`);
       return n;
     })();
   }
 
   problemsPage(jobId: number, after: number, limit: number): { rows: { rowNumber: number; problems: RowProblem[] }[]; next: number | null } {
-    const rows = this.stmt(
-      `SELECT key - ? AS row_number, problems FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status IN ('invalid', 'skipped') ORDER BY key LIMIT ?`,
-    ).all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit + 1) as { row_number: number; problems: string | null }[];
+    const rows = this.q.all<{ row_number: number; problems: string | null }>(
+      sql`SELECT key - ${keyOf(jobId, 0)} AS row_number, problems FROM job_rows WHERE ${rowsOf(jobId, after)} AND ${NEEDS_ATTENTION} AND status IN ('invalid', 'skipped') ORDER BY key LIMIT ${limit + 1}`,
+    );
     const page = rows.slice(0, limit).map((r) => ({ rowNumber: r.row_number, problems: parse<RowProblem[]>(r.problems, []) }));
     return { rows: page, next: rows.length > limit ? (page[page.length - 1]?.rowNumber ?? null) : null };
   }
@@ -487,114 +433,55 @@ export class JobStore {
   writeOutcomes(
     jobId: number,
     outcomes: readonly RowOutcomeWrite[],
-    opts: { history?: readonly NewPrediction[]; newResultFields?: string[] | null; layout?: ExportLayout | null } = {},
+    opts: { history?: readonly NewPrediction[]; newResultFields?: string[] | null } = {},
   ): void {
     const newFields = opts.newResultFields ?? null;
     if (outcomes.length === 0 && newFields === null) return;
-    this.writeOutcomesTx(jobId, outcomes, opts.history ?? [], newFields, opts.layout ?? null);
+    this.writeOutcomesTx(jobId, outcomes, opts.history ?? [], newFields);
   }
 
   /** Failed rows back to pending (all of them, or only those that failed for a passing reason). */
   resetFailed(jobId: number, onlyRetryable: boolean): number {
     return this.db.transaction(() => {
-      const n = this.stmt(
-        `UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
-         result = NULL, finished_at = NULL, csv_cells = NULL, csv_rest = NULL, csv_fields = NULL WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') AND status = 'failed' AND (? = 0 OR retryable = 1)`,
-      ).run(keyOf(jobId, 0), endOf(jobId), onlyRetryable ? 1 : 0).changes;
-      this.stmt('UPDATE jobs SET n_failed = n_failed - ?, n_pending = n_pending + ? WHERE id = ?').run(n, n, jobId);
+      const n = this.q.run(
+        sql`UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
+         result = NULL, finished_at = NULL WHERE ${rowsOf(jobId)} AND ${NEEDS_ATTENTION} AND status = 'failed' AND (${onlyRetryable ? 1 : 0} = 0 OR retryable = 1)`,
+      ).changes;
+      this.q.run(sql`UPDATE jobs SET n_failed = n_failed - ${n}, n_pending = n_pending + ${n} WHERE id = ${jobId}`);
       return n;
     })();
   }
 
   resultsPage(jobId: number, after: number, limit: number, failedOnly: boolean): StoredResultRow[] {
-    const cols = 'key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems';
-    const args = [keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit];
-    return (
-      failedOnly
-        ? this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? AND status NOT IN ('ok', 'pending') ORDER BY key LIMIT ?`).all(...args)
-        : this.stmt(`SELECT ${cols} FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).all(...args)
-    ) as StoredResultRow[];
-  }
-
-  /**
-   * The export's pages: the same columns as resultsPage, as arrays in that order (raw mode skips
-   * building an object per row, which is most of the cost of reading a million rows).
-   */
-  exportPage(jobId: number, after: number, limit: number): ExportTuple[] {
-    let s = this.rawStmts.get('export');
-    if (!s) {
-      s = this.db.prepare(`SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows WHERE key > ? AND key < ? ORDER BY key LIMIT ?`).raw(true);
-      this.rawStmts.set('export', s);
-    }
-    return s.all(keyOf(jobId, 0), keyOf(jobId, after), endOf(jobId), limit) as ExportTuple[];
-  }
-
-  /**
-   * The next `limit` rows after `after` as one string of CSV lines, joined by SQLite from each row's
-   * stored export text (migration 3) — one string per page instead of eight values per row, which is
-   * what lets a million rows export in seconds. A row without usable text (not answered by the
-   * service, written before the job learned a result field, or before migration 3) appears as
-   * U+001E, its row number, U+001E: the caller formats those itself (exportRowsAt).
-   */
-  exportTextPage(jobId: number, after: number, limit: number, resultFieldCount: number): { rows: number; last: number; text: string } {
-    let s = this.rawStmts.get('export-text');
-    if (!s) {
-      s = this.db
-        .prepare(
-          `SELECT count(*), max(key) - @base, group_concat(
-             CASE WHEN status IN ('ok', 'failed') AND csv_fields = @fields AND csv_rest IS NOT NULL
-               THEN coalesce(csv_cells, replace(substr(cells, 2), char(31), ',')) || csv_rest
-               ELSE char(30) || (key - @base) || char(30) END, '')
-           FROM (SELECT key, cells, status, csv_cells, csv_rest, csv_fields FROM job_rows WHERE key > @from AND key < @end ORDER BY key LIMIT @limit)`,
-        )
-        .raw(true);
-      this.rawStmts.set('export-text', s);
-    }
-    const [rows, last, text] = s.get({ base: keyOf(jobId, 0), fields: resultFieldCount, from: keyOf(jobId, after), end: endOf(jobId), limit }) as [number, number | null, string | null];
-    return { rows, last: last ?? after, text: text ?? '' };
-  }
-
-  /** The export columns (as exportPage) of the given rows, in row order. */
-  exportRowsAt(jobId: number, rowNumbers: readonly number[]): ExportTuple[] {
-    let s = this.rawStmts.get('export-at');
-    if (!s) {
-      s = this.db
-        .prepare(
-          `SELECT key - ? AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows
-           WHERE key IN (SELECT ? + value FROM json_each(?)) ORDER BY key`,
-        )
-        .raw(true);
-      this.rawStmts.set('export-at', s);
-    }
-    const base = keyOf(jobId, 0);
-    return s.all(base, base, JSON.stringify(rowNumbers)) as ExportTuple[];
+    return this.q.all<StoredResultRow>(
+      sql`SELECT key - ${keyOf(jobId, 0)} AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows
+        WHERE ${rowsOf(jobId, after)}${failedOnly ? sql` AND ${NEEDS_ATTENTION}` : trusted('')} ORDER BY key LIMIT ${limit}`,
+    );
   }
 
   /** Rows with a result, for the chart: the value of one flattened field, computed in SQL. */
   resultValueKinds(jobId: number, path: string): { kind: string; n: number }[] {
-    return this.stmt(
-      `SELECT json_type(result, ?) AS kind, count(*) AS n FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' GROUP BY kind`,
-    ).all(path, keyOf(jobId, 0), endOf(jobId)) as { kind: string; n: number }[];
+    return this.q.all(sql`SELECT json_type(result, ${path}) AS kind, count(*) AS n FROM job_rows WHERE ${rowsOf(jobId)} AND status = 'ok' GROUP BY kind`);
   }
 
   resultNumberRange(jobId: number, path: string): { lo: number | null; hi: number | null; n: number } {
-    return this.stmt(
-      `SELECT min(v) AS lo, max(v) AS hi, count(v) AS n FROM (SELECT json_extract(result, ?) AS v FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IN ('integer', 'real'))`,
-    ).get(path, keyOf(jobId, 0), endOf(jobId), path) as { lo: number | null; hi: number | null; n: number };
+    return this.q.get<{ lo: number | null; hi: number | null; n: number }>(
+      sql`SELECT min(v) AS lo, max(v) AS hi, count(v) AS n FROM (SELECT json_extract(result, ${path}) AS v FROM job_rows WHERE ${rowsOf(jobId)} AND status = 'ok' AND json_type(result, ${path}) IN ('integer', 'real'))`,
+    )!;
   }
 
   resultHistogram(jobId: number, path: string, lo: number, width: number, bins: number): { bin: number; n: number }[] {
-    return this.stmt(
-      `SELECT min(CAST((json_extract(result, ?) - ?) / ? AS INTEGER), ?) AS bin, count(*) AS n FROM job_rows
-       WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IN ('integer', 'real') GROUP BY bin ORDER BY bin`,
-    ).all(path, lo, width, bins - 1, keyOf(jobId, 0), endOf(jobId), path) as { bin: number; n: number }[];
+    return this.q.all(
+      sql`SELECT min(CAST((json_extract(result, ${path}) - ${lo}) / ${width} AS INTEGER), ${bins - 1}) AS bin, count(*) AS n FROM job_rows
+       WHERE ${rowsOf(jobId)} AND status = 'ok' AND json_type(result, ${path}) IN ('integer', 'real') GROUP BY bin ORDER BY bin`,
+    );
   }
 
   resultClasses(jobId: number, path: string, limit: number): { value: string | number | null; n: number }[] {
-    return this.stmt(
-      `SELECT json_extract(result, ?) AS value, count(*) AS n FROM job_rows WHERE key > ? AND key < ? AND status = 'ok' AND json_type(result, ?) IS NOT NULL
-       GROUP BY value ORDER BY n DESC, value LIMIT ?`,
-    ).all(path, keyOf(jobId, 0), endOf(jobId), path, limit) as { value: string | number | null; n: number }[];
+    return this.q.all(
+      sql`SELECT json_extract(result, ${path}) AS value, count(*) AS n FROM job_rows WHERE ${rowsOf(jobId)} AND status = 'ok' AND json_type(result, ${path}) IS NOT NULL
+       GROUP BY value ORDER BY n DESC, value LIMIT ${limit}`,
+    );
   }
 
   /** Jobs a crash or a quit interrupted: running → paused; unfinished imports lose their rows and fail. */

@@ -101,12 +101,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Walks the leaves of `obj` depth-first, in key order, with an explicit stack (no recursion, so no
- * depth can overflow the call stack): nested non-empty plain objects are opened, everything else is
- * a leaf. `visit` gets the leaf's dotted name (null when only values are wanted) and value.
+ * The one walk every flattening uses: each leaf of `obj` with the keys leading to it, depth-first in
+ * key order. Nested non-empty plain objects are opened; everything else (arrays, empty objects,
+ * values) is a leaf. An explicit stack, not recursion, so no depth can overflow the call stack.
  */
-function eachLeaf(obj: Record<string, unknown>, prefix: string | null, visit: (name: string, value: unknown) => void): void {
-  const stack: { obj: Record<string, unknown>; keys: string[]; i: number; prefix: string | null }[] = [{ obj, keys: Object.keys(obj), i: 0, prefix }];
+function forEachLeaf(obj: Record<string, unknown>, path: string[], leaf: (path: readonly string[], value: unknown) => void): void {
+  const base = path.length;
+  const stack: { obj: Record<string, unknown>; keys: string[]; i: number }[] = [{ obj, keys: Object.keys(obj), i: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     if (top.i >= top.keys.length) {
@@ -115,37 +116,48 @@ function eachLeaf(obj: Record<string, unknown>, prefix: string | null, visit: (n
     }
     const key = top.keys[top.i++]!;
     const value = top.obj[key];
-    const name = top.prefix === null ? '' : top.prefix === '' ? key : `${top.prefix}.${key}`;
+    path.length = base + stack.length - 1;
+    path.push(key);
     if (isPlainObject(value)) {
       const keys = Object.keys(value);
       if (keys.length > 0) {
-        stack.push({ obj: value, keys, i: 0, prefix: top.prefix === null ? null : name });
+        stack.push({ obj: value, keys, i: 0 });
         continue;
       }
     }
-    visit(name, value);
+    leaf(path, value);
   }
+  path.length = base;
 }
 
-/**
- * Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}`. Arrays and empty objects
- * stay whole (written as JSON in their cell). Key order is the order of a depth-first walk.
- */
+/** Nested objects become dotted keys: `{a: {b: 1}, c: 2}` → `{"a.b": 1, c: 2}` (a later equal name wins). */
 export function flattenObject(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  eachLeaf(obj, prefix, (name, value) => (out[name] = value));
+  forEachLeaf(obj, prefix === '' ? [] : [prefix], (path, value) => {
+    out[path.join('.')] = value;
+  });
   return out;
 }
 
-/** The dotted keys `flattenObject` would produce, in the same order, without building the object. */
-export function flattenKeys(obj: Record<string, unknown>, prefix = '', out: string[] = []): string[] {
-  eachLeaf(obj, prefix, (name) => out.push(name));
-  return out;
+/** The dotted keys `flattenObject` would produce, in the same order. */
+export function flattenKeys(obj: Record<string, unknown>): string[] {
+  return flattenPaths(obj).map((path) => path.join('.'));
 }
 
 /** The leaf values `flattenObject` would produce, in the same order as `flattenKeys`. */
-export function flattenValues(obj: Record<string, unknown>, out: unknown[] = []): unknown[] {
-  eachLeaf(obj, null, (_name, value) => out.push(value));
+export function flattenValues(obj: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [];
+  forEachLeaf(obj, [], (_path, value) => out.push(value));
+  return out;
+}
+
+/**
+ * The leaf paths as lists of keys: `{a: {b: 1}, "c.d": 2}` → `[["a","b"],["c.d"]]`. Unlike the dotted
+ * names, the lists say exactly where each value is (the history records its rows' shapes this way).
+ */
+export function flattenPaths(obj: Record<string, unknown>): string[][] {
+  const out: string[][] = [];
+  forEachLeaf(obj, [], (path) => out.push([...path]));
   return out;
 }
 
@@ -281,4 +293,25 @@ export function resultColumnNames(inputColumns: readonly string[], resultFields:
     names.push(name);
   }
   return names;
+}
+
+/**
+ * Puts into `out`, from `offset`, the value `flattenObject(obj)` has under each of `names` (undefined
+ * where it has none), flattening only when a name has a dot: the exports' per-row step.
+ */
+export function pickFlattened(obj: Record<string, unknown>, names: readonly string[], out: unknown[], offset: number): void {
+  let flat: Record<string, unknown> | null = null;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    let v: unknown;
+    if (name.includes('.')) {
+      flat ??= flattenObject(obj);
+      v = Object.hasOwn(flat, name) ? flat[name] : undefined;
+    } else {
+      v = Object.hasOwn(obj, name) ? obj[name] : undefined;
+      // A non-empty object is flattened into dotted names, so it has no value under its own name.
+      if (isPlainObject(v) && Object.keys(v).length > 0) v = undefined;
+    }
+    out[offset + i] = v;
+  }
 }

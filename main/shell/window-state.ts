@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileViaTemp } from '../files/write-via-temp';
 import { z } from 'zod';
 import { MIN_HEIGHT, MIN_WIDTH, type WindowBounds } from './window-options';
 
@@ -32,7 +33,5 @@ export function loadWindowState(file: string, displays: Display[]): WindowBounds
 }
 
 export function saveWindowState(file: string, bounds: WindowBounds): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(bounds));
-  renameSync(tmp, file);
+  writeFileViaTemp(file, JSON.stringify(bounds));
 }

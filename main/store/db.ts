@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import { AppError } from '../../shared/ipc/errors';
 import { migrations as knownMigrations, type Migration } from './migrations';
+import { useAppCheckpoints } from './wal';
 
 export type { Database as SqliteDatabase } from 'better-sqlite3';
 
@@ -10,8 +11,7 @@ export interface OpenDatabaseOptions {
   /** The schema steps; the app's own list unless a test passes another. */
   migrations?: readonly Migration[];
   /**
-   * `quick` (default) runs `PRAGMA quick_check` at open (about 3 s on a 1,000,000-row history on this
-   * project's CI machine); `auto` runs it only for files up to 128 MB and otherwise just reads the header and
+   * `quick` (default) runs `PRAGMA quick_check` at open (seconds on a large history); `auto` runs it only for files up to 128 MB and otherwise just reads the header and
    * schema (damage then surfaces as SQLITE_CORRUPT when it is met); `none` skips it (benchmarks).
    */
   integrityCheck?: 'quick' | 'auto' | 'none';
@@ -69,16 +69,8 @@ function configure(db: SqliteDatabase, busyTimeoutMs: number): void {
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
   db.pragma('cache_size = -65536');
-  // Checkpoint every ~32 MB of WAL rather than SQLite's default ~4 MB: bulk results (job rows and
-  // history) are written at up to a few MB per second, and each checkpoint copies the pages of
-  // recent transactions — fewer, larger checkpoints copy far fewer of them twice (about a quarter
-  // more history rows per second measured on a million-row database). One costs the writing
-  // thread about 0.1–0.15 s; the WAL file stays under ~32 MB between them.
-  db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+  useAppCheckpoints(db);
 }
-
-/** WAL pages (4 KiB) after which a commit on an app connection checkpoints (see configure). */
-export const AUTO_CHECKPOINT_PAGES = 8192;
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileViaTemp } from '../files/write-via-temp';
 import { dirname } from 'node:path';
 import type { UpdatePreference } from './updater';
 
@@ -19,9 +20,7 @@ export function filePreference(path: string): UpdatePreference {
     },
     set(allowed) {
       mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ allowed })}\n`);
-      renameSync(tmp, path);
+      writeFileViaTemp(path, `${JSON.stringify({ allowed })}\n`);
     },
   };
 }

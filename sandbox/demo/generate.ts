@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { createRng, type Rng } from '../rng';
+import { seededRandom as createRng, type Rng } from '../../shared/seeded-random';
 
 export const HOUSE_SEED = 20250114;
 export const CHURN_SEED = 20250203;

@@ -12,14 +12,13 @@ import type { Migration } from './types';
  *   error-code filters page and count fast, while successful rows (the vast majority) cost it nothing.
  * - `prediction_shapes` records the flattened input and result field paths (JSON lists of key lists, e.g.
  *   `[["age"],["address","city"]]`) once per distinct shape, so an export learns its columns without reading
- *   every row twice, and can have SQLite pick each column's value out of the stored JSON.
+ *   every row twice.
  * - Text search uses an FTS5 table filled in batches behind the inserts (see main/history/catch-up.ts),
  *   so bulk inserts stay fast; `predictions_fts_state.indexed_upto` says how far it has got. Rows above it
  *   are searched directly. `AUTOINCREMENT` makes sure a deleted id is never reused, which keeps that
  *   watermark sound.
  * - `series_id` and `shape_id` are not declared as foreign keys: only HistoryStore writes them, in the
- *   same transaction as the rows they describe, and the two extra lookups per row would cost bulk inserts
- *   about a sixth of their speed.
+ *   same transaction as the rows they describe, and bulk inserts would pay two extra lookups per row.
  */
 export const initial: Migration = {
   version: 1,

@@ -1,7 +1,7 @@
 import type { Migration } from './types';
 
 /**
- * A scored row's export text, written with its outcome (at the engine's pace, where it costs nothing),
+ * (Dropped by migration 6: exports format rows from their values.) A scored row's export text, written with its outcome (at the engine's pace, where it costs nothing),
  * so exporting a million rows is mostly SQLite joining stored text (main/jobs/export.ts):
  *
  * - `csv_cells`: the row's input cells as CSV (quoted and formula-safe), or NULL when the stored cells

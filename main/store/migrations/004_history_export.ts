@@ -1,7 +1,7 @@
 import type { Migration } from './types';
 
 /**
- * A history row's whole export line, written with the row (main/history/store.ts, row-text.ts) — since
+ * (Dropped by migration 6: exports format rows from their values.) A history row's whole export line, written with the row (main/history/store.ts, row-text.ts) — since
  * migration 5, behind the inserts, from the stored JSON — so exporting a million rows is SQLite joining
  * stored text instead of picking every column out of the stored JSON and formatting it in JS:
  *

@@ -2,8 +2,7 @@ import type { Migration } from './types';
 
 /**
  * History export lines (`predictions.csv_line`, migration 4) are written behind the inserts, like the
- * text index, instead of with each row: building a row's line and storing its ~125 bytes cost bulk
- * inserts about a third of their speed, while exports are rarer and start later. The history's
+ * text index, instead of with each row, which kept bulk inserts fast. (Dropped by migration 6.) The history's
  * background catch-up (main/history/catch-up.ts) writes the lines of the rows above
  * `written_upto` in chunks; until then the export makes a row's line the long way, from its JSON.
  *
