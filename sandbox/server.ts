@@ -32,7 +32,7 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SANDBOX_KEY, resolveConfig } from './config';
-import { FaultPicker, writeHostileAnswer, type FaultDecision, type HostileMode } from './faults';
+import { FaultPicker, writeHostileAnswer, type FaultDecision } from './faults';
 import {
   demoModels,
   describeInputSchema,
@@ -45,7 +45,7 @@ import {
   type DemoModel,
   type FieldProblem,
 } from './models';
-import { KeyRateLimiter, rateHeaders, type LimiterKind, type RateHeaderStyle, type RateRule } from './rate-limit';
+import { KeyRateLimiter, rateHeaders, type RateRule } from './rate-limit';
 import type { DeploymentState, FaultConfig, RunningSandbox, SandboxConfig, SandboxKey, SandboxStats, StartSandboxOptions } from './types';
 import { keyTail, RequestLog, type SandboxLogEntry } from './request-log';
 
