@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import { test, expect, seriousA11yViolations } from './fixtures';
 import { openDemo, screenshot } from './helpers/app';
 import { predictFor } from '../sandbox/models';
-import { createRowMapper } from '../main/jobs/row-input';
+import { automaticMapping, createRowMapper, decideColumnReading, FORMAT_SAMPLE_ROWS } from '../main/jobs/row-input';
 import { houseFields } from '../main/jobs/test-support';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -65,7 +65,10 @@ test('scores the demo spreadsheet end to end and exports the result', async ({ p
   const original = Papa.parse<string[]>(readFileSync(DEMO, 'utf8').trimEnd()).data;
   expect(rows[0]).toEqual([...original[0]!, 'predicted_price', 'status', 'error', 'request_id']);
   expect(rows).toHaveLength(original.length);
-  const mapper = createRowMapper(original[0]!, houseFields(), null);
+  // Numbers are read per column as the job reads them: formats decided on the first rows.
+  const mapping = automaticMapping(original[0]!, houseFields());
+  const reading = decideColumnReading(original[0]!, houseFields(), mapping, original.slice(1, 1 + FORMAT_SAMPLE_ROWS));
+  const mapper = createRowMapper(original[0]!, houseFields(), mapping, { numberFormats: reading.numberFormats });
   let ok = 0;
   for (let i = 1; i < rows.length; i++) {
     const r = rows[i]!;

@@ -11,6 +11,8 @@ export interface ErrorText {
   title: string;
   means: string;
   todo: string;
+  /** The error's own message and action say more than `means` and `todo` (where a redirect pointed, when to come back): panels show them instead. */
+  ownMessageFirst?: boolean;
 }
 
 export const ERROR_TEXTS: readonly ErrorText[] = [
@@ -125,6 +127,45 @@ export const ERROR_TEXTS: readonly ErrorText[] = [
     title: 'The answer could not be read',
     means: 'An answer arrived but was cut off or was not what Plexe sends. Usually a dropped connection.',
     todo: 'Try again; the app retries such answers by itself.',
+  },
+  {
+    codes: ['redirect_refused'],
+    httpStatus: null,
+    title: 'The server tried to send your key elsewhere',
+    means: 'The server answered with a redirect to another address. Plexe Desktop never follows a redirect with your key, so the key stayed with this account\u2019s own server.',
+    todo: 'Check the base URL of this account in Accounts (under Advanced): it should be the address Plexe gave you, starting with https://.',
+    ownMessageFirst: true,
+  },
+  {
+    codes: ['answer_too_large'],
+    httpStatus: null,
+    title: 'The answer was too large',
+    means: 'The answer was larger than the limit ("Largest answer" in Settings, 16 MB unless changed), so Plexe Desktop stopped reading it. A prediction is normally far smaller.',
+    todo: 'If the model really answers with that much, raise "Largest answer" in Settings; otherwise tell the model\u2019s owner, with the request ID.',
+    ownMessageFirst: true,
+  },
+  {
+    codes: ['answer_too_deep'],
+    httpStatus: null,
+    title: 'The answer could not be read',
+    means: 'The answer was nested too deeply (more than 64 levels) to be read safely. Only the error was kept.',
+    todo: 'Tell the model\u2019s owner, with the request ID (under Details).',
+    ownMessageFirst: true,
+  },
+  {
+    codes: ['come_back_later'],
+    httpStatus: 429,
+    title: 'Plexe asked us to come back later',
+    means: 'Plexe asked to wait longer than the app waits by itself ("Longest wait Plexe may ask for" in Settings, 1 hour unless changed).',
+    todo: 'Try again after the time Plexe gave. A spreadsheet job pauses itself and can be resumed then; nothing already scored is lost.',
+    ownMessageFirst: true,
+  },
+  {
+    codes: ['file_not_granted'],
+    httpStatus: null,
+    title: 'That file was not chosen here',
+    means: 'Plexe Desktop reads and writes only files you chose in this session: with its Open or Save dialogs, by dropping them on the window, or with "Open with".',
+    todo: 'Choose the file again with the button, or drop it on the window.',
   },
   {
     codes: ['cancelled'],
