@@ -4,7 +4,7 @@ import { ERROR_TEXTS, errorText } from './error-texts';
 describe('plain-words error texts', () => {
   it('has one entry for every documented Plexe code and every network failure', () => {
     const codes = ERROR_TEXTS.flatMap((t) => t.codes);
-    for (const c of ['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'rate_limit_exceeded', 'prediction_error', 'deployment_unavailable', 'invalid_request', 'validation_error', 'internal_error', 'service_unavailable', 'timeout', 'offline', 'network', 'bad_response']) {
+    for (const c of ['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'rate_limit_exceeded', 'prediction_error', 'deployment_unavailable', 'invalid_request', 'validation_error', 'internal_error', 'service_unavailable', 'timeout', 'offline', 'network', 'bad_response', 'redirect_refused', 'answer_too_large', 'answer_too_deep', 'come_back_later', 'file_not_granted']) {
       expect(codes).toContain(c);
     }
     expect(new Set(codes).size).toBe(codes.length);

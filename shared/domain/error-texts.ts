@@ -147,7 +147,7 @@ export const ERROR_TEXTS: readonly ErrorText[] = [
   {
     codes: ['answer_too_deep'],
     httpStatus: null,
-    title: 'The answer could not be read',
+    title: 'The answer was nested too deeply',
     means: 'The answer was nested too deeply (more than 64 levels) to be read safely. Only the error was kept.',
     todo: 'Tell the model\u2019s owner, with the request ID (under Details).',
     ownMessageFirst: true,
