@@ -13,13 +13,20 @@ import { Pace, type LearnedPace, type PaceOptions } from './pace';
  *   counting from the answer keeps the server's own window from ever seeing N+1.
  * - Pacing: starts go one interval (1 ÷ pace) apart from the very first, so a run never opens with
  *   a burst. A start made late (a busy machine's timer, the hard bound) by up to two intervals
- *   (at most `catchUpMs`) keeps the next ones on the old schedule, so lateness loses no time and
- *   at most two requests ever go out early (three within one interval), and never more than
- *   ⌈pace⌉ within a second.
+ *   (at most `catchUpMs`; at rates above 500/s, up to a timer's grain of 4 ms) keeps the next ones
+ *   on the old schedule, so lateness loses no time and at most two requests ever go out early
+ *   (three within one interval; a timer's grain worth above 500/s), and never more than ⌈pace⌉
+ *   within a second.
  * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts).
  * - Concurrency cap: at most `concurrency` requests in flight.
  * - A 429 pauses every start until Retry-After has passed.
  */
+
+/**
+ * A timer fires a millisecond or more late, so at rates above a few hundred a second lateness of up
+ * to this much is made up too; otherwise every start would wait for a timer of its own.
+ */
+const TIMER_GRAIN_MS = 4;
 
 /** The short bound on catching up counts starts over a second. */
 const SHORT_WINDOW_MS = 1000;
@@ -236,7 +243,7 @@ export class ProfileLimiter {
     const pace = this.pace.rate(now);
     const interval = 1000 / pace;
     // On schedule (or a little late): keep the schedule. Idle or far behind: start it afresh here.
-    const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, 2 * interval);
+    const onSchedule = now - this.nextAt <= Math.min(this.catchUpMs, Math.max(2 * interval, TIMER_GRAIN_MS));
     this.nextAt = (onSchedule ? this.nextAt : now) + interval;
     this.scheduledPace = pace;
     this.lastGrantAt = now;
