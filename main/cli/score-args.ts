@@ -7,7 +7,7 @@ Scores every row of a spreadsheet (CSV, TSV, semicolon-separated or .xlsx) with 
 writes the rows back with one column per prediction field, then status, error and request_id.
 
   --in FILE            the spreadsheet to score
-  --out FILE           where to write the results (CSV)
+  --out FILE           where to write the results: CSV, or an Excel workbook when FILE ends in .xlsx
   --endpoint URL       the model's endpoint, e.g. https://api.plexe.ai/models/house-prices/1/infer
   --base-url URL       the Plexe server (with --model); default https://api.plexe.ai
   --model NAME/VERSION the model, e.g. house-prices/1

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvLine } from '../sheets/csv-writer';
@@ -113,6 +114,48 @@ describe('export', () => {
     expect(text).toContain(',not_sent,');
     expect(text).toContain(',invalid_input,\'=not a number,');
     expect(Papa.parse(text.trimEnd(), { newline: '\r\n' }).data).toHaveLength(rows + 1);
+  });
+
+  it('writes a real .xlsx workbook when the path ends in .xlsx, types kept and no cell a formula', async () => {
+    const store = open();
+    const jobId = store.create(newJob('f.csv'));
+    const sink = store.importSink(jobId);
+    sink.header({ columns: ['id', 'code', 'sold'], renamed: [] });
+    const input = [
+      ['1', '00123', '2024-03-05'],
+      ['2', '00456', '2024-03-06'],
+      ['3', '=HYPERLINK("x")', '2024-03-07'],
+    ];
+    store.db.transaction(() => sink.rows(input.map((values, k) => ({ rowNumber: k + 1, values }))))();
+    const ok = (i: number, result: Record<string, unknown>): RowOutcomeWrite => ({
+      rowNumber: i, input: {}, ok: true, status: 'ok', result, errorCode: null, errorMessage: null, errorDetails: null,
+      retryable: false, httpStatus: 200, requestId: `req-${i}`, attempts: 1, roundTripMs: 1, processingTimeMs: null,
+    });
+    store.writeOutcomes(jobId, [ok(1, { price: 1950.5, label: '=cmd' }), ok(2, { price: 2, label: 'plain' })], { newResultFields: ['price', 'label'] });
+
+    const out = join(dir, 'results.xlsx');
+    const written = await exportJob(store, store.require(jobId), out);
+    expect(written.rows).toBe(3);
+    expect(readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out);
+    const sheet = book.worksheets[0]!;
+    // Text is written as inline rich text (never a shared or formula string): read its plain text.
+    const plain = (v: unknown) => (v && typeof v === 'object' && 'richText' in v ? (v as { richText: { text: string }[] }).richText.map((t) => t.text).join('') : v);
+    const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map(plain);
+    expect(row(1)).toEqual(['id', 'code', 'sold', 'price', 'label', 'status', 'error', 'request_id']);
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const first = row(2);
+    expect(first[0]).toBe(1);
+    expect(first[1]).toBe('00123');
+    expect(first[2]).toBeInstanceOf(Date);
+    expect(first[3]).toBe(1950.5);
+    expect(first[4]).toBe('=cmd');
+    expect(first[5]).toBe('ok');
+    expect(row(4)[1]).toBe('=HYPERLINK("x")');
+    expect(row(4)[5]).toBe('not_sent');
+    sheet.eachRow((r) => r.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
   });
 
   it('handles a job with no input columns', () => {

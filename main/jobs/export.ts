@@ -1,7 +1,11 @@
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { RowProblem } from '../../shared/ipc/jobs';
 import { AppError } from '../../shared/ipc/errors';
 import { streamViaTemp } from '../files/write-via-temp';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
+import { guessColumnKinds, xlsxColumns } from '../sheets/xlsx-columns';
+import { writeXlsx } from '../sheets/xlsx-writer';
 import { decodeCells } from './cells';
 import type { JobRecord, JobStore, StoredResultRow } from './store';
 
@@ -60,12 +64,38 @@ export function exportCells(r: StoredResultRow, columnCount: number, resultField
   return out;
 }
 
+/** A job's export rows in row order, page by page (bounded memory whatever the size). */
+function* exportRows(store: JobStore, job: JobRecord): Generator<unknown[]> {
+  for (let after = 0; ; ) {
+    const page = store.resultsPage(job.id, after, PAGE, false);
+    for (const r of page) yield exportCells(r, job.columns.length, job.resultFields);
+    const last = page[page.length - 1];
+    if (page.length < PAGE || !last) return;
+    after = last.row_number;
+  }
+}
+
+/**
+ * An .xlsx workbook of the same columns as the CSV export: input columns keep the kind their first
+ * page shows (numbers as numbers, dates as dates, identifiers such as "00123" as text), results by
+ * their values' types, status, error and request_id as text.
+ */
+async function exportJobXlsx(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
+  const { header } = exportHeader(job.columns, job.resultFields);
+  const sample = store.resultsPage(job.id, 0, PAGE, false).map((r) => decodeCells(r.cells));
+  const columns = xlsxColumns(header, guessColumnKinds(sample, job.columns.length));
+  const summary = await writeXlsx(path, columns, exportRows(store, job), onProgress ? { onProgress } : {});
+  return { path, rows: summary.rows, bytes: statSync(path).size };
+}
+
 /**
  * Streams a job's rows to a CSV file in row order, page by page through the CSV writer (bounded
- * memory whatever the size), into a temporary file renamed at the end.
+ * memory whatever the size), into a temporary file renamed at the end; a path ending in `.xlsx`
+ * gets an Excel workbook instead.
  */
 export async function exportJob(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
   try {
+    if (extname(path).toLowerCase() === '.xlsx') return await exportJobXlsx(store, job, path, onProgress);
     return await streamViaTemp(path, async (out) => {
       // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
       const writer = new CsvWriter(out, { chunkSize: 1 << 16 });
