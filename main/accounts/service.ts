@@ -6,7 +6,7 @@ import { DEFAULT_RPM } from '../../shared/domain/profile';
 import { AppError } from '../../shared/ipc/errors';
 import type { PlexeClient } from '../plexe/client';
 import { asPlexeError, errorInfo } from '../plexe/errors';
-import { silentLogger, type Logger } from '../plexe/logger';
+import { silentLogger, type Logger } from '../log';
 import { normalizeBaseUrl } from '../plexe/urls';
 import type { KeyStore } from '../keys/keystore';
 import type { ProfileRepository, SettingsRepository } from '../store/repositories';

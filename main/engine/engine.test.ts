@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlexeClient } from '../plexe/client';
-import { MemoryLogger } from '../plexe/logger';
+import { MemoryLogger } from '../log';
 import { systemClock, VirtualClock, type Clock } from './clock';
 import { createEngine, type EngineSettings, type RowOutcome, type ScoreRow } from './index';
 import { backoffMs, retryWaitMs } from './retry';

@@ -42,7 +42,7 @@
  */
 import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeClient, PlexeTarget } from '../plexe/client';
-import { silentLogger, type Logger } from '../plexe/logger';
+import { silentLogger, type Logger } from '../log';
 import { systemClock, type Clock } from './clock';
 import { ProfileLimiter, type LimiterOptions } from './limiter';
 import { attempt, type RetryNotice } from './retry';

@@ -3,7 +3,7 @@ import type { ModelRef } from '../../shared/domain/model';
 import type { PlexeErrorInfo } from '../../shared/domain/plexe-error';
 import type { CallOptions, PlexeClient, PlexeTarget } from '../plexe/client';
 import { PlexeError, cancelledError, errorInfo, fieldErrorsFrom } from '../plexe/errors';
-import type { Logger } from '../plexe/logger';
+import type { Logger } from '../log';
 import type { Clock } from './clock';
 import { LruMap, inputKey } from './canonical';
 import type { ProfileLimiter } from './limiter';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox, type SandboxConfig } from '../../sandbox/server';
 import { predictFor } from '../../sandbox/models';
 import { PlexeClient } from '../plexe/client';
-import { MemoryLogger } from '../plexe/logger';
+import { MemoryLogger } from '../log';
 import { createEngine, type EngineSettings, type RowOutcome, type ScoreRow } from './index';
 import { maxInAnyWindow } from './test-fakes';
 

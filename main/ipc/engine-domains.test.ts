@@ -11,7 +11,7 @@ import { createEngine } from '../engine';
 import { KeyStore, type KeytarLike } from '../keys/keystore';
 import { ModelsService } from '../models/service';
 import { PlexeClient } from '../plexe/client';
-import { MemoryLogger } from '../plexe/logger';
+import { MemoryLogger } from '../log';
 import { PredictService } from '../predict/service';
 import { MemoryHistory, MemoryModels, MemoryProfiles, MemorySettings } from '../store/memory';
 import { registerAccountsIpc } from './accounts';

@@ -192,7 +192,7 @@ describe("the app's import of the bad-input corpus (the Spreadsheet screen's cal
     expect(jobs.filter((j) => j.state === 'importing')).toEqual([]);
     expect(await call<JobSummary[]>('jobs:list-resumable')).toEqual([]);
     // Every refusal was an expected, explained error: nothing escaped as an internal failure.
-    expect(log.lines.filter((l) => l.startsWith('error '))).toEqual([]);
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
     // The services still work: another prediction goes through and lands in the history.
     const again = await call<{ ok: boolean }>('predict:run-prediction', { callId: 'c2', modelId, input: { square_footage: 900, bedrooms: 2, bathrooms: 1, location: 'rural' } });
     expect(again.ok).toBe(true);

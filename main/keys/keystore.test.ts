@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryLogger } from '../plexe/logger';
+import { MemoryLogger } from '../log';
 import { KEYCHAIN_SERVICE, KeyStore, isKeychainUnavailableError, loadKeytar, type KeytarLike } from './keystore';
 
 class FakeKeytar implements KeytarLike {

@@ -1,6 +1,6 @@
 import type { KeyStatus } from '../../shared/domain/profile';
 import { AppError } from '../../shared/ipc/errors';
-import { silentLogger, type Logger } from '../plexe/logger';
+import { silentLogger, type Logger } from '../log';
 
 /**
  * API keys, one per profile, in the OS keychain (keytar: Keychain on macOS, Credential Manager on

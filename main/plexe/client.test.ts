@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlexeClient, type FetchLike } from './client';
 import { createNodeHttpFetch } from './http-fetch';
 import { PlexeError, parseRetryAfter } from './errors';
-import { MemoryLogger } from './logger';
+import { MemoryLogger } from '../log';
 import { json, startScriptedServer } from './test-server';
 
 const KEY = 'sk-test-SECRET-9f3a';

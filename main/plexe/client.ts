@@ -16,7 +16,7 @@ import {
   timeoutError,
 } from './errors';
 import { clampTimerMs } from '../engine/clock';
-import { silentLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from '../log';
 import { parseRateLimitHeaders, type RateLimitInfo } from './rate-limit-headers';
 import { legacyPredictPath, modelPath } from './urls';
 

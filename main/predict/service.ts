@@ -9,7 +9,7 @@ import type { PredictionOutcome } from '../../shared/ipc/predict';
 import type { AccountsService } from '../accounts/service';
 import type { Engine, RowOutcome } from '../engine';
 import { errorInfo, isPlexeError } from '../plexe/errors';
-import { silentLogger, type Logger } from '../plexe/logger';
+import { silentLogger, type Logger } from '../log';
 import type { ModelsService } from '../models/service';
 import type { HistoryWriter } from '../store/repositories';
 import { AppError } from '../../shared/ipc/errors';
