@@ -1,18 +1,18 @@
 /**
  * One history export in its own process, so its peak memory is its own:
- * `node --import tsx bench/history-child.ts DB OUT` prints one JSON line
+ * `node --import tsx bench/history-child.ts DIR OUT` (DIR: the app's data folder, opened by
+ * createCore as the app opens it) prints one JSON line
  * {seconds, cpuSeconds, rows, startRssMb, peakRssMb, samples}.
  */
 import { createWriteStream } from 'node:fs';
-import { openDatabase } from '../main/store/db';
-import { HistoryStore } from '../main/history/store';
 import { exportHistoryCsv } from '../main/history/export';
+import { benchCore } from './bench-job';
 
-const [dbPath, outPath] = process.argv.slice(2);
-if (!dbPath || !outPath) throw new Error('usage: history-child.ts DB OUT');
+const [dirPath, outPath] = process.argv.slice(2);
+if (!dirPath || !outPath) throw new Error('usage: history-child.ts DIR OUT');
 
-const { db } = openDatabase(dbPath, { integrityCheck: 'none' });
-const store = new HistoryStore(db);
+const core = await benchCore(dirPath);
+const store = core.history;
 global.gc?.();
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 const startRssMb = mb(process.memoryUsage.rss());
@@ -28,5 +28,5 @@ const summary = await exportHistoryCsv(store, {}, createWriteStream(outPath, { h
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStart);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-db.close();
+await core.close();
 console.log(JSON.stringify({ seconds, cpuSeconds, rows: summary.rows, startRssMb, peakRssMb: mb(process.resourceUsage().maxRSS * 1024), samples }));

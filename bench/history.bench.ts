@@ -4,9 +4,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewPrediction } from '../shared/domain/prediction';
 import type { HistoryFilters } from '../shared/ipc/history';
-import { openDatabase } from '../main/store/db';
 import { HistoryStore } from '../main/history/store';
 import { generateHistory } from '../main/history/fixture';
+import { benchCore, benchDatabase } from './bench-job';
 import { median, round, type BenchFigure } from './types';
 
 function load(): string {
@@ -34,15 +34,16 @@ function timeMs(fn: () => unknown, runs: number): number {
 export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigure[]> {
   const n = opts.rows;
   const dir = mkdtempSync(join(tmpdir(), 'plexe-history-bench-'));
-  const file = join(dir, 'history.db');
+  const file = benchDatabase(dir);
   try {
-    const { db } = openDatabase(file);
+    const core = await benchCore(dir);
+    const { db } = core;
     const genStart = performance.now();
     const gen = generateHistory(db, n, 42, { end: new Date('2026-06-01T00:00:00.000Z'), days: 90 });
     const genSeconds = (performance.now() - genStart) / 1000;
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.pragma('optimize');
-    const store = new HistoryStore(db);
+    const store = core.history;
     const figures: BenchFigure[] = [];
     const sizeMb = Math.round(statSync(file).size / 1048576);
     const setup = `${n.toLocaleString('en')} rows (${sizeMb} MB, generated and text-indexed in ${Math.round(genSeconds)} s)`;
@@ -79,11 +80,11 @@ export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigu
       ratio: round(worst.ms / 500, 3),
       notes: `slowest of: ${measured.map((m) => `${m.name} ${round(m.ms, 1)} ms (${m.count.toLocaleString('en')})`).join('; ')}; baseline = 500 ms target`,
     });
-    db.close();
+    await core.close();
 
     const out = join(dir, 'export.csv');
     const child = JSON.parse(
-      execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'history-child.ts'), file, out], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop() as string,
+      execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'history-child.ts'), dir, out], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop() as string,
     ) as { seconds: number; cpuSeconds: number; rows: number; startRssMb: number; peakRssMb: number; samples: number[] };
     const rate = child.rows / child.seconds;
     const outMb = Math.round(statSync(out).size / 1048576);
@@ -98,10 +99,10 @@ export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigu
     });
 
     // Bulk results into the already large history, in the batches a bulk run writes.
-    const { db: db2 } = openDatabase(file, { integrityCheck: 'none' });
-    const store2 = new HistoryStore(db2);
+    const core2 = await benchCore(dir);
+    const store2 = core2.history;
     const batchRows = 200_000;
-    const source = new HistoryStore(db2).page({ limit: 1000 }).rows;
+    const source = store2.page({ limit: 1000 }).rows;
     const entries: NewPrediction[] = Array.from({ length: batchRows }, (_, i) => {
       const { id: _id, ...rest } = source[i % source.length]!;
       return { ...rest, createdAt: new Date(Date.parse(gen.to) + i).toISOString(), source: 'bulk', jobId: 'bench-job', rowNumber: i + 1 };
@@ -116,7 +117,7 @@ export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigu
     const catchStart = performance.now();
     while (store2.indexPendingText(2000) > 0);
     const indexSeconds = (performance.now() - catchStart) / 1000;
-    db2.close();
+    await core2.close();
     const insRate = batchRows / insSeconds;
     figures.push({ bench: 'history.insert_rows_per_s', value: Math.round(insRate), unit: 'rows/s', baseline: 50_000, ratio: round(insRate / 50_000, 3), notes: `${batchRows.toLocaleString('en')} results in transactions of 5,000 into the ${n.toLocaleString('en')}-row history; ${Math.round(batchRows / insCpuSeconds).toLocaleString('en')} rows per CPU-second (all threads); load average ${load()}. Not part of it: the background catch-up behind the inserts then indexed their text at ${Math.round(batchRows / indexSeconds).toLocaleString('en')} rows/s in steps of 2,000; baseline = 50,000 rows/s floor` });
     return figures;

@@ -1,27 +1,25 @@
 /**
  * One measured run of the import benchmark, in its own process so its peak memory (maxRSS) is
- * its own: `node --import tsx bench/import-child.ts MODE FILE [DB]` prints one JSON line
+ * its own: `node --import tsx bench/import-child.ts MODE FILE [DIR]` prints one JSON line
  * {seconds, cpuSeconds, openSeconds?, closeSeconds?, settledSeconds, settledCpuSeconds, rows, peakRssMb}
  * (cpuSeconds: all threads of the process, over the timed part; settled…: from its start until
  * everything the run started has finished, e.g. the job import's background checkpoint). MODE is:
  *   papaparse — papaparse alone, its Node stream mode over the file, counting rows (the baseline);
- *   job       — the app's job import: importIntoJob — file → job rows in SQLite, exactly as the app
- *               and `npm run score` do — into a fresh app database (openDatabase: migrations, WAL),
- *               whose open and close are timed separately;
+ *   job       — the app's job import: JobService.importFile — file → job rows in SQLite, exactly as
+ *               the app and `npm run score` do — in an app built by createCore on a fresh data
+ *               folder DIR (database with migrations, WAL), whose start and close are timed separately;
  *   import    — importSheet into a sink that only counts rows (parsing alone, for diagnosis);
- *   sqlite    — importSheet into a bare better-sqlite3 table, one transaction per batch (diagnosis).
+ *   sqlite    — importSheet into a bare better-sqlite3 table in DIR, one transaction per batch (diagnosis).
  */
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
-import { importIntoJob } from '../main/jobs/import-job';
-import { JobStore } from '../main/jobs/store';
 import { importSheet } from '../main/sheets/import';
-import { closeDatabase, openDatabase } from '../main/store/db';
-import { benchJob, removeDb } from './bench-job';
+import { benchCore, benchJob, removeDataDir } from './bench-job';
 
-const [mode, file, dbPath] = process.argv.slice(2);
-if (!mode || !file) throw new Error('usage: import-child.ts papaparse|job|import|sqlite FILE [DB]');
+const [mode, file, dirPath] = process.argv.slice(2);
+if (!mode || !file) throw new Error('usage: import-child.ts papaparse|job|import|sqlite FILE [DIR]');
 
 async function papaparseAlone(path: string): Promise<number> {
   let rows = 0;
@@ -43,8 +41,10 @@ async function importNoop(path: string): Promise<number> {
   return rows;
 }
 
-async function importSqlite(path: string, db: string): Promise<number> {
-  rmSync(db, { force: true });
+async function importSqlite(path: string, dir: string): Promise<number> {
+  removeDataDir(dir);
+  mkdirSync(dir, { recursive: true });
+  const db = join(dir, 'bare.db');
   const sqlite = new Database(db);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -62,9 +62,7 @@ async function importSqlite(path: string, db: string): Promise<number> {
     },
   });
   sqlite.close();
-  rmSync(db, { force: true });
-  rmSync(`${db}-wal`, { force: true });
-  rmSync(`${db}-shm`, { force: true });
+  removeDataDir(dir);
   return rows;
 }
 
@@ -75,7 +73,7 @@ interface Timed {
   to: number;
   cpuFrom: NodeJS.CpuUsage;
   cpuTo: NodeJS.CpuUsage;
-  /** Job import only: the app database's open (fresh: migrations, WAL) and close (PRAGMA optimize). */
+  /** Job import only: the app's start (createCore on a fresh folder: migrations, WAL) and close (PRAGMA optimize). */
   openSeconds?: number;
   closeSeconds?: number;
 }
@@ -88,22 +86,22 @@ async function timed(run: () => Promise<number>): Promise<Timed> {
 }
 
 /**
- * The app's own job import, importIntoJob — from the file chosen to the job ready with its rows in
- * job_rows — into a fresh app database. Only the import is timed: opening the database belongs to
- * the app's start and closing it to its quit; both are measured and reported beside it.
+ * The app's own job import, JobService.importFile — from the file chosen to the job ready with its
+ * rows in job_rows — in an app built by createCore on a fresh data folder. Only the import is
+ * timed: the app's start and quit are measured and reported beside it.
  */
-async function importJob(path: string, db: string): Promise<Timed> {
-  removeDb(db);
+async function importJob(path: string, dir: string): Promise<Timed> {
+  removeDataDir(dir);
   const opening = performance.now();
-  const { db: sqlite } = openDatabase(db, { integrityCheck: 'none' });
+  const core = await benchCore(dir);
   const openSeconds = (performance.now() - opening) / 1000;
-  const t = await timed(async () => (await importIntoJob(new JobStore(sqlite), benchJob(path))).counts.total);
+  const t = await timed(async () => (await core.jobs.importFile('bench', benchJob(path))).counts.total);
   const closing = performance.now();
-  closeDatabase(sqlite);
+  await core.close();
   return { ...t, openSeconds, closeSeconds: (performance.now() - closing) / 1000 };
 }
 
-const db = dbPath ?? `${file}.db`;
+const db = dirPath ?? `${file}.data`;
 const t =
   mode === 'papaparse' ? await timed(() => papaparseAlone(file)) : mode === 'import' ? await timed(() => importNoop(file)) : mode === 'job' ? await importJob(file, db) : await timed(() => importSqlite(file, db));
 const cpuSeconds = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => (b.user - a.user + b.system - a.system) / 1e6;
@@ -112,7 +110,7 @@ const cpuSeconds = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => (b.user -
 process.once('beforeExit', () => {
   const settledSeconds = (performance.now() - t.from) / 1000;
   const settledCpuSeconds = cpuSeconds(t.cpuFrom, process.cpuUsage());
-  if (mode === 'job') removeDb(db);
+  if (mode === 'job') removeDataDir(db);
   // maxRSS is in kilobytes (KiB) on Linux and macOS.
   const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
   const seconds = (t.to - t.from) / 1000;

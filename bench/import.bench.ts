@@ -1,8 +1,8 @@
 /**
  * Import benchmark (issue 6): the app's real job import — a seeded ~60 MB, 1,000,000-row CSV read
- * by importIntoJob into a fresh app database (rows in job_rows, as the app and `npm run score` do)
+ * by JobService.importFile in an app built by createCore on a fresh data folder (rows in job_rows, as the app and `npm run score` do)
  * — against papaparse alone parsing the same file, and the importing process's peak memory. The
- * import is timed from the file chosen to the job ready; the database's open and close around it
+ * import is timed from the file chosen to the job ready; the app's start and close around it
  * and the writer's background checkpoint after it are measured and reported in the notes.
  *
  * Each run is a fresh child process (bench/import-child.ts) so its maxRSS is its own and one
@@ -53,7 +53,7 @@ export async function runImportBench(opts: { rows: number; dir: string; repeats?
   const file = join(opts.dir, `import-${opts.rows}-seed1.csv`);
   if (!existsSync(file)) generateCsv(file, opts.rows, 1);
   const mb = statSync(file).size / 1e6;
-  const db = join(opts.dir, `import-${opts.rows}.db`);
+  const db = join(opts.dir, `import-${opts.rows}-app`);
   const name = `import.csv_${rowsLabel(opts.rows)}`;
 
   const papa: ChildRun[] = [];
@@ -85,11 +85,11 @@ export async function runImportBench(opts: { rows: number; dir: string; repeats?
       baseline: round(papaSeconds),
       ratio: round(ratio),
       notes:
-        `the app's job import (importIntoJob into a fresh app database: encoding check, separator detection, header, row checks, rows written to job_rows on a writer thread) of ${opts.rows.toLocaleString('en-US')} rows / ${mb.toFixed(1)} MB; ` +
+        `the app's job import (JobService.importFile in an app built by createCore on a fresh data folder: encoding check, separator detection, header, row checks, rows written to job_rows on a writer thread) of ${opts.rows.toLocaleString('en-US')} rows / ${mb.toFixed(1)} MB; ` +
         `baseline = papaparse alone in its Node stream mode on the same file; ${repeats} interleaved runs each in fresh processes, median (ours: ${list(ours, 'seconds')}; papaparse: ${list(papa, 'seconds')}); ` +
         `target ratio ≤ ${TARGET_RATIO} (${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}). CPU seconds, all threads, median: ours ${oursCpu.toFixed(2)}, papaparse ${papaCpu.toFixed(2)}; ` +
         `ours is timed from the file chosen to the job ready (every row committed); the writer thread's checkpoint that follows in the background ended at ${oursSettled.toFixed(2)} s (median; ${list(ours, 'settledSeconds')}; ${oursSettledCpu.toFixed(2)} CPU seconds in all); ` +
-        `not timed: the app database's open before (fresh, with migrations: median ${median(ours.map((r) => r.openSeconds ?? 0)).toFixed(2)} s) and close after (PRAGMA optimize: median ${median(ours.map((r) => r.closeSeconds ?? 0)).toFixed(2)} s), which belong to the app's start and quit; ` +
+        `not timed: the app's start before (createCore on a fresh folder, with migrations: median ${median(ours.map((r) => r.openSeconds ?? 0)).toFixed(2)} s) and close after (core.close, PRAGMA optimize: median ${median(ours.map((r) => r.closeSeconds ?? 0)).toFixed(2)} s), which belong to the app's start and quit; ` +
         `parsing alone (importSheet into a no-op sink, one run): ${parseOnly.seconds.toFixed(2)} s`,
     },
     {

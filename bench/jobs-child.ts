@@ -1,21 +1,20 @@
 /**
  * One run of the bulk-job benchmarks in its own process, so its peak memory (maxRSS) is its own.
  *
- *   node --import tsx bench/jobs-child.ts seed DB ROWS   — writes a scored ROWS-row job into
- *     a fresh app database (rows by SQL, answers through JobStore.writeOutcomes as the runner writes them; not the engine: the bench measures the export, not scoring)
- *   node --import tsx bench/jobs-child.ts export DB OUT  — exports that job with the app's exportJob
+ *   node --import tsx bench/jobs-child.ts seed DIR ROWS   — writes a scored ROWS-row job into the
+ *     app built by createCore on a fresh data folder DIR (rows by SQL, answers through
+ *     JobStore.writeOutcomes as the runner writes them; not the engine: the bench measures the export)
+ *   node --import tsx bench/jobs-child.ts export DIR OUT  — exports that job as the app does (JobService.exportResults)
  *
  * Each prints one JSON line {seconds, cpuSeconds, rows, bytes, startRssMb, peakRssMb}.
  */
 import { rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { exportJob } from '../main/jobs/export';
-import { JobStore, ROW_SPAN, type RowOutcomeWrite } from '../main/jobs/store';
-import { closeDatabase, openDatabase } from '../main/store/db';
-import { benchJob, removeDb } from './bench-job';
+import { ROW_SPAN, type RowOutcomeWrite } from '../main/jobs/store';
+import { benchCore, benchDatabase, benchJob, removeDataDir } from './bench-job';
 
-const [mode, dbPath, arg] = process.argv.slice(2);
-if ((mode !== 'seed' && mode !== 'export') || !dbPath || !arg) throw new Error('usage: jobs-child.ts seed DB ROWS | export DB OUT');
+const [mode, dirPath, arg] = process.argv.slice(2);
+if ((mode !== 'seed' && mode !== 'export') || !dirPath || !arg) throw new Error('usage: jobs-child.ts seed DIR ROWS | export DIR OUT');
 
 const COLUMNS = ['id', 'city', 'sqft', 'bedrooms', 'bathrooms', 'has_garage', 'style', 'year_built', 'notes'];
 const mb = (bytes: number): number => Math.round((bytes / 1e6) * 10) / 10;
@@ -26,10 +25,11 @@ const mb = (bytes: number): number => Math.round((bytes / 1e6) * 10) / 10;
  * ~2% failed rows with an error message, the rest ok with a result and a request id — as a finished
  * job looks.
  */
-function seed(file: string, rows: number): { rows: number; bytes: number } {
-  removeDb(file);
-  const { db } = openDatabase(file, { integrityCheck: 'none' });
-  const store = new JobStore(db);
+async function seed(dir: string, rows: number): Promise<{ rows: number; bytes: number }> {
+  removeDataDir(dir);
+  const core = await benchCore(dir);
+  const { db } = core;
+  const store = core.jobs.store;
   const jobId = store.create(benchJob('bench.csv'));
   const base = jobId * ROW_SPAN;
   const sep = 'char(31)';
@@ -77,17 +77,16 @@ function seed(file: string, rows: number): { rows: number; bytes: number } {
     first = false;
   }
   db.prepare(`UPDATE jobs SET state = 'done' WHERE id = ?`).run(jobId);
-  closeDatabase(db);
-  return { rows, bytes: statSync(file).size };
+  await core.close();
+  return { rows, bytes: statSync(benchDatabase(dir)).size };
 }
 
-async function exportAll(file: string, out: string): Promise<{ rows: number; bytes: number }> {
-  const { db } = openDatabase(file, { integrityCheck: 'none' });
-  const store = new JobStore(db);
-  const job = store.list()[0];
-  if (!job) throw new Error(`no job in ${file}: run the seed step first`);
-  const r = await exportJob(store, job, out);
-  closeDatabase(db);
+async function exportAll(dir: string, out: string): Promise<{ rows: number; bytes: number }> {
+  const core = await benchCore(dir);
+  const job = core.jobs.listJobs()[0];
+  if (!job) throw new Error(`no job in ${dir}: run the seed step first`);
+  const r = await core.jobs.exportResults(job.id, out);
+  await core.close();
   return { rows: r.rows, bytes: r.bytes };
 }
 
@@ -95,7 +94,7 @@ global.gc?.();
 const startRssMb = mb(process.memoryUsage.rss());
 const started = performance.now();
 const cpu0 = process.cpuUsage();
-const r = mode === 'seed' ? seed(dbPath, Number(arg)) : await exportAll(dbPath, arg);
+const r = mode === 'seed' ? await seed(dirPath, Number(arg)) : await exportAll(dirPath, arg);
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpu0);
 if (mode === 'export') rmSync(arg, { force: true });

@@ -36,7 +36,7 @@ function runChild(args: string[]): ChildRun {
 export async function runJobsBench(opts: { rows: number; dir: string; repeats?: number }): Promise<BenchFigure[]> {
   const repeats = Math.max(1, opts.repeats ?? 3);
   mkdirSync(opts.dir, { recursive: true });
-  const db = join(opts.dir, `jobs-export-${opts.rows}.db`);
+  const db = join(opts.dir, `jobs-export-${opts.rows}-app`);
   const out = join(opts.dir, `jobs-export-${opts.rows}.csv`);
   try {
     const seeded = runChild(['seed', db, String(opts.rows)]);
@@ -71,7 +71,7 @@ export async function runJobsBench(opts: { rows: number; dir: string; repeats?: 
       },
     ];
   } finally {
-    for (const f of [db, `${db}-wal`, `${db}-shm`, out]) rmSync(f, { force: true });
+    for (const f of [db, out]) rmSync(f, { recursive: true, force: true });
   }
 }
 
