@@ -216,11 +216,11 @@ describe('import writer', () => {
   it('uses a writer thread for a database file and this thread for an in-memory one', async () => {
     const store = open();
     const jobId = store.create(newJob('x.csv'));
-    const w = await createImportWriter(store, jobId);
+    const w = createImportWriter(store, jobId);
     expect(w.mode).toBe('thread');
     await w.finish();
     const memory = new JobStore(openDatabase(':memory:').db);
-    const m = await createImportWriter(memory, memory.create(newJob('x.csv')));
+    const m = createImportWriter(memory, memory.create(newJob('x.csv')));
     expect(m.mode).toBe('inline');
     closeDatabase(memory.db);
   });
@@ -228,7 +228,7 @@ describe('import writer', () => {
   it('is done once every row is committed; the thread then checkpoints and exits on its own', async () => {
     const store = open();
     const jobId = store.create(newJob('x.csv'));
-    const w = await createImportWriter(store, jobId);
+    const w = createImportWriter(store, jobId);
     expect(w.mode).toBe('thread');
     await w.header({ columns: ['id', 'note'], renamed: [] });
     const rows = Array.from({ length: 12_000 }, (_, i) => ({ rowNumber: i + 2, values: [String(i + 1), `note ${i + 1}`] }));

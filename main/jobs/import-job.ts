@@ -1,6 +1,6 @@
 import { importSheet, type ImportProgress } from '../sheets/import';
 import type { SheetHeader } from '../sheets/types';
-import { createImportWriter, type ImportWriter, type ImportWriterOptions } from './import-writer';
+import { createImportWriter, type ImportWriterOptions } from './import-writer';
 import { automaticMapping, jobSampleRows } from './row-input';
 import type { JobRecord, JobStore, NewJob } from './store';
 
@@ -23,21 +23,17 @@ export interface ImportJobOptions {
 export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJobOptions = {}): Promise<JobRecord> {
   const jobId = store.create(job);
   let header: SheetHeader = { columns: [], renamed: [] };
-  // The writer starts (a thread opening its own connection) while the file is opened and sniffed.
-  const starting = createImportWriter(store, jobId, opts.writer);
-  // Handled where it is awaited; this only keeps a failure to start from counting as unhandled meanwhile.
-  starting.catch(() => {});
-  let sink: ImportWriter | null = null;
-  const ready = async (): Promise<ImportWriter> => (sink ??= await starting);
+  // The writer's thread starts (opening its own connection) while the file is opened and read.
+  const writer = createImportWriter(store, jobId, opts.writer);
   try {
     const result = await importSheet(
       job.filePath,
       {
-        async header(h) {
+        header(h) {
           header = h;
-          await (await ready()).header(h);
+          return writer.header(h);
         },
-        rows: (batch, facts) => (sink ? sink.rows(batch, facts) : ready().then((w) => w.rows(batch, facts))),
+        rows: (batch, facts) => writer.rows(batch, facts),
       },
       {
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -46,7 +42,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
         batchSize: IMPORT_BATCH_ROWS,
       },
     );
-    await (await ready()).finish();
+    await writer.finish();
     const columns = result.columns.length > 0 ? result.columns : header.columns;
     // Category fields are also matched by their values, on the first rows.
     const mapping = job.fields === null ? null : automaticMapping(columns, job.fields, { sampleRows: jobSampleRows(store, jobId, 200) });
@@ -64,10 +60,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
     );
     return store.require(jobId);
   } catch (e) {
-    await starting.then(
-      (w) => w.abort(),
-      () => {},
-    );
+    await writer.abort();
     store.delete(jobId);
     throw e;
   }

@@ -250,6 +250,11 @@ export class JobStore {
     this.q.run(sql`UPDATE jobs SET columns = ${JSON.stringify(columns)}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
+  /** Inserts a batch whose cells are already encoded (encodeCells), in one transaction. */
+  importEncoded(jobId: number, rowNumbers: ArrayLike<number>, encoded: readonly string[]): void {
+    this.db.transaction(() => this.insertEncoded(jobId, rowNumbers, encoded))();
+  }
+
   /** Inserts rows whose cells are already encoded (encodeCells); call inside a transaction. */
   private insertEncoded(jobId: number, rowNumbers: ArrayLike<number>, encoded: readonly string[]): void {
     const args: (number | string)[] = new Array<number | string>(INSERT_GROUP * 2);
