@@ -66,6 +66,14 @@ describe('history query plans', () => {
     expect(plan).not.toMatch(/TEMP B-TREE/);
   });
 
+  it('starts a later page at its cursor instead of walking from the newest row', () => {
+    const r = recordingStore();
+    const first = r.store.page({ limit: 10 });
+    const plan = planOf(r, () => void r.store.page({ limit: 10, cursor: first.nextCursor }));
+    expect(plan).toMatch(/SEARCH p USING INDEX predictions_by_time \(created_at<\?\)/);
+    expect(planOf(r, () => void r.store.page({ limit: 10, cursor: first.nextCursor, filters: { modelName: 'churn' } }))).toMatch(/predictions_by_series_time \(series_id=\? AND created_at<\?\)/);
+  });
+
   it('walks the series index for one model', () => {
     const r = recordingStore();
     const plan = planOf(r, page(r.store, { modelName: 'churn' }));

@@ -383,7 +383,9 @@ export class HistoryStore implements HistoryWriter {
    */
   private keysetQuery<T>(f: FilterSql, cursor: Cursor | null, limit: number, query: (where: Sql) => Sql, read: (q: Sql) => T[]): T[] {
     if (f.seriesIds !== null && f.seriesIds.length === 0) return [];
-    const keyset = cursor ? sql` AND (p.created_at < ${cursor.createdAt} OR (p.created_at = ${cursor.createdAt} AND p.id < ${cursor.id}))` : trusted('');
+    // `created_at <= at` on its own gives the index walk its starting point; the OR alone would not.
+    const at = cursor?.createdAt;
+    const keyset = cursor ? sql` AND p.created_at <= ${at} AND (p.created_at < ${at} OR p.id < ${cursor.id})` : trusted('');
     const run = (ids: readonly number[] | null): T[] => read(query(sql`${whereForSeries(f, ids)}${keyset}`));
     if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
       // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
