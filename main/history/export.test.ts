@@ -113,7 +113,8 @@ describe('history CSV export', () => {
     out = sink();
     const none = await exportHistoryCsv(store, { modelName: 'zzz' }, out.stream);
     expect(none.rows).toBe(0);
-    expect(out.text()).toBe(`${['status', 'error', 'request_id', ...HISTORY_COLUMNS].join(',')}\r\n`);
+    // UTF-8 with a byte-order mark by default, so Excel reads accents right.
+    expect(out.text()).toBe(`\uFEFF${['status', 'error', 'request_id', ...HISTORY_COLUMNS].join(',')}\r\n`);
   });
 
   it('streams a large export in chunks through a slow file without losing or repeating rows', async () => {
@@ -152,7 +153,7 @@ describe('history CSV export', () => {
         e.status, e.errorMessage, e.requestId, e.createdAt, e.profileName, e.modelName, e.modelVersion, e.source, e.httpStatus, e.roundTripMs, e.processingTimeMs, e.attempts, e.jobId, e.rowNumber,
       ]);
     });
-    expect(out.text()).toBe(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
+    expect(out.text()).toBe(`\uFEFF${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
   });
 
 });
@@ -219,7 +220,7 @@ describe('history CSV export of awkward values', () => {
         ]);
       });
     // Through UTF-8, as the file holds it (a lone surrogate becomes U+FFFD).
-    expect(out.text()).toBe(Buffer.from(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`).toString('utf8'));
+    expect(out.text()).toBe(Buffer.from(`\uFEFF${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`).toString('utf8'));
   });
 
   it('stores JSON exactly as JSON.stringify writes it', () => {

@@ -23,6 +23,7 @@ const host: HostPorts = {
   kind: 'test',
   chooseSavePath: async () => saveTo,
   showInFolder: async () => true,
+  openPath: async () => null,
   openExternal: async () => true,
   notify: () => {},
   takeOpenedFiles: () => opened.splice(0),
