@@ -134,7 +134,7 @@ export async function exportHistoryXlsx(store: HistoryStore, filters: HistoryFil
   const { columns, leading, rows } = historyRows(store, filters, options.chunkRows ?? 5_000);
   const tail = [...STATUS_COLUMNS, ...HISTORY_COLUMNS];
   const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: i < leading ? 'auto' : HISTORY_KINDS[tail[i - leading]!] }));
-  const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'History', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
+  const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
   return { rows: summary.rows, columns, notices: summary.notices.map((n) => n.message) };
 }
 
