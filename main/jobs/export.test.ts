@@ -78,6 +78,16 @@ describe('bulk export formats', () => {
     expect(String(formulaCell.text)).toBe('=HYPERLINK("x")');
   });
 
+  it('gives numeric chart bins their numbers (from, to), so the page formats them in the field\'s unit', () => {
+    const chart = h.service.chart(jobId);
+    expect(chart.kind).toBe('histogram');
+    for (const b of chart.bins) {
+      expect(typeof b.from).toBe('number');
+      expect(typeof b.to).toBe('number');
+      expect(b.label).not.toMatch(/e[+-]\d/);
+    }
+  });
+
   it('offers .xlsx for a workbook input and CSV otherwise, then what the person chose last, per kind of input', () => {
     const settings = new MemorySettings();
     const csvJob = h.service.store.require(jobId);
