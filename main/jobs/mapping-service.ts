@@ -152,7 +152,7 @@ function retryText(transient: number, changed: number, unchanged: number): strin
   if (changed > 0) parts.push(`${n(changed)} ${changed === 1 ? 'was' : 'were'} refused by the server but ${changed === 1 ? 'its' : 'their'} mapping or values changed since`);
   const first = total === 0 ? 'No failed row would be sent again.' : `${rows(total)} will be sent again: ${parts.join('; ')}.`;
   if (unchanged === 0) return first;
-  return `${first} ${rows(unchanged)} the server refused as invalid ${unchanged === 1 ? 'is' : 'are'} not sent again: the same values would fail the same way. Change ${unchanged === 1 ? 'its' : 'their'} values (Map values) to send ${unchanged === 1 ? 'it' : 'them'} again.`;
+  return `${first} ${rows(unchanged)} the server refused as invalid ${unchanged === 1 ? 'is' : 'are'} not sent again: the same values would fail the same way. Change ${unchanged === 1 ? 'its' : 'their'} values or mapping to send ${unchanged === 1 ? 'it' : 'them'} again.`;
 }
 
 /** Writes the job's columns and value maps as a mapping file. */

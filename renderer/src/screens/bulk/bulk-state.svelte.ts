@@ -10,6 +10,10 @@ export type Preview = {
   notices: { kind: string; message: string }[];
   renamedColumns: { original: string; name: string }[];
   truncated: boolean;
+  /** Row number of the header row taken, its data rows' numbers, and the rows above it. */
+  headerRow?: number;
+  rowNumbers?: number[];
+  rowsAbove?: { rowNumber: number; cells: string[] }[];
 };
 export type Step = 'choose' | 'map' | 'run' | 'results';
 
@@ -30,6 +34,8 @@ export class BulkState {
   sheets = $state<string[]>([]);
   sheet = $state('');
   preview = $state.raw<Preview | null>(null);
+  /** The header row the person picked in the preview; null: the one the importer finds. */
+  headerRow = $state<number | null>(null);
   importing = $state<{ importId: string; rows: number; fraction: number } | null>(null);
 
   // Map: the job and its check.
@@ -130,6 +136,7 @@ export class BulkState {
       this.file = picked instanceof File ? await unwrap(plexe.files.register(picked)) : picked;
       this.sheets = (await unwrap(plexe.jobs.listSheets({ path: this.file.path }))).sheets;
       this.sheet = this.sheets[0] ?? '';
+      this.headerRow = null;
       await this.loadPreview();
     } catch (e) {
       this.file = null;
@@ -145,7 +152,9 @@ export class BulkState {
   async loadPreview(): Promise<void> {
     if (!this.file) return;
     try {
-      this.preview = await unwrap(plexe.jobs.previewFile({ path: this.file.path, rows: 50, ...(this.sheet ? { sheet: this.sheet } : {}) }));
+      this.preview = await unwrap(
+        plexe.jobs.previewFile({ path: this.file.path, rows: 50, ...(this.sheet ? { sheet: this.sheet } : {}), ...(this.headerRow !== null ? { headerRow: this.headerRow } : {}) }),
+      );
     } catch (e) {
       this.preview = null;
       this.error = errorMessage(e);
@@ -158,7 +167,9 @@ export class BulkState {
     const importId = newCallId('import');
     this.importing = { importId, rows: 0, fraction: 0 };
     try {
-      const created = await unwrap(plexe.jobs.createJob({ importId, path: this.file.path, profileId, modelId: this.modelId, ...(this.sheet ? { sheet: this.sheet } : {}) }));
+      const created = await unwrap(
+        plexe.jobs.createJob({ importId, path: this.file.path, profileId, modelId: this.modelId, ...(this.sheet ? { sheet: this.sheet } : {}), ...(this.headerRow !== null ? { headerRow: this.headerRow } : {}) }),
+      );
       await this.show(created);
       await this.runCheck();
     } catch (e) {
@@ -209,7 +220,7 @@ export class BulkState {
     void this.refreshLists();
   }
 
-  private async reloadJob(withResults = false): Promise<void> {
+  async reloadJob(withResults = false): Promise<void> {
     if (!this.job) return;
     this.job = await unwrap(plexe.jobs.getJob({ jobId: this.job.id }));
     if (withResults) await this.loadResults(true);

@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startSandbox, type RunningSandbox } from '../sandbox/server';
+import { test, expect } from './fixtures';
+import { addModel, call, createAccount, openApp, restoreDemo, useAccount } from './helpers/app';
+import type { JobDetail } from '../shared/ipc/jobs';
+
+/**
+ * A messy sheet as a colleague sends it (e2e/fixtures-data/messy/churn-titled-units.csv: a title
+ * and a blank line above the header, LF then CRLF line endings, near-miss column names, category
+ * spellings, "28.06 USD"): the header row is found, every match says why, the rows are grouped by
+ * cause, the one value no rule may guess is mapped in the value step, and every row comes out ok.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const FILE = join(ROOT, 'e2e/fixtures-data/messy/churn-titled-units.csv');
+const KEY = 'pk_live_messy_0123456789abcdef';
+const SHOTS = join(ROOT, 'test-results/screens');
+
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+let sandbox: RunningSandbox;
+
+test.beforeAll(async () => {
+  // Described with allowed values (JSON Schema), as newer deployments do.
+  sandbox = await startSandbox({ config: { keys: [{ key: KEY }], describeStyle: 'json-schema' } });
+});
+
+test.afterAll(async ({ browser, harness }) => {
+  await sandbox?.close();
+  await restoreDemo(browser, harness.pageUrl);
+});
+
+/** Full-page screenshots at 900×600 in both themes. */
+async function shots(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 900, height: 600 });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(SHOTS, `sheets16-${name}-900x600-${colorScheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (before) await page.setViewportSize(before);
+}
+
+test('a messy sheet: header row found, reasons shown, a value mapped, every row ok', async ({ page, harness, consoleErrors }) => {
+  await openApp(page, harness.pageUrl);
+  const account = await createAccount(page, { name: 'Messy account', baseUrl: sandbox.url, key: KEY, rpm: 60_000 });
+  await addModel(page, account.id, 'customer-churn', '1');
+  await useAccount(page, account.id);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Spreadsheet' }).click();
+  await page.locator('#bulk-file').setInputFiles(FILE);
+  await expect(page.getByTestId('header-row')).toContainText('Column names taken from row 3');
+  const headerPicker = page.getByLabel('Use another row');
+  await expect(headerPicker.locator('option')).toHaveText([/^Row 1: Customer churn export/, /^Row 3: Customer ID, Tenure \(months\)/, /^Row 4: C0001/, /^Row 5:/, /^Row 6:/, /^Row 7:/, /^Row 8:/]);
+  await shots(page, 'preview');
+
+  await page.getByRole('button', { name: 'Load the file' }).click();
+  // Every field found its column, and says why.
+  await expect(page.getByLabel('Column for tenure_months')).toHaveValue('Tenure (months)');
+  await expect(page.getByLabel('Column for contract')).toHaveValue('Contract Type');
+  await expect(page.getByTestId('why-tenure_months')).toContainText('"Tenure (months)"');
+  await expect(page.getByTestId('why-contract')).not.toBeEmpty();
+  await expect(page.getByTestId('why-paperless_billing')).not.toBeEmpty();
+  await expect(page.getByRole('status').filter({ hasText: 'rows ready' })).toHaveText('292 rows ready, 8 need attention.');
+  await expect(page.getByLabel('How numbers were read')).toContainText('the unit "usd" after the numbers was removed');
+
+  // One line per cause, not per row; the rows behind it on demand.
+  const causes = page.getByRole('region', { name: 'Rows that need attention, by cause' });
+  await expect(causes).toContainText("8 rows: Contract Type (field contract) has values the model does not accept — '2 yr' (8)");
+  await causes.getByRole('button', { name: 'Show the 8 rows' }).click();
+  const behind = page.getByRole('region', { name: /^Rows behind: 8 rows/ });
+  await expect(behind.getByRole('listitem')).toHaveCount(8);
+  await expect(behind.getByRole('listitem').first()).toContainText('Row 39:');
+  await shots(page, 'map-step');
+
+  // The value step: '2 yr' means two-year.
+  await causes.getByRole('button', { name: 'Map values' }).click();
+  const values = page.getByRole('region', { name: 'Map values' });
+  await expect(values.getByRole('row', { name: /2 yr/ })).toContainText('8');
+  await values.getByLabel('Allowed value for “2 yr” in contract').selectOption('two-year');
+  await shots(page, 'value-step');
+  await values.getByRole('button', { name: 'Map 1 value of contract' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'rows ready' })).toHaveText('300 rows ready, none need attention.');
+  await expect(values.getByRole('list', { name: 'Values of contract you mapped' })).toContainText('“2 yr” → two-year');
+
+  await page.getByRole('button', { name: 'Score 300 rows' }).click();
+  await expect(page.getByTestId('job-state')).toHaveText('Done', { timeout: 60_000 });
+  const jobs = await call<{ id: number; fileName: string }[]>(page, 'jobs', 'listJobs');
+  const job = await call<JobDetail>(page, 'jobs', 'getJob', { jobId: jobs.find((j) => j.fileName === 'churn-titled-units.csv')!.id });
+  expect(job.counts).toMatchObject({ total: 300, ok: 300, failed: 0, invalid: 0, skipped: 0 });
+  expect(job.valueMaps).toEqual({ contract: { '2 yr': 'two-year' } });
+  expect(consoleErrors).toEqual([]);
+});
