@@ -57,6 +57,13 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   const headerPicker = page.getByLabel('Use another row');
   await expect(headerPicker.locator('option')).toHaveText([/^Row 1: Customer churn export/, /^Row 3: Customer ID, Tenure \(months\)/, /^Row 4: C0001/, /^Row 5:/, /^Row 6:/, /^Row 7:/, /^Row 8:/]);
   await shots(page, 'preview');
+  // The title as the header does not fit the rows below it: said so, and back to the row found.
+  await headerPicker.selectOption('1');
+  await expect(page.getByRole('alert')).toContainText('Row 1 cannot be the header: Row 3 has 6 values but the header (row 1) has 1 columns');
+  await expect(page.getByTestId('header-row')).toContainText('Column names taken from row 3');
+  await headerPicker.selectOption('3');
+  await expect(page.getByTestId('header-row')).toContainText('Column names taken from row 3');
+  await expect(page.getByRole('alert')).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Load the file' }).click();
   // Every field found its column, and says why.
@@ -74,7 +81,7 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   await causes.getByRole('button', { name: 'Show the 8 rows' }).click();
   const behind = page.getByRole('region', { name: /^Rows behind: 8 rows/ });
   await expect(behind.getByRole('listitem')).toHaveCount(8);
-  await expect(behind.getByRole('listitem').first()).toContainText('Row 39:');
+  await expect(behind.getByRole('listitem').first()).toContainText('Row 40:'); // data row 37 below the header on row 3
   await shots(page, 'map-step');
 
   // The value step: '2 yr' means two-year.
@@ -88,7 +95,7 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   await expect(values.getByRole('list', { name: 'Values of contract you mapped' })).toContainText('“2 yr” → two-year');
 
   await page.getByRole('button', { name: 'Score 300 rows' }).click();
-  await expect(page.getByTestId('job-state')).toHaveText('Done', { timeout: 60_000 });
+  await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 60_000 });
   const jobs = await call<{ id: number; fileName: string }[]>(page, 'jobs', 'listJobs');
   const job = await call<JobDetail>(page, 'jobs', 'getJob', { jobId: jobs.find((j) => j.fileName === 'churn-titled-units.csv')!.id });
   expect(job.counts).toMatchObject({ total: 300, ok: 300, failed: 0, invalid: 0, skipped: 0 });

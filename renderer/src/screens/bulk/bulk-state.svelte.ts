@@ -151,11 +151,20 @@ export class BulkState {
 
   async loadPreview(): Promise<void> {
     if (!this.file) return;
+    this.error = null;
     try {
       this.preview = await unwrap(
         plexe.jobs.previewFile({ path: this.file.path, rows: 50, ...(this.sheet ? { sheet: this.sheet } : {}), ...(this.headerRow !== null ? { headerRow: this.headerRow } : {}) }),
       );
     } catch (e) {
+      if (this.headerRow !== null) {
+        // The row picked cannot be the header: back to the one the importer finds, and say why.
+        const why = `Row ${this.headerRow} cannot be the header: ${errorMessage(e)}`;
+        this.headerRow = null;
+        await this.loadPreview();
+        this.error = why;
+        return;
+      }
       this.preview = null;
       this.error = errorMessage(e);
     }
