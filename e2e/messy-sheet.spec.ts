@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
-import { test, expect } from './fixtures';
+import { test, expect, seriousA11yViolations } from './fixtures';
 import { addModel, call, createAccount, openApp, restoreDemo, useAccount } from './helpers/app';
 import type { JobDetail } from '../shared/ipc/jobs';
 
@@ -90,6 +90,7 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   await expect(values.getByRole('row', { name: /2 yr/ })).toContainText('8');
   await values.getByLabel('Allowed value for “2 yr” in contract').selectOption('two-year');
   await shots(page, 'value-step');
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await values.getByRole('button', { name: 'Map 1 value of contract' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'rows ready' })).toHaveText('300 rows ready, none need attention.');
   await expect(values.getByRole('list', { name: 'Values of contract you mapped' })).toContainText('“2 yr” → two-year');
