@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fieldsFromAnySchema } from '../../shared/domain/schema-convert';
 import { describeInputSchema, findModel } from '../../sandbox/models';
+import { MESSY_DIR } from '../../e2e/fixtures-data/make-messy';
 import { parseMappingFile } from '../sheets/mapping-memory';
 import { jobsHarness, type JobsHarness } from './test-support';
 
@@ -43,6 +44,11 @@ describe('mapping memory and mapping files', () => {
     expect(second.valueMaps).toEqual({ location: { centre: 'urban' } });
     expect(await h.service.check(second.id)).toMatchObject({ ready: 12, needAttention: 0 });
 
+    // Taken back in one job: forgotten for the model too.
+    await h.service.setValueMap(second.id, 'location', { centre: null });
+    expect(h.service.memory?.get('m1').values).toEqual({});
+    await h.service.setValueMap(second.id, 'location', { centre: 'urban' });
+
     // Saved as a file, read back as the CLI reads it.
     const path = join(h.dir, 'mapping.json');
     h.service.saveMapping(second.id, path);
@@ -50,6 +56,19 @@ describe('mapping memory and mapping files', () => {
       columns: { square_footage: 'Size', bedrooms: 'Bedrooms', bathrooms: 'Bathrooms', location: 'Zone' },
       values: { location: { centre: 'urban' } },
     });
+  });
+
+  it('previews an .xlsx from the header row found or from the row asked for', async () => {
+    h = await jobsHarness();
+    const path = join(MESSY_DIR, 'houses-titled-units.xlsx');
+    const found = await h.service.preview(path, undefined, 5);
+    expect(found).toMatchObject({ headerRow: 4, columns: ['Listing', 'Sq. Ft.', 'Beds', 'Baths', 'Area type'], rowNumbers: [5, 6, 7, 8, 9] });
+    expect(found.rowsAbove.map((r) => r.rowNumber)).toEqual([1, 2]);
+    const asked = await h.service.preview(path, undefined, 5, 5);
+    expect(asked.headerRow).toBe(5);
+    expect(asked.columns[0]).toBe('L-1');
+    const job = await h.service.createJob({ importId: 'x', path, profileId: 'p1', modelId: 'm1', headerRow: 4 });
+    expect(job).toMatchObject({ headerRow: 4, counts: { total: 200 } });
   });
 
   it('pages the rows behind one cause', async () => {

@@ -180,7 +180,7 @@ export class JobService {
     this.assertNotRunning(jobId);
     const job = this.store.require(jobId);
     const merged = setValueMap(this.store, job, field, values);
-    if (job.modelId !== null) this.memory?.rememberValues(job.modelId, field, merged);
+    if (job.modelId !== null) this.memory?.replaceValues(job.modelId, field, merged);
     return checkJob(this.store, this.store.require(jobId));
   }
 
