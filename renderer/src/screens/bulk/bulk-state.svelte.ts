@@ -1,5 +1,5 @@
 import type { SavedModel } from '../../../../shared/domain/model';
-import type { ChartSummary, CheckSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../../../shared/ipc/jobs';
+import type { ChartSummary, CheckSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow } from '../../../../shared/ipc/jobs';
 import { errorMessage, newCallId, plexe, unwrap } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 import { pushPoint } from './bulk-view';
@@ -42,8 +42,6 @@ export class BulkState {
   job = $state<JobDetail | null>(null);
   mapping = $state<FieldMapping>({});
   check = $state<CheckSummary | null>(null);
-  problems = $state.raw<{ rowNumber: number; problems: RowProblem[] }[]>([]);
-  problemsNext = $state<number | null>(null);
   skipProblems = $state(false);
   batchSize = $state(50);
   estimate = $state<JobEstimate | null>(null);
@@ -242,9 +240,6 @@ export class BulkState {
     this.busy = true;
     try {
       this.check = job.fields ? await unwrap(plexe.jobs.setMapping({ jobId: job.id, mapping: this.mapping })) : await unwrap(plexe.jobs.checkJob({ jobId: job.id }));
-      const page = await unwrap(plexe.jobs.listProblems({ jobId: job.id, limit: 50 }));
-      this.problems = page.rows;
-      this.problemsNext = page.next;
       await this.reloadJob();
       await this.loadEstimate();
     } catch (e) {
@@ -252,13 +247,6 @@ export class BulkState {
     } finally {
       this.busy = false;
     }
-  }
-
-  async moreProblems(): Promise<void> {
-    if (!this.job || this.problemsNext === null) return;
-    const page = await unwrap(plexe.jobs.listProblems({ jobId: this.job.id, after: this.problemsNext, limit: 100 }));
-    this.problems = [...this.problems, ...page.rows];
-    this.problemsNext = page.next;
   }
 
   async loadEstimate(): Promise<void> {
