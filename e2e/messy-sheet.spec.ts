@@ -1,10 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { test, expect, seriousA11yViolations } from './fixtures';
 import { addModel, call, createAccount, openApp, restoreDemo, useAccount } from './helpers/app';
-import type { JobDetail } from '../shared/ipc/jobs';
+import type { JobDetail, ResultRow } from '../shared/ipc/jobs';
+import { fieldsFromAnySchema } from '../shared/domain/schema-convert';
+import { describeInputSchema, findModel } from '../sandbox/models';
 
 /**
  * A messy sheet as a colleague sends it (e2e/fixtures-data/messy/churn-titled-units.csv: a title
@@ -101,5 +104,54 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   const job = await call<JobDetail>(page, 'jobs', 'getJob', { jobId: jobs.find((j) => j.fileName === 'churn-titled-units.csv')!.id });
   expect(job.counts).toMatchObject({ total: 300, ok: 300, failed: 0, invalid: 0, skipped: 0 });
   expect(job.valueMaps).toEqual({ contract: { '2 yr': 'two-year' } });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('"Retry failed rows" sends again what can succeed, and says why the rest is not sent', async ({ page, harness, consoleErrors }) => {
+  await openApp(page, harness.pageUrl);
+  const account = await createAccount(page, { name: 'Retry account', baseUrl: sandbox.url, key: KEY, rpm: 60_000 });
+  // No bounds on bedrooms (as a flat schema describes it), so bedrooms 99 reaches the server, which refuses it.
+  const fields = fieldsFromAnySchema(describeInputSchema(findModel('house-prices', '1')!)).map((f) => (f.name === 'location' ? { ...f, type: 'choice' as const, choices: ['urban', 'suburban', 'rural'] } : f));
+  const model = await addModel(page, account.id, 'house-prices', '1', fields);
+  await useAccount(page, account.id);
+  const engine = await call<Record<string, unknown>>(page, 'settings', 'getEngine');
+  await call(page, 'settings', 'setEngine', { attempts: 1 });
+  sandbox.setFaults({ p502: 0.4, seed: 5 });
+  try {
+    const csv = join(mkdtempSync(join(tmpdir(), 'plexe-retry-')), 'retry.csv');
+    writeFileSync(csv, ['listing,square_footage,bedrooms,bathrooms,location', ...Array.from({ length: 40 }, (_, i) => `L-${i + 1},${900 + i},${(i + 1) % 5 === 0 ? 99 : 2},1,urban`)].join('\n'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Spreadsheet' }).click();
+    await page.getByLabel('Model to score with').selectOption({ label: model.displayName });
+    await page.locator('#bulk-file').setInputFiles(csv);
+    await page.getByRole('button', { name: 'Load the file' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'rows ready' })).toHaveText('40 rows ready, none need attention.');
+    await page.getByLabel('Rows sent together').fill('1');
+    await page.getByLabel('Rows sent together').blur();
+    await page.getByRole('button', { name: 'Score 40 rows' }).click();
+    await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 60_000 });
+
+    const jobs = await call<{ id: number; fileName: string }[]>(page, 'jobs', 'listJobs');
+    const jobId = jobs.find((j) => j.fileName === 'retry.csv')!.id;
+    const failed = (await call<{ rows: ResultRow[] }>(page, 'jobs', 'listResults', { jobId, filter: 'failed', limit: 100 })).rows;
+    const refused = failed.filter((r) => r.errorCode === 'invalid_input').length;
+    const passing = failed.length - refused;
+    expect(passing).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
+    const plan = page.getByTestId('retry-plan');
+    await expect(plan).toContainText(`${passing} ${passing === 1 ? 'row' : 'rows'} will be sent again: ${passing} failed for a passing reason`);
+    await expect(plan).toContainText(`${refused} ${refused === 1 ? 'row' : 'rows'} the server refused as invalid`);
+    await shots(page, 'retry');
+
+    sandbox.setFaults({ p502: 0 });
+    await page.getByRole('button', { name: passing === 1 ? 'Send the failed row again' : `Send ${passing} failed rows again` }).click();
+    await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 60_000 });
+    await expect(plan).toContainText(`No failed row would be sent again. 8 rows the server refused as invalid are not sent again`);
+    await expect(page.getByRole('button', { name: 'Send 0 failed rows again' })).toBeDisabled();
+    const job = await call<JobDetail>(page, 'jobs', 'getJob', { jobId });
+    expect(job.counts).toMatchObject({ ok: 32, failed: 8 });
+  } finally {
+    sandbox.setFaults({ p502: 0 });
+    await call(page, 'settings', 'setEngine', engine);
+  }
   expect(consoleErrors).toEqual([]);
 });
