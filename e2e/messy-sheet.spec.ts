@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -8,6 +8,7 @@ import { addModel, call, createAccount, openApp, restoreDemo, useAccount } from 
 import type { JobDetail, ResultRow } from '../shared/ipc/jobs';
 import { fieldsFromAnySchema } from '../shared/domain/schema-convert';
 import { describeInputSchema, findModel } from '../sandbox/models';
+import { parseMappingFile } from '../main/sheets/mapping-memory';
 
 /**
  * A messy sheet as a colleague sends it (e2e/fixtures-data/messy/churn-titled-units.csv: a title
@@ -97,6 +98,15 @@ test('a messy sheet: header row found, reasons shown, a value mapped, every row 
   await values.getByRole('button', { name: 'Map 1 value of contract' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'rows ready' })).toHaveText('300 rows ready, none need attention.');
   await expect(values.getByRole('list', { name: 'Values of contract you mapped' })).toContainText('“2 yr” → two-year');
+
+  // Saved as a mapping file for `npm run score -- --mapping FILE`.
+  await page.getByRole('button', { name: 'Save mapping…' }).click();
+  const saved = page.getByRole('status').filter({ hasText: 'Mapping saved to' });
+  const savedPath = (await saved.locator('code').first().textContent())!;
+  expect(parseMappingFile(readFileSync(savedPath, 'utf8'), savedPath)).toEqual({
+    columns: { tenure_months: 'Tenure (months)', monthly_charges: 'Monthly charges ($)', contract: 'Contract Type', support_calls: 'Support calls (12m)', paperless_billing: 'Paperless billing?' },
+    values: { contract: { '2 yr': 'two-year' } },
+  });
 
   await page.getByRole('button', { name: 'Score 300 rows' }).click();
   await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 60_000 });
