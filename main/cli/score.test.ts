@@ -243,7 +243,7 @@ describe('npm run score on messy sheets', () => {
     const base = ['--in', input, '--base-url', described.url, '--model', 'house-prices/1', '--rpm', '100000'];
     // Row 1 as the header: the title is a header of one column, and the rows below do not fit it.
     const wrong = await scoreMessy([...base, '--out', join(work, 'p0.csv'), '--data-dir', join(work, 'p0'), '--header-row', '1']);
-    expect(wrong).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('the header (row 1) has 1 columns') });
+    expect(wrong).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('the header (row 1) has 1 columns. Row 1 is probably not the row with the column names: choose another header row.') });
     const mapped = await scoreMessy([...base, '--out', join(work, 'p1.csv'), '--data-dir', join(work, 'p1'), '--header-row', '2', '--map', 'Area=square_footage', '--map', 'Rooms=bedrooms', '--map', 'Zone=location']);
     expect(mapped.code, mapped.stderr).toBe(EXIT.ok);
     expect(mapped.stderr).toContain('square_footage ← "Area" (given with --map "Area=square_footage")');
