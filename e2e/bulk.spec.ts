@@ -28,6 +28,8 @@ test('scores the demo spreadsheet end to end and exports the result', async ({ p
   await expect(page.getByLabel('Column for square_footage')).toHaveValue('square_footage');
   const summary = page.locator('.summary');
   await expect(summary).toContainText(/\d+ rows ready, \d+ need attention/);
+  // Problems are grouped by cause; the rows behind one are shown on demand.
+  await page.locator('.cause').filter({ hasText: /^\d+ rows?: square_footage is empty, but the model requires a value/ }).getByRole('button', { name: /^Show the/ }).click();
   await expect(page.getByText(/Row 2: Column "square_footage": is required, but the cell is empty/)).toBeVisible();
   await page.getByText(/^Values converted/).click();
   await expect(page.getByText(/"2,700" → 2700/)).toBeVisible();

@@ -119,6 +119,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     profileAndKey: (id) => accounts.profileAndKey(id),
     getProfile: (id) => profiles.get(id),
     getModel: (id) => models.get(id),
+    settings,
     onProgress: (p) => events.emit('event:job-progress', p),
     onImportProgress: (p) => events.emit('event:import-progress', { importId: p.importId, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows }),
     ...(options.notify ? { notify: options.notify } : {}),

@@ -56,6 +56,7 @@ export const sandboxConfigSchema = z
     modelStates: z.record(z.string().regex(/^[^/]+\/[^/]+$/, 'write models as "name/version"'), z.enum(['READY', 'BUILDING', 'DRAFT', 'ERROR'])),
     requestLogFile: z.string().min(1).optional(),
     answerStyle: z.enum(['standard', 'legacy']),
+    describeStyle: z.enum(['flat', 'json-schema']),
   })
   .partial()
   .strict();
@@ -119,6 +120,8 @@ export function resolveConfig(partial: unknown, base: SandboxConfig = defaultCon
     modelStates,
     answerStyle: p.answerStyle ?? base.answerStyle,
   };
+  const describeStyle = p.describeStyle ?? base.describeStyle;
+  if (describeStyle !== undefined) out.describeStyle = describeStyle;
   const logFile = 'requestLogFile' in ((partial ?? {}) as object) ? p.requestLogFile : base.requestLogFile;
   if (logFile !== undefined) out.requestLogFile = logFile;
   return out;

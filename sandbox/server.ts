@@ -343,6 +343,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
     };
   }
 
+  /** The model as it describes itself: in its own style, or the one the config sets for every model. */
+  function described(model: DemoModel): DemoModel {
+    return config.describeStyle ? { ...model, describeStyle: config.describeStyle } : model;
+  }
+
   function describe(model: DemoModel): Answer {
     return {
       status: 200,
@@ -352,8 +357,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
         model_id: model.modelId,
         description: model.description,
         status: stateOf(model),
-        input_schema: describeInputSchema(model),
-        output_schema: describeOutputSchema(model),
+        input_schema: describeInputSchema(described(model)),
+        output_schema: describeOutputSchema(described(model)),
         performance_metrics: model.performanceMetrics,
         training_info: { ...model.trainingInfo, feature_importance: model.featureImportance },
       }),
@@ -368,8 +373,8 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
         ...modelSummary(model),
         description: model.description,
         endpoint: `http://${host}/models/${model.name}/${model.version}/infer`,
-        input_schema: describeInputSchema(model),
-        output_schema: describeOutputSchema(model),
+        input_schema: describeInputSchema(described(model)),
+        output_schema: describeOutputSchema(described(model)),
         metrics: model.performanceMetrics,
       }),
     };

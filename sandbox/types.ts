@@ -78,6 +78,8 @@ export interface SandboxConfig {
    * {request_id, prediction, model_name, model_version, created_at}.
    */
   answerStyle?: 'standard' | 'legacy';
+  /** How every model describes its schemas, instead of its own style: 'json-schema' gives allowed values and descriptions. */
+  describeStyle?: 'flat' | 'json-schema';
 }
 
 export interface SandboxStats {

@@ -14,6 +14,11 @@ writes the rows back with one column per prediction field, then status, error an
   --base-url URL       the Plexe server (with --model); default https://api.plexe.ai
   --model NAME/VERSION the model, e.g. house-prices/1
   --sheet NAME         the sheet of an .xlsx workbook (default: the first)
+  --header-row N       the row that holds the column names (default: found below title and note rows)
+  --map "COLUMN=FIELD" feed the model's FIELD from the sheet's COLUMN, e.g. --map "Sq. Ft.=square_footage";
+                       repeat it for more fields
+  --mapping FILE       a mapping file saved from the app (Save mapping…): columns and values
+  --values FILE        value maps: {"field": {"written value": "allowed value"}} (or a mapping file)
   --rpm N              requests per minute the account allows (default 100, or the account's setting)
   --concurrency N      requests in flight at once (default 4)
   --batch N            rows per request (default 50; 1 sends rows one by one)
@@ -42,12 +47,20 @@ export interface ScoreArgs {
   profile: string | null;
   /** How a CSV output is written: 'excel' (UTF-8 with a mark, commas) or 'like-input'. */
   csv: 'excel' | 'like-input';
+  /** Spreadsheet row number of the header row, when given. */
+  headerRow: number | null;
+  /** `--map` values as given, in order. */
+  maps: string[];
+  mappingFile: string | null;
+  valuesFile: string | null;
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--header-row', '--map', '--mapping', '--values']);
+/** Flags that may be given more than once. */
+const REPEATABLE = new Set(['--map']);
 
 function intFlag(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${name} must be a whole number (got "${text}").`);
@@ -59,6 +72,7 @@ function intFlag(name: string, text: string, min: number, max: number): number {
 /** Parses the command line; throws UsageError with a plain message naming the flag. */
 export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
   const values = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -76,10 +90,14 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
       i++;
     }
     if (value === undefined || value === '' || (value.startsWith('--') && VALUE_FLAGS.has(value))) throw new UsageError(`${name} needs a value.`);
+    if (REPEATABLE.has(name)) {
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
+      continue;
+    }
     if (values.has(name)) throw new UsageError(`${name} is given twice.`);
     values.set(name, value);
   }
-  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, csv: 'excel', help };
+  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, csv: 'excel', headerRow: null, maps: [], mappingFile: null, valuesFile: null, help };
   if (help) return empty;
   const inPath = values.get('--in');
   const outPath = values.get('--out');
@@ -132,6 +150,10 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     dataDir: values.get('--data-dir') ?? null,
     profile: values.get('--profile') ?? null,
     csv,
+    headerRow: num('--header-row', 1, 1_048_576),
+    maps: repeated.get('--map') ?? [],
+    mappingFile: values.get('--mapping') ?? null,
+    valuesFile: values.get('--values') ?? null,
     help,
   };
 }

@@ -12,6 +12,8 @@ import { runSoak } from '../../bench/soak';
 import { predictFor } from '../../sandbox/models';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { houseCsv } from '../jobs/test-support';
+import { mappingFileText } from '../sheets/mapping-memory';
+import type { MessyFile } from '../../e2e/fixtures-data/make-messy';
 import { importSheet } from '../sheets/import';
 import { openLikeExcel } from '../sheets/open-like-excel';
 import { ImportError } from '../sheets/types';
@@ -201,5 +203,100 @@ describe('npm run score', () => {
     expect(r.exitCodes).toEqual([-9, 0]);
     expect(r.killedAt!.rowsSaved).toBeGreaterThan(0);
     expect(r.killedAt!.rowsSaved).toBeLessThan(400);
+  }, 60_000);
+});
+
+/**
+ * The messy-sheet set (e2e/fixtures-data/messy, made by make-messy.ts) scored end to end through the
+ * CLI against a sandbox that describes its models with allowed values (JSON Schema): the rows whose
+ * values can be recovered come out ok, the mapping used is printed with its reasons, and the values
+ * no rule may guess come out ok too once a --values file maps them.
+ */
+describe('npm run score on messy sheets', () => {
+  const MESSY = join(ROOT, 'e2e/fixtures-data/messy');
+  const EXPECTED = JSON.parse(readFileSync(join(MESSY, 'expected.json'), 'utf8')) as Record<string, MessyFile>;
+  /** An allowed value for each value no rule may guess. */
+  const FIX: Record<string, Record<string, string>> = { contract: { '2 yr': 'two-year' }, location: { downtown: 'urban' } };
+  let described: RunningSandbox;
+  let work: string;
+  beforeAll(async () => {
+    described = await startSandbox({ port: 0, config: { describeStyle: 'json-schema' } });
+    work = mkdtempSync(join(tmpdir(), 'plexe-messy-'));
+  });
+  afterAll(async () => {
+    await described.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function scoreMessy(args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(args, { PLEXE_API_KEY: described.key }, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), engineSettings: { backoffBaseMs: 5, backoffCapMs: 20 } });
+    return { code, stdout, stderr };
+  }
+
+  const statuses = (path: string): string[] => {
+    const rows = Papa.parse<string[]>(readFileSync(path, 'utf8').trimEnd()).data;
+    const at = rows[0]!.indexOf('status');
+    return rows.slice(1).map((r) => r[at]!);
+  };
+
+  it.each(Object.entries(EXPECTED))('%s: recoverable rows ok, the rest ok after --values', async (name, exp) => {
+    const base = ['--in', join(MESSY, name), '--base-url', described.url, '--model', `${exp.model.name}/${exp.model.version}`, '--rpm', '100000', '--data-dir', join(work, name)];
+    const out = join(work, `${name}.out.csv`);
+    const first = await scoreMessy([...base, '--out', out]);
+    const bad = exp.rows - exp.recoverable;
+    expect(first.code, first.stderr).toBe(bad > 0 ? EXIT.someFailed : EXIT.ok);
+    expect(first.stdout).toContain(`: ${exp.recoverable} ok, 0 failed, ${bad} invalid`);
+    expect(statuses(out).filter((s) => s === 'ok')).toHaveLength(exp.recoverable);
+    // The mapping used, with reasons; what was done to numbers; problems by cause.
+    expect(first.stderr).toContain('Mapping used (model field ← sheet column):');
+    expect(first.stderr).not.toMatch(/: no column \(/);
+    if (exp.headerRow > 1) expect(first.stderr).toContain(`taken from row ${exp.headerRow}`);
+    for (const [field, values] of Object.entries(exp.unrecoverable)) {
+      const [value, count] = Object.entries(values)[0]!;
+      expect(first.stderr).toMatch(new RegExp(`  ${count} rows: .*\\(field ${field}\\) has values the model does not accept — '${value}' \\(${count}\\)`));
+    }
+
+    const fix = Object.fromEntries(Object.keys(exp.unrecoverable).map((f) => [f, FIX[f]!]));
+    const valuesFile = join(work, `${name}.values.json`);
+    writeFileSync(valuesFile, JSON.stringify(fix));
+    const out2 = join(work, `${name}.fixed.csv`);
+    const second = await scoreMessy([...base, '--out', out2, '--values', valuesFile]);
+    expect(second.code, second.stderr).toBe(EXIT.ok);
+    expect(second.stdout).toContain(`: ${exp.rows} ok, 0 failed, 0 invalid`);
+    expect(statuses(out2).every((s) => s === 'ok')).toBe(true);
+  }, 60_000);
+
+  it('prints how numbers were read and the reason of each match', async () => {
+    const r = await scoreMessy(['--in', join(MESSY, 'churn-titled-units.csv'), '--out', join(work, 'reasons.csv'), '--base-url', described.url, '--model', 'customer-churn/1', '--data-dir', join(work, 'reasons')]);
+    expect(r.stderr).toMatch(/monthly_charges ← "Monthly charges \(\$\)" \(.+\)/);
+    expect(r.stderr).toMatch(/contract ← "Contract Type" \(.+\)/);
+    expect(r.stderr).toContain('note: Column "Monthly charges ($)": the unit "usd" after the numbers was removed.');
+  }, 60_000);
+
+  it('--header-row, repeated --map and a mapping file saved from the app', async () => {
+    const input = join(work, 'plain.csv');
+    writeFileSync(input, ['Exported 2026-03-01', 'Area,Rooms,Baths,Zone', ...Array.from({ length: 12 }, (_, i) => `${800 + i},${1 + (i % 4)},1,${['urban', 'rural'][i % 2]}`)].join('\n'));
+    const base = ['--in', input, '--base-url', described.url, '--model', 'house-prices/1', '--rpm', '100000'];
+    // Row 1 as the header: the title is a header of one column, and the rows below do not fit it.
+    const wrong = await scoreMessy([...base, '--out', join(work, 'p0.csv'), '--data-dir', join(work, 'p0'), '--header-row', '1']);
+    expect(wrong).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('the header (row 1) has 1 columns. Row 1 is probably not the row with the column names: choose another header row.') });
+    const mapped = await scoreMessy([...base, '--out', join(work, 'p1.csv'), '--data-dir', join(work, 'p1'), '--header-row', '2', '--map', 'Area=square_footage', '--map', 'Rooms=bedrooms', '--map', 'Zone=location']);
+    expect(mapped.code, mapped.stderr).toBe(EXIT.ok);
+    expect(mapped.stderr).toContain('square_footage ← "Area" (given with --map "Area=square_footage")');
+    expect(mapped.stdout).toContain('12 ok, 0 failed, 0 invalid');
+
+    const file = join(work, 'saved-mapping.json');
+    writeFileSync(file, mappingFileText({ columns: { square_footage: 'Area', bedrooms: 'Rooms', bathrooms: 'Baths', location: 'Zone' }, values: {} }));
+    const fromFile = await scoreMessy([...base, '--out', join(work, 'p2.csv'), '--data-dir', join(work, 'p2'), '--mapping', file]);
+    expect(fromFile.code, fromFile.stderr).toBe(EXIT.ok);
+    expect(fromFile.stderr).toContain('bedrooms ← "Rooms" (the mapping file matches "Rooms" to bedrooms)');
+
+    const badMap = await scoreMessy([...base, '--out', join(work, 'p3.csv'), '--data-dir', join(work, 'p3'), '--map', 'Rooms=bedroom']);
+    expect(badMap.code).toBe(EXIT.usage);
+    expect(badMap.stderr).toContain('the model has no field "bedroom"; did you mean "bedrooms"?');
+    const notAFile = await scoreMessy([...base, '--out', join(work, 'p4.csv'), '--data-dir', join(work, 'p4'), '--map', 'Rooms']);
+    expect(notAFile).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--map "Rooms" is not COLUMN=FIELD') });
   }, 60_000);
 });

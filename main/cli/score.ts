@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ import type { EngineSettings } from '../engine';
 import type { KeytarLike } from '../keys/keystore';
 import type { FetchLike, PlexeClient } from '../plexe/client';
 import { isPlexeError } from '../plexe/errors';
-import { automaticMapping } from '../jobs/row-input';
+import { parseMapSpec, parseMappingFile, type MapSpec, type SavedMapping } from '../sheets/mapping-memory';
 import type { RunEnd } from '../jobs/runner';
 import { DEFAULT_JOB_SETTINGS, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
@@ -75,9 +75,10 @@ function progressLine(p: JobProgress): string {
   return `scored ${fmt(done)} of ${fmt(c.total - c.skipped - c.invalid)} rows${failed}${rate}${eta}${server}`;
 }
 
-function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string): string {
+function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string, mapping: MappingArgs): string {
   const st = statSync(inPath);
-  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref };
+  // Another header row, mapping or value map makes another job: its rows would be read differently.
+  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref, headerRow: args.headerRow, ...(mapping.key ? { mapping: mapping.key } : {}) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -97,6 +98,55 @@ async function describeFields(client: PlexeClient, baseUrl: string, apiKey: stri
   }
 }
 
+interface MappingArgs {
+  saved: SavedMapping | null;
+  savedName: string | null;
+  specs: MapSpec[];
+  /** What the mapping flags amount to, for the resume key; '' when none was given. */
+  key: string;
+}
+
+/**
+ * Reads --mapping, --values and --map before anything else, so a mistake in them is reported before
+ * the file is read. A values file is `{"field": {"written": "allowed"}}`, or a whole mapping file.
+ */
+function readMappingArgs(args: ScoreArgs): MappingArgs {
+  const read = (path: string, flag: string): string => {
+    try {
+      return readFileSync(resolve(path), 'utf8');
+    } catch (e) {
+      throw new Error(`${flag} ${path}: the file cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
+    }
+  };
+  let saved: SavedMapping | null = null;
+  const names: string[] = [];
+  if (args.mappingFile) {
+    saved = parseMappingFile(read(args.mappingFile, '--mapping'), basename(args.mappingFile));
+    names.push(basename(args.mappingFile));
+  }
+  if (args.valuesFile) {
+    const text = read(args.valuesFile, '--values');
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch {
+      // parseMappingFile names the JSON error.
+    }
+    const whole = typeof json === 'object' && json !== null && ('values' in json || 'format' in json || 'columns' in json);
+    const values = parseMappingFile(whole || json === null ? text : JSON.stringify({ values: json }), basename(args.valuesFile)).values;
+    saved = { columns: saved?.columns ?? {}, values: { ...(saved?.values ?? {}), ...values } };
+    names.push(basename(args.valuesFile));
+  }
+  const specs = args.maps.map(parseMapSpec);
+  const key = saved || specs.length > 0 ? JSON.stringify({ saved, specs }) : '';
+  return { saved, savedName: names.length > 0 ? names.join(' and ') : null, specs, key };
+}
+
+/** "square_footage ← "Sq. Ft." (a common short form …)": the mapping used, one line per field. */
+function mappingLines(matches: readonly { field: string; column: string | null; reason: string }[]): string {
+  return matches.map((m) => (m.column === null ? `  ${m.field}: no column (${m.reason})\n` : `  ${m.field} ← "${m.column}" (${m.reason})\n`)).join('');
+}
+
 /** Runs the command; resolves with the exit code. Never calls process.exit (tests call it in-process). */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: ScoreIo): Promise<number> {
   let args: ScoreArgs;
@@ -109,6 +159,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   if (args.help) {
     io.stdout(`${SCORE_USAGE}\n`);
     return EXIT.ok;
+  }
+  let mappingArgs: MappingArgs;
+  try {
+    mappingArgs = readMappingArgs(args);
+  } catch (e) {
+    io.stderr(`${(e as Error).message}\n`);
+    return EXIT.usage;
   }
   const now = io.now ?? Date.now;
   const inPath = resolve(args.inPath);
@@ -193,7 +250,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const tty = io.tty ?? false;
 
     // The job: the one this same command started before, or a new import.
-    const key = resumeKey(args, baseUrl, ref, inPath);
+    const key = resumeKey(args, baseUrl, ref, inPath, mappingArgs);
     let job: JobRecord | undefined = store.findByResumeKey(key);
     if (job && (job.state === 'importing' || job.error?.code === 'import_interrupted')) {
       store.delete(job.id);
@@ -228,7 +285,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
           fileName: basename(inPath),
           sheet: args.sheet,
           settings: { ...DEFAULT_JOB_SETTINGS, ...(args.batch !== null ? { batchSize: args.batch } : {}) },
-        });
+        }, args.headerRow !== null ? { headerRow: args.headerRow } : {});
       } finally {
         unsubscribe();
       }
@@ -245,9 +302,28 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       }
       if (described.note) io.stderr(`${described.note}\n`);
       if (described.fields) {
-        store.setFields(job.id, described.fields);
-        store.setMapping(job.id, automaticMapping(job.columns, described.fields));
+        // The app's matching (names, short forms, descriptions, category values), then --mapping and --map.
+        let matches;
+        try {
+          matches = jobs.useFields(job.id, described.fields, {
+            ...(mappingArgs.saved ? { saved: mappingArgs.saved } : {}),
+            ...(mappingArgs.savedName ? { savedName: mappingArgs.savedName } : {}),
+            mapSpecs: mappingArgs.specs,
+          });
+        } catch (e) {
+          store.delete(job.id);
+          throw e;
+        }
+        io.stderr(`Mapping used (model field ← sheet column):\n${mappingLines(matches)}`);
+        const valueMaps = store.require(job.id).valueMaps;
+        for (const [field, map] of Object.entries(valueMaps)) {
+          io.stderr(`Values of ${field}: ${Object.entries(map).map(([from, to]) => `"${from}" → "${to}"`).join(', ')}\n`);
+        }
         job = store.require(job.id);
+      } else if (mappingArgs.key) {
+        store.delete(job.id);
+        io.stderr('--map, --mapping and --values need the model\'s fields, and the model could not be described. Leave them out to send every column as it is.\n');
+        return EXIT.usage;
       }
       if (job.fields && job.mapping) {
         const unmapped = Object.entries(job.mapping).filter(([, c]) => c === null).map(([f]) => f);
@@ -258,9 +334,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     }
 
     const check = await jobs.check(job.id);
+    for (const note of check.readingNotes ?? []) io.stderr(`note: ${note}\n`);
     if (check.needAttention > 0) {
-      io.stderr(`${fmt(check.needAttention)} rows cannot be sent as they are; they are marked invalid_input in the output. First problems:\n`);
-      for (const r of jobs.problems(job.id, 0, 5).rows) io.stderr(`  row ${r.rowNumber}: ${r.problems.map((p) => p.message).join(' ')}\n`);
+      io.stderr(`${fmt(check.needAttention)} rows cannot be sent as they are; they are marked invalid_input in the output. By cause:\n`);
+      for (const c of (check.problemsByCause ?? []).slice(0, 8)) {
+        const values = c.cause === 'unknown-choice' ? ` (map them with --values FILE, e.g. {"${c.field}": {"${c.values[0]?.value ?? 'written'}": "allowed value"}})` : '';
+        io.stderr(`  ${c.text}${values} First rows: ${c.firstRows.slice(0, 5).join(', ')}.\n`);
+      }
     }
 
     if (store.counts(job.id).pending > 0) {

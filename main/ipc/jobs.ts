@@ -21,7 +21,7 @@ export function registerJobsIpc(deps: JobsIpcDeps): PartialHandlers<keyof typeof
   const { jobs, grants } = deps;
   return {
     'jobs:list-sheets': async ({ path }) => ({ sheets: await jobs.listSheets(grants.checkRead(path)) }),
-    'jobs:preview-file': ({ path, sheet, rows }) => jobs.preview(grants.checkRead(path), sheet, rows ?? 50),
+    'jobs:preview-file': ({ path, sheet, rows, headerRow }) => jobs.preview(grants.checkRead(path), sheet, rows ?? 50, headerRow),
     'jobs:create-job': (args) => jobs.createJob({ ...args, path: grants.checkRead(args.path) }),
     'jobs:cancel-import': ({ importId }) => ({ cancelled: jobs.cancelImport(importId) }),
     'jobs:get-job': ({ jobId }) => jobs.getJob(jobId),
@@ -53,5 +53,9 @@ export function registerJobsIpc(deps: JobsIpcDeps): PartialHandlers<keyof typeof
       return { offered: offeredChoice(deps.settings, job), options: exportOptions(job) };
     },
     'jobs:delete-job': async ({ jobId }) => ({ deleted: await jobs.delete(jobId) }),
+    'jobs:set-value-map': ({ jobId, field, values }) => jobs.setValueMap(jobId, field, values),
+    'jobs:list-cause-rows': ({ jobId, key, after, limit }) => jobs.causeRows(jobId, key, after, limit ?? 100),
+    'jobs:retry-plan': ({ jobId }) => jobs.retryPlan(jobId),
+    'jobs:save-mapping': ({ jobId, path }) => jobs.saveMapping(jobId, grants.checkWrite(path)),
   };
 }

@@ -72,7 +72,7 @@ function causeText(t: CauseTally, values: { value: string; count: number }[]): s
  * bounded memory. Rows that already have an answer are left alone.
  */
 export async function checkJob(store: JobStore, job: JobRecord, opts: CheckOptions = {}): Promise<CheckSummary> {
-  const mapper = createJobRowMapper(store, job, opts.valueMaps ?? {});
+  const mapper = createJobRowMapper(store, job, opts.valueMaps ?? job.valueMaps ?? {});
   store.clearProblems(job.id);
   const byField = new Map<string, { field: string; column: string | null; count: number; example: string }>();
   const byCause = new Map<string, CauseTally>();

@@ -12,6 +12,10 @@ export interface ImportJobOptions {
   onProgress?: (p: ImportProgress) => void;
   /** How rows are written (a writer thread unless told otherwise); tests use it to compare both paths. */
   writer?: ImportWriterOptions;
+  /** Spreadsheet row number of the header, when the person chose it (else it is found). */
+  headerRow?: number;
+  /** Field → column name confirmed earlier for this model: preferred by the automatic matching. */
+  remembered?: Record<string, string | null>;
 }
 
 /**
@@ -39,13 +43,14 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(job.sheet !== null ? { sheet: job.sheet } : {}),
+        ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
         batchSize: IMPORT_BATCH_ROWS,
       },
     );
     await writer.finish();
     const columns = result.columns.length > 0 ? result.columns : header.columns;
     // Category fields are also matched by their values, on the first rows.
-    const mapping = job.fields === null ? null : automaticMapping(columns, job.fields, { sampleRows: jobSampleRows(store, jobId, 200) });
+    const mapping = job.fields === null ? null : automaticMapping(columns, job.fields, { sampleRows: jobSampleRows(store, jobId, 200), ...(opts.remembered ? { remembered: opts.remembered } : {}) });
     store.finishImport(
       jobId,
       {
@@ -55,6 +60,7 @@ export async function importIntoJob(store: JobStore, job: NewJob, opts: ImportJo
         notices: result.notices.map((n) => ({ kind: n.kind, message: n.message })),
         encoding: result.encoding,
         delimiter: result.delimiter ?? null,
+        headerRow: result.headerRow,
       },
       mapping,
     );

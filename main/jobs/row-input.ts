@@ -117,9 +117,9 @@ export function jobSampleRows(store: JobStore, jobId: number, limit = FORMAT_SAM
 
 /**
  * The row mapper for a job: its mapping, number formats decided on the job's first rows, and the
- * value maps given. Check and run must both build it this way so that they read rows alike.
+ * value maps given (the job's own by default). Check and run must both build it this way so that they read rows alike.
  */
-export function createJobRowMapper(store: JobStore, job: JobRecord, valueMaps: ValueMaps = {}): RowMapper & { reading: ColumnReading } {
+export function createJobRowMapper(store: JobStore, job: JobRecord, valueMaps: ValueMaps = job.valueMaps ?? {}): RowMapper & { reading: ColumnReading } {
   const fields = job.fields;
   const mapping = fields === null ? null : (job.mapping ?? automaticMapping(job.columns, fields));
   const reading = fields === null || mapping === null ? { numberFormats: {}, notes: [] } : decideColumnReading(job.columns, fields, mapping, jobSampleRows(store, job.id));

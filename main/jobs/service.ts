@@ -1,16 +1,18 @@
 import { basename } from 'node:path';
-import type { SavedModel } from '../../shared/domain/model';
+import type { FieldSpec, SavedModel } from '../../shared/domain/model';
 import { modelLabel } from '../../shared/domain/model';
 import type { Profile } from '../../shared/domain/profile';
 import { AppError } from '../../shared/ipc/errors';
-import type { CheckSummary, ChartSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../shared/ipc/jobs';
+import type { CheckSummary, ChartSummary, ColumnMatchInfo, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RetryPlan, RowProblem } from '../../shared/ipc/jobs';
 import type { Engine, EngineProfile, EngineSettings } from '../engine';
 import { pickFlattened } from '../sheets/csv-writer';
 import { listSheets, previewSheet, type ImportProgress } from '../sheets/import';
-import type { HistoryWriter } from '../store/repositories';
+import type { HistoryWriter, SettingsRepository } from '../store/repositories';
+import { MappingMemory } from '../sheets/mapping-memory';
+import { columnMatches, planRetry, saveMappingFile, setValueMap, useFields, type FieldsMapOptions } from './mapping-service';
 import type { Database } from 'better-sqlite3';
 import { chartSummary } from './chart';
-import { checkJob } from './check';
+import { checkJob, problemRowsForCause } from './check';
 import { estimateRun } from './estimate';
 import { exportFormatFor, exportJob, formatForPath, statusCells, type ExportChoice, type JobExportSummary } from './export';
 import { importIntoJob } from './import-job';
@@ -26,6 +28,8 @@ export interface JobServiceDeps {
   profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }>;
   getProfile(profileId: string): Profile | undefined;
   getModel(modelId: string): SavedModel | undefined;
+  /** Where confirmed mappings are remembered per model (mapping-memory); none: nothing is remembered. */
+  settings?: SettingsRepository;
   onProgress?(p: JobProgress): void;
   onImportProgress?(p: { importId: string } & ImportProgress): void;
   /** OS notification (HostPorts.notify). */
@@ -64,10 +68,13 @@ export class JobService {
   private readonly running = new Map<number, Running>();
   private readonly imports = new Map<string, AbortController>();
   private readonly now: () => number;
+  /** Confirmed column and value mappings, per model. */
+  readonly memory: MappingMemory | null;
 
   constructor(private readonly deps: JobServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.store = new JobStore(deps.db, this.now, deps.history);
+    this.memory = deps.settings ? new MappingMemory(deps.settings) : null;
   }
 
   /** At start-up: jobs a crash or quit left running become paused (offered for resume). */
@@ -79,9 +86,12 @@ export class JobService {
     return listSheets(path);
   }
 
-  async preview(path: string, sheet: string | undefined, rows = 50) {
-    const p = await previewSheet(path, rows, sheet !== undefined ? { sheet } : {});
+  async preview(path: string, sheet: string | undefined, rows = 50, headerRow?: number) {
+    const p = await previewSheet(path, rows, { ...(sheet !== undefined ? { sheet } : {}), ...(headerRow !== undefined ? { headerRow } : {}) });
     return {
+      headerRow: p.result.headerRow,
+      rowNumbers: p.rowNumbers,
+      rowsAbove: p.result.rowsAboveHeader.map((r) => ({ rowNumber: r.rowNumber, cells: r.values })),
       columns: p.header.columns,
       renamedColumns: p.header.renamed,
       rows: p.rows,
@@ -91,7 +101,7 @@ export class JobService {
     };
   }
 
-  async createJob(args: { importId: string; path: string; sheet?: string; profileId: string; modelId: string }): Promise<JobDetail> {
+  async createJob(args: { importId: string; path: string; sheet?: string; profileId: string; modelId: string; headerRow?: number }): Promise<JobDetail> {
     const profile = this.deps.getProfile(args.profileId);
     if (!profile) throw new AppError('account_not_found', 'The account chosen for this job no longer exists. Choose another account.');
     const model = this.deps.getModel(args.modelId);
@@ -110,19 +120,83 @@ export class JobService {
       fileName: basename(args.path),
       sheet: args.sheet ?? null,
       settings: DEFAULT_JOB_SETTINGS,
-    });
-    return this.store.detail(job);
+    }, args.headerRow !== undefined ? { headerRow: args.headerRow } : {});
+    return this.detail(job);
   }
 
-  /** Creates a job from a file (the app's createJob, the CLI); `importId` names the import for progress and cancelImport. */
-  async importFile(importId: string, job: NewJob): Promise<JobRecord> {
+  /**
+   * Creates a job from a file (the app's createJob, the CLI); `importId` names the import for
+   * progress and cancelImport. For a saved model, the columns and values confirmed before for it
+   * are used first.
+   */
+  async importFile(importId: string, job: NewJob, opts: { headerRow?: number } = {}): Promise<JobRecord> {
     const controller = new AbortController();
     this.imports.set(importId, controller);
+    const saved = job.modelId !== null ? this.memory?.get(job.modelId) : undefined;
     try {
-      return await importIntoJob(this.store, job, { signal: controller.signal, onProgress: (p) => this.deps.onImportProgress?.({ importId, ...p }) });
+      const rec = await importIntoJob(this.store, job, {
+        signal: controller.signal,
+        onProgress: (p) => this.deps.onImportProgress?.({ importId, ...p }),
+        ...(opts.headerRow !== undefined ? { headerRow: opts.headerRow } : {}),
+        ...(saved ? { remembered: saved.columns } : {}),
+      });
+      const known = new Set((rec.fields ?? []).filter((f) => f.type === 'choice').map((f) => f.name));
+      const values = Object.fromEntries(Object.entries(saved?.values ?? {}).filter(([f]) => known.has(f)));
+      if (Object.keys(values).length > 0) this.store.setValueMaps(rec.id, values);
+      return this.store.require(rec.id);
     } finally {
       this.imports.delete(importId);
     }
+  }
+
+  /** The job for the screen: the stored detail with the reason of each column match and the value maps. */
+  detail(job: JobRecord): JobDetail {
+    const d = this.store.detail(job);
+    const headerRow = job.importInfo.headerRow;
+    return {
+      ...d,
+      ...(job.fields !== null && job.mapping !== null ? { matches: columnMatches(this.store, job, this.remembered(job)) } : {}),
+      valueMaps: job.valueMaps,
+      ...(headerRow !== undefined ? { headerRow } : {}),
+    };
+  }
+
+  private remembered(job: JobRecord): Record<string, string | null> | undefined {
+    return job.modelId !== null ? this.memory?.get(job.modelId).columns : undefined;
+  }
+
+  /**
+   * Gives a job the model's fields (the CLI, after `describe`) and maps its columns as the app's
+   * import does; a mapping file's columns and values and `--map` specs come on top. Returns each
+   * field's match with its reason.
+   */
+  useFields(jobId: number, fields: FieldSpec[], opts: FieldsMapOptions = {}): ColumnMatchInfo[] {
+    this.assertNotRunning(jobId);
+    return useFields(this.store, this.store.require(jobId), fields, opts);
+  }
+
+  /** Maps written values of a category field to allowed ones (null: leave to fail), remembers them, checks again. */
+  async setValueMap(jobId: number, field: string, values: Record<string, string | null>): Promise<CheckSummary> {
+    this.assertNotRunning(jobId);
+    const job = this.store.require(jobId);
+    const merged = setValueMap(this.store, job, field, values);
+    if (job.modelId !== null) this.memory?.replaceValues(job.modelId, field, merged);
+    return checkJob(this.store, this.store.require(jobId));
+  }
+
+  causeRows(jobId: number, key: string, after: number | null | undefined, limit = 100): { rows: { rowNumber: number; problems: RowProblem[] }[]; next: number | null } {
+    this.store.require(jobId);
+    return problemRowsForCause(this.store, jobId, key, after ?? 0, limit);
+  }
+
+  /** Which failed rows a retry would send again, and why the others would not be sent. */
+  retryPlan(jobId: number): RetryPlan {
+    return planRetry(this.store, this.store.require(jobId)).plan;
+  }
+
+  /** Writes the job's columns and value maps as a mapping file (for `npm run score -- --mapping FILE`). */
+  saveMapping(jobId: number, path: string): { path: string } {
+    return saveMappingFile(this.store.require(jobId), path);
   }
 
   cancelImport(importId: string): boolean {
@@ -133,7 +207,7 @@ export class JobService {
   }
 
   getJob(jobId: number): JobDetail {
-    return this.store.detail(this.store.require(jobId));
+    return this.detail(this.store.require(jobId));
   }
 
   summary(jobId: number): JobSummary {
@@ -207,6 +281,8 @@ export class JobService {
     };
     this.store.setSettings(jobId, settings);
     job = this.store.require(jobId);
+    // Starting confirms the mapping: it is offered first next time for this model.
+    if (job.modelId !== null && job.mapping !== null) this.memory?.rememberColumns(job.modelId, job.mapping);
     if (!job.checked) await checkJob(this.store, job);
     this.store.setSkipInvalid(jobId, settings.skipProblemRows);
     const counts = this.store.counts(jobId);
@@ -286,11 +362,19 @@ export class JobService {
     return this.summary(jobId);
   }
 
+  /**
+   * Sends failed rows again: those that failed for a passing reason (rate limit, 5xx, time-out,
+   * network), and those the server refused as invalid only when their mapping or values changed
+   * since (the same input would fail again).
+   */
   async retryFailed(jobId: number): Promise<JobSummary> {
     this.assertNotRunning(jobId);
     const job = this.store.require(jobId);
-    const reset = this.store.resetFailed(jobId, false);
-    if (reset === 0 && this.store.counts(jobId).pending === 0) throw new AppError('nothing_to_retry', 'No rows of this job failed, so there is nothing to retry.');
+    const { plan, rows } = planRetry(this.store, job);
+    const reset = this.store.resetFailedRows(jobId, rows);
+    if (reset === 0 && this.store.counts(jobId).pending === 0) {
+      throw new AppError('nothing_to_retry', job.counts.failed === 0 ? 'No rows of this job failed, so there is nothing to retry.' : plan.text);
+    }
     if (job.state === 'cancelled') this.store.setState(jobId, 'paused');
     return this.start(jobId);
   }

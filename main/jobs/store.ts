@@ -49,6 +49,8 @@ export interface NewJob {
 
 export interface ImportInfo {
   renamed: SheetHeader['renamed'];
+  /** Row number of the header row the importer took (absent in jobs imported before it was kept). */
+  headerRow?: number;
   notices: { kind: string; message: string }[];
   encoding: string | null;
   delimiter: string | null;
@@ -59,6 +61,8 @@ export interface JobRecord extends NewJob {
   columns: string[];
   importInfo: ImportInfo;
   mapping: FieldMapping | null;
+  /** Field → (written value → allowed value), as the person mapped them. */
+  valueMaps: Record<string, Record<string, string>>;
   checked: boolean;
   state: JobState;
   error: { code: string; message: string } | null;
@@ -87,6 +91,7 @@ interface JobRow {
   columns: string;
   import_info: string;
   mapping: string | null;
+  value_maps: string;
   checked: number;
   settings: string;
   state: string;
@@ -271,7 +276,7 @@ export class JobStore {
   }
 
   finishImport(jobId: number, info: ImportInfo & { sheet: string | null; columns: string[] }, mapping: FieldMapping | null): void {
-    const importInfo = JSON.stringify({ renamed: info.renamed, notices: info.notices, encoding: info.encoding, delimiter: info.delimiter });
+    const importInfo = JSON.stringify({ renamed: info.renamed, notices: info.notices, encoding: info.encoding, delimiter: info.delimiter, ...(info.headerRow !== undefined ? { headerRow: info.headerRow } : {}) });
     this.q.run(sql`UPDATE jobs SET state = 'ready', columns = ${JSON.stringify(info.columns)}, sheet = ${info.sheet}, import_info = ${importInfo},
       mapping = ${mapping === null ? null : JSON.stringify(mapping)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
@@ -358,6 +363,10 @@ export class JobStore {
 
   setMapping(jobId: number, mapping: FieldMapping): void {
     this.q.run(sql`UPDATE jobs SET mapping = ${JSON.stringify(mapping)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
+  }
+
+  setValueMaps(jobId: number, valueMaps: Record<string, Record<string, string>>): void {
+    this.q.run(sql`UPDATE jobs SET value_maps = ${JSON.stringify(valueMaps)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
   setChecked(jobId: number, checked: boolean): void {
@@ -457,6 +466,30 @@ export class JobStore {
     })();
   }
 
+  /** Failed rows after `after`, in row order, with the input that was sent and whether the failure was a passing one. */
+  failedRows(jobId: number, after: number, limit: number): { rowNumber: number; cells: string[]; input: string | null; retryable: boolean }[] {
+    const rows = this.q.all<{ key: number; cells: string; input: string | null; retryable: number | null }>(
+      sql`SELECT key, cells, input, retryable FROM job_rows WHERE ${rowsOf(jobId, after)} AND ${NEEDS_ATTENTION} AND status = 'failed' ORDER BY key LIMIT ${limit}`,
+    );
+    const base = keyOf(jobId, 0);
+    return rows.map((r) => ({ rowNumber: r.key - base, cells: decodeCells(r.cells), input: r.input, retryable: r.retryable === 1 }));
+  }
+
+  /** The given failed rows back to pending, in one transaction; returns how many moved. */
+  resetFailedRows(jobId: number, rowNumbers: readonly number[]): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const rowNumber of rowNumbers) {
+        n += this.q.run(
+          sql`UPDATE job_rows SET status = 'pending', error_code = NULL, error_message = NULL, error_details = NULL, retryable = NULL, http_status = NULL, request_id = NULL,
+           result = NULL, finished_at = NULL WHERE key = ${keyOf(jobId, rowNumber)} AND status = 'failed'`,
+        ).changes;
+      }
+      this.q.run(sql`UPDATE jobs SET n_failed = n_failed - ${n}, n_pending = n_pending + ${n} WHERE id = ${jobId}`);
+      return n;
+    })();
+  }
+
   resultsPage(jobId: number, after: number, limit: number, failedOnly: boolean): StoredResultRow[] {
     return this.q.all<StoredResultRow>(
       sql`SELECT key - ${keyOf(jobId, 0)} AS row_number, cells, status, result, error_code, error_message, request_id, problems FROM job_rows
@@ -526,6 +559,7 @@ function toRecord(r: JobRow): JobRecord {
     columns: parse<string[]>(r.columns, []),
     importInfo: { renamed: [], notices: [], encoding: null, delimiter: null, ...parse<Partial<ImportInfo>>(r.import_info, {}) },
     mapping: parse<FieldMapping | null>(r.mapping, null),
+    valueMaps: parse<Record<string, Record<string, string>>>(r.value_maps, {}),
     checked: r.checked === 1,
     settings: { ...DEFAULT_JOB_SETTINGS, ...parse<Partial<JobSettings>>(r.settings, {}) },
     state: r.state as JobState,

@@ -11,6 +11,7 @@ import { createEngine, type EngineSettings } from '../engine';
 import { HistoryStore } from '../history/store';
 import { PlexeClient } from '../plexe/client';
 import { closeDatabase, openDatabase, type SqliteDatabase } from '../store/db';
+import { SqliteSettings } from '../store/settings';
 import { JobService } from './service';
 
 /** Engine settings that keep fault tests quick: short back-off, short timeouts. */
@@ -84,6 +85,7 @@ export async function jobsHarness(opts: { sandbox?: Partial<SandboxConfig>; engi
     },
     getProfile: (id) => (id === profile.id ? profile : undefined),
     getModel: (id) => (id === model.id ? model : undefined),
+    settings: new SqliteSettings(db),
     onProgress: (p) => progress.push(p),
     notify: (title, body) => notifications.push({ title, body }),
     ...(opts.now ? { now: opts.now } : {}),

@@ -38,9 +38,10 @@ export async function previewSheet(
   path: string,
   maxRows: number,
   opts: Omit<ImportOptions, 'batchSize'> = {},
-): Promise<{ header: SheetHeader; rows: string[][]; result: ImportResult }> {
+): Promise<{ header: SheetHeader; rows: string[][]; rowNumbers: number[]; result: ImportResult }> {
   let header: SheetHeader = { columns: [], renamed: [] };
   const rows: string[][] = [];
+  const rowNumbers: number[] = [];
   const result = await run(
     path,
     {
@@ -48,10 +49,13 @@ export async function previewSheet(
         header = h;
       },
       rows(batch) {
-        for (const r of batch) rows.push(r.values);
+        for (const r of batch) {
+          rows.push(r.values);
+          rowNumbers.push(r.rowNumber);
+        }
       },
     },
     { ...opts, maxRows: Math.max(1, maxRows), batchSize: Math.max(1, Math.min(maxRows, 1000)) },
   );
-  return { header, rows, result };
+  return { header, rows, rowNumbers, result };
 }

@@ -42,6 +42,14 @@ export class MappingMemory {
     this.settings.set(keyOf(modelId), { columns: cur.columns, values: { ...cur.values, [field]: { ...(cur.values[field] ?? {}), ...map } } });
   }
 
+  /** Sets one field's value mappings as a whole (a value the person took back is forgotten too). */
+  replaceValues(modelId: string, field: string, map: Record<string, string>): void {
+    const cur = this.get(modelId);
+    const values = { ...cur.values, [field]: map };
+    if (Object.keys(map).length === 0) delete values[field];
+    this.settings.set(keyOf(modelId), { columns: cur.columns, values });
+  }
+
   forget(modelId: string): void {
     this.settings.set(keyOf(modelId), { columns: {}, values: {} });
   }

@@ -206,7 +206,10 @@ export class RowPipeline {
             throw new ImportError(
               'ragged_rows',
               `Row ${rowNumber} has ${cells.length} values but the header (row ${this.headerRowNumber}) has ${width} columns.` +
-                (sep
+                // A header chosen by the person that is much narrower than the rows is more likely the wrong row than a stray separator.
+                (this.o.headerRow !== undefined && width * 2 <= cells.length
+                  ? ` Row ${this.headerRowNumber} is probably not the row with the column names: choose another header row.`
+                  : sep
                   ? ` Usually a value contains a ${sep} without quotes around it. Put quotes around that value (or remove the extra ${sep}) in row ${rowNumber}, then import the file again.`
                   : ` Give the extra column a name in the header row, or remove the value, then import again.`),
               { row: rowNumber, column: width + 1, values: cells.length, columns: width },

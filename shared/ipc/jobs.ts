@@ -65,6 +65,23 @@ export type JobSummary = z.infer<typeof jobSummarySchema>;
 
 export const importNoticeSchema = z.object({ kind: z.string(), message: z.string() });
 
+/** One field's column and the reason it was chosen; `how` is null when no column feeds it, 'chosen' when the person picked it. */
+export const columnMatchSchema = z.object({ field: z.string(), column: z.string().nullable(), how: z.string().nullable(), reason: z.string() });
+export type ColumnMatchInfo = z.infer<typeof columnMatchSchema>;
+
+/** Which failed rows "Retry failed rows" sends again, and why the others stay. */
+export const retryPlanSchema = z.object({
+  /** Failed for a passing reason (rate limit, 5xx, time-out, network): sent again. */
+  transient: z.number().int(),
+  /** Refused by the server as invalid, but their mapping or values changed since: sent again. */
+  changed: z.number().int(),
+  /** Refused by the server as invalid and unchanged: not sent, they would fail again. */
+  unchanged: z.number().int(),
+  /** The plan in plain words, for the screen. */
+  text: z.string(),
+});
+export type RetryPlan = z.infer<typeof retryPlanSchema>;
+
 export const jobDetailSchema = jobSummarySchema.extend({
   columns: z.array(z.string()),
   /** Header names the importer had to change (duplicates, blanks). */
@@ -80,6 +97,12 @@ export const jobDetailSchema = jobSummarySchema.extend({
   settings: jobSettingsSchema,
   /** Result fields seen so far, flattened with dots, in order of first appearance. */
   resultFields: z.array(z.string()),
+  /** Per field, how its column was chosen and why ("Sq. Ft." is a common short form of square_footage). */
+  matches: z.array(columnMatchSchema).optional(),
+  /** Field → (written value → allowed value), as the person mapped them. */
+  valueMaps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  /** Row number of the header row the importer took. */
+  headerRow: z.number().int().optional(),
 });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
 
@@ -196,8 +219,14 @@ export const jobChannels = {
   'jobs:list-sheets': channel(z.object({ path: z.string().min(1) }), z.object({ sheets: z.array(z.string()) })),
   /** The header and first rows, read without importing the whole file. */
   'jobs:preview-file': channel(
-    z.object({ path: z.string().min(1), sheet: z.string().optional(), rows: z.number().int().min(1).max(500).optional() }),
+    z.object({ path: z.string().min(1), sheet: z.string().optional(), rows: z.number().int().min(1).max(500).optional(), headerRow: z.number().int().min(1).optional() }),
     z.object({
+      /** Row number of the header row taken (found below title rows, or the one asked for). */
+      headerRow: z.number().int().optional(),
+      /** Row numbers of `rows`, as the spreadsheet counts them. */
+      rowNumbers: z.array(z.number().int()).optional(),
+      /** The non-blank rows above the header, which could be the header instead. */
+      rowsAbove: z.array(z.object({ rowNumber: z.number().int(), cells: z.array(z.string()) })).optional(),
       columns: z.array(z.string()),
       renamedColumns: z.array(z.object({ index: z.number().int(), original: z.string(), name: z.string() })),
       rows: z.array(z.array(z.string())),
@@ -211,7 +240,7 @@ export const jobChannels = {
    * its columns to the model's fields automatically. Answers once every row is in the database.
    */
   'jobs:create-job': channel(
-    z.object({ importId: z.string().min(1).max(100), path: z.string().min(1), sheet: z.string().optional(), profileId: z.string(), modelId: z.string() }),
+    z.object({ importId: z.string().min(1).max(100), path: z.string().min(1), sheet: z.string().optional(), profileId: z.string(), modelId: z.string(), headerRow: z.number().int().min(1).optional() }),
     jobDetailSchema,
   ),
   'jobs:cancel-import': channel(z.object({ importId: z.string() }), z.object({ cancelled: z.boolean() })),
@@ -243,6 +272,23 @@ export const jobChannels = {
   /** The formats the export offers for this job and the one offered first (the last chosen, or .xlsx for an .xlsx input, else CSV). */
   'jobs:export-options': channel(jobId, z.object({ offered: exportChoiceSchema, options: z.array(exportOptionSchema) })),
   'jobs:delete-job': channel(jobId, z.object({ deleted: z.boolean() })),
+  /**
+   * Maps written values of a category field to allowed values (null: leave it to fail), remembers
+   * them for the model, and checks every row again.
+   */
+  'jobs:set-value-map': channel(
+    jobId.extend({ field: z.string().min(1), values: z.record(z.string(), z.string().nullable()) }),
+    checkSummarySchema,
+  ),
+  /** The rows behind one cause of the check (`key` from problemsByCause), a page at a time. */
+  'jobs:list-cause-rows': channel(
+    jobId.extend({ key: z.string().min(1), after: cursor, limit: z.number().int().min(1).max(1000).optional() }),
+    z.object({ rows: z.array(z.object({ rowNumber: z.number().int(), problems: z.array(rowProblemSchema) })), next: z.number().int().nullable() }),
+  ),
+  /** How many failed rows "Retry failed rows" would send again, and why the others would not be. */
+  'jobs:retry-plan': channel(jobId, retryPlanSchema),
+  /** Writes the job's mapping (columns and values) as a mapping file for `npm run score -- --mapping FILE`. */
+  'jobs:save-mapping': channel(jobId.extend({ path: z.string().min(1) }), z.object({ path: z.string() })),
 } as const;
 
 export const jobEvents = {

@@ -1,5 +1,5 @@
 import type { SavedModel } from '../../../../shared/domain/model';
-import type { ChartSummary, CheckSummary, ExportOption, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../../../shared/ipc/jobs';
+import type { ChartSummary, CheckSummary, ExportOption, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow } from '../../../../shared/ipc/jobs';
 import { errorMessage, newCallId, plexe, unwrap } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 import { pushPoint } from './bulk-view';
@@ -10,6 +10,10 @@ export type Preview = {
   notices: { kind: string; message: string }[];
   renamedColumns: { original: string; name: string }[];
   truncated: boolean;
+  /** Row number of the header row taken, its data rows' numbers, and the rows above it. */
+  headerRow?: number;
+  rowNumbers?: number[];
+  rowsAbove?: { rowNumber: number; cells: string[] }[];
 };
 export type Step = 'choose' | 'map' | 'run' | 'results';
 
@@ -30,14 +34,14 @@ export class BulkState {
   sheets = $state<string[]>([]);
   sheet = $state('');
   preview = $state.raw<Preview | null>(null);
+  /** The header row the person picked in the preview; null: the one the importer finds. */
+  headerRow = $state<number | null>(null);
   importing = $state<{ importId: string; rows: number; fraction: number } | null>(null);
 
   // Map: the job and its check.
   job = $state<JobDetail | null>(null);
   mapping = $state<FieldMapping>({});
   check = $state<CheckSummary | null>(null);
-  problems = $state.raw<{ rowNumber: number; problems: RowProblem[] }[]>([]);
-  problemsNext = $state<number | null>(null);
   skipProblems = $state(false);
   batchSize = $state(50);
   estimate = $state<JobEstimate | null>(null);
@@ -132,6 +136,7 @@ export class BulkState {
       this.file = picked instanceof File ? await unwrap(plexe.files.register(picked)) : picked;
       this.sheets = (await unwrap(plexe.jobs.listSheets({ path: this.file.path }))).sheets;
       this.sheet = this.sheets[0] ?? '';
+      this.headerRow = null;
       await this.loadPreview();
     } catch (e) {
       this.file = null;
@@ -146,9 +151,20 @@ export class BulkState {
 
   async loadPreview(): Promise<void> {
     if (!this.file) return;
+    this.error = null;
     try {
-      this.preview = await unwrap(plexe.jobs.previewFile({ path: this.file.path, rows: 50, ...(this.sheet ? { sheet: this.sheet } : {}) }));
+      this.preview = await unwrap(
+        plexe.jobs.previewFile({ path: this.file.path, rows: 50, ...(this.sheet ? { sheet: this.sheet } : {}), ...(this.headerRow !== null ? { headerRow: this.headerRow } : {}) }),
+      );
     } catch (e) {
+      if (this.headerRow !== null) {
+        // The row picked cannot be the header: back to the one the importer finds, and say why.
+        const why = `Row ${this.headerRow} cannot be the header: ${errorMessage(e)}`;
+        this.headerRow = null;
+        await this.loadPreview();
+        this.error = why;
+        return;
+      }
       this.preview = null;
       this.error = errorMessage(e);
     }
@@ -160,7 +176,9 @@ export class BulkState {
     const importId = newCallId('import');
     this.importing = { importId, rows: 0, fraction: 0 };
     try {
-      const created = await unwrap(plexe.jobs.createJob({ importId, path: this.file.path, profileId, modelId: this.modelId, ...(this.sheet ? { sheet: this.sheet } : {}) }));
+      const created = await unwrap(
+        plexe.jobs.createJob({ importId, path: this.file.path, profileId, modelId: this.modelId, ...(this.sheet ? { sheet: this.sheet } : {}), ...(this.headerRow !== null ? { headerRow: this.headerRow } : {}) }),
+      );
       await this.show(created);
       await this.runCheck();
     } catch (e) {
@@ -211,7 +229,7 @@ export class BulkState {
     void this.refreshLists();
   }
 
-  private async reloadJob(withResults = false): Promise<void> {
+  async reloadJob(withResults = false): Promise<void> {
     if (!this.job) return;
     this.job = await unwrap(plexe.jobs.getJob({ jobId: this.job.id }));
     if (withResults) await this.loadResults(true);
@@ -224,9 +242,6 @@ export class BulkState {
     this.busy = true;
     try {
       this.check = job.fields ? await unwrap(plexe.jobs.setMapping({ jobId: job.id, mapping: this.mapping })) : await unwrap(plexe.jobs.checkJob({ jobId: job.id }));
-      const page = await unwrap(plexe.jobs.listProblems({ jobId: job.id, limit: 50 }));
-      this.problems = page.rows;
-      this.problemsNext = page.next;
       await this.reloadJob();
       await this.loadEstimate();
     } catch (e) {
@@ -234,13 +249,6 @@ export class BulkState {
     } finally {
       this.busy = false;
     }
-  }
-
-  async moreProblems(): Promise<void> {
-    if (!this.job || this.problemsNext === null) return;
-    const page = await unwrap(plexe.jobs.listProblems({ jobId: this.job.id, after: this.problemsNext, limit: 100 }));
-    this.problems = [...this.problems, ...page.rows];
-    this.problemsNext = page.next;
   }
 
   async loadEstimate(): Promise<void> {
