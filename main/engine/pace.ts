@@ -14,8 +14,10 @@ import type { RateLimitInfo } from '../plexe/rate-limit-headers';
  *   soon after another whose counts only repeat the pace (a token bucket drains at any pace above
  *   its rate) cuts by a tenth instead.
  * - Probe: after a quiet spell without a 429 the pace steps up multiplicatively toward the
- *   setting until the next 429 teaches a new limit. Each 429 that finds the limit where it was
- *   doubles the quiet spell, so a confirmed limit costs ever fewer refusals.
+ *   setting until the next 429; the step before the refused one held, so it is the new limit.
+ *   Each 429 that finds the limit where it was doubles the quiet spell, so a confirmed limit costs
+ *   ever fewer refusals. A refusal at the held pace only nudges the limit down (by `hold`); one
+ *   set by the half-floor (a token bucket's burst early in a run) is probed after one step.
  * - Headers: a `RateLimit-Policy` (quota per window) is the limit, no 429 needed; without one, the
  *   limit over the longest reset seen approximates it, and on long windows the remaining
  *   allowance over the time to its reset caps the pace until then.
