@@ -199,7 +199,12 @@ export class Pace {
     const counted = this.estimate(now, retryAfterMs);
     const estimate = counted ? (counted.count * 1000) / counted.windowMs : null;
     const prior = this.ceiling;
-    const windowMs = counted?.windowMs ?? this.serverWindowMs;
+    const aboveHeld = prior === null || pace > this.held() * 1.01;
+    // A refusal at the held pace only nudges the limit, in the window it was learned in (the
+    // counts of a busy moment say little about which window refused).
+    const nudge = prior !== null && !aboveHeld;
+    if (counted && !(nudge && this.serverWindowMs > 0)) this.serverWindowMs = counted.windowMs;
+    const windowMs = this.serverWindowMs;
     // A count per window is held at its own rate when one request is a small share of it; a
     // coarser one (or a bare rate) at `hold` of it.
     const byCount = windowMs > 0 && ((pace * windowMs) / 1000) * COUNT_GRAIN >= 1;
@@ -207,9 +212,8 @@ export class Pace {
     // Refused again soon above the held pace, and the counts only repeat the pace: the limit is
     // well below it. At the held pace a refusal only nudges it down (a count that held one of our
     // pauses or a slow climb is low).
-    const aboveHeld = prior === null || pace > this.held() * 1.01;
     if (aboveHeld && now - this.lastCutAt < this.repeatWithinMs && limit >= this.hold * pace) limit = pace * this.repeatCut;
-    if (prior !== null && !aboveHeld) limit = Math.max(limit, prior * this.hold);
+    if (nudge) limit = Math.max(limit, prior * this.hold);
     // Refused while probing: the limit was held for the whole quiet spell, and the step before held
     // too, so it is the step before (counts over a climb say less: the longer windows hold its
     // slower steps, and a bucket's burst lets a step above its rate through for a while).
@@ -217,7 +221,7 @@ export class Pace {
     if (prior !== null && step > 0 && !this.uncertain) limit = Math.max(prior, pace / this.probeFactor / (byCount ? 1 : this.hold));
     // One refusal never takes more than half: sparse counts (after a pause, a stalled network, a
     // token bucket's burst early in a run) say little, so a limit set by this floor is probed soon.
-    const sparse = limit < pace * 0.5;
+    const sparse = limit <= pace * 0.5;
     limit = Math.max(limit, pace * 0.5);
     const confirms = prior !== null && this.source !== 'remembered' && Math.abs(limit - prior) <= prior * 0.05;
     this.quietMs = confirms ? Math.min(this.maxProbeAfterMs, this.quietMs * 2) : sparse ? this.probeStepMs : this.uncertain ? this.probeAfterMs / 6 : this.probeAfterMs;
@@ -284,12 +288,12 @@ export class Pace {
       const w = this.windowsMs[k]!;
       if (w < floor) continue;
       chosen = k;
-      const fresh = tracked < w || this.countWithin(now, w) >= BELOW_HIGH * this.highs[k]!;
+      // Judged only once it has a full window of history before the current one.
+      const fresh = tracked < 2 * w || this.countWithin(now, w) >= BELOW_HIGH * this.highs[k]!;
       if (fresh) break;
     }
     if (chosen < 0) chosen = this.windowsMs.length - 1;
     const w = this.windowsMs[chosen]!;
-    this.serverWindowMs = w;
     // Our own pause inside a one-second window makes a token bucket's rate look lower than it is.
     this.uncertain = w <= 1000 && this.pausedUntil > now - w;
     const count = this.countWithin(now, w);
