@@ -17,7 +17,9 @@ import { Pace, type LearnedPace, type PaceOptions } from './pace';
  *   on the old schedule, so lateness loses no time and at most two requests ever go out early
  *   (three within one interval; a timer's grain worth above 500/s), and never more than ⌈pace⌉
  *   within a second.
- * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts).
+ * - The pace is the setting until the server shows or says it accepts less (see ./pace.ts). A
+ *   limit learned as a count per window is held like the hard bound: never more than that count
+ *   in any such window, counted from start until the window after the answer.
  * - Concurrency cap: at most `concurrency` requests in flight.
  * - A 429 pauses every start until Retry-After has passed.
  */
@@ -208,6 +210,17 @@ export class ProfileLimiter {
       if (mustExpire <= answered) wait = Math.max(wait, this.ends[this.head + mustExpire - 1]! + this.windowMs + this.marginMs - now);
       else return Number.POSITIVE_INFINITY;
     }
+    const learned = this.pace.windowBound(now);
+    if (learned && learned.windowMs <= this.windowMs) {
+      const margin = Math.min(100, learned.windowMs * 0.005);
+      const first = this.firstEndAfter(now - learned.windowMs - margin);
+      const within = this.ends.length - first;
+      if (this.inFlightCount + within >= learned.count) {
+        const mustExpire = this.inFlightCount + within - learned.count + 1;
+        if (mustExpire <= within) wait = Math.max(wait, this.ends[first + mustExpire - 1]! + learned.windowMs + margin - now);
+        else return Number.POSITIVE_INFINITY;
+      }
+    }
     // The pace fell since the last start (a 429, headers): the next start keeps the new interval.
     const pace = this.pace.rate(now);
     if (pace < this.scheduledPace) {
@@ -221,6 +234,18 @@ export class ProfileLimiter {
     while (this.recentStarts.length > 0 && this.recentStarts[0]! <= now - SHORT_WINDOW_MS) this.recentStarts.shift();
     if (this.recentStarts.length >= perSecond) wait = Math.max(wait, this.recentStarts[this.recentStarts.length - perSecond]! + SHORT_WINDOW_MS - now);
     return Math.max(0, wait);
+  }
+
+  /** Index of the first answer after `edge` (answers are in time order). */
+  private firstEndAfter(edge: number): number {
+    let lo = this.head;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.ends[mid]! > edge) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   private pump(): void {

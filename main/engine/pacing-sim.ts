@@ -1,6 +1,6 @@
 import { KeyRateLimiter, type RateHeaderStyle, type RateRule, rateHeaders } from '../../sandbox/rate-limit';
 import { PlexeClient } from '../plexe/client';
-import { VirtualClock } from './clock';
+import { VirtualClock, type Clock } from './clock';
 import { createEngine, type EngineProfile, type PaceMemory } from './index';
 import { fakePlexe, okInfer, type FakeAnswer } from './test-fakes';
 
@@ -16,6 +16,10 @@ export interface PacingScenario {
   headers?: RateHeaderStyle;
   latencyMs?: number;
   jitterMs?: number;
+  /** The first request also waits this long for its connection to open. */
+  connectMs?: number;
+  /** Every engine timer fires 0–`lateMs` late (a busy machine). */
+  lateMs?: number;
   concurrency?: number;
   batchSize?: number;
   /** A rate remembered from an earlier job (requests/s). */
@@ -67,7 +71,7 @@ export async function runPacing(s: PacingScenario): Promise<PacingResult> {
   const batchSize = s.batchSize ?? 1;
   const fake = fakePlexe(clock, async (req): Promise<FakeAnswer> => {
     starts.push(req.at - t0);
-    await clock.sleep(random() * jitter);
+    await clock.sleep(random() * jitter + (starts.length === 1 ? (s.connectMs ?? 0) : 0));
     const v = server.take('k', s.rule, clock.now());
     const headers = s.headers && s.headers !== 'none' ? rateHeaders(s.headers, s.rule, v) : {};
     if (!v.ok) {
@@ -80,7 +84,10 @@ export async function runPacing(s: PacingScenario): Promise<PacingResult> {
     return { ...okInfer(), headers, latencyMs: latency };
   });
   const client = new PlexeClient({ fetch: fake.fetch, now: () => clock.now() });
-  const engine = createEngine({ client, clock, random, settings: () => ({ attempts: 50, backoffBaseMs: 100, backoffCapMs: 5000 }), ...(s.paceMemory ? { paceMemory: s.paceMemory } : s.remembered ? { paceMemory: { get: () => s.remembered!, set: () => {} } } : {}) });
+  const late = mulberry((s.seed ?? 1) + 7919);
+  const lateMs = s.lateMs ?? 0;
+  const engineClock: Clock = lateMs > 0 ? { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms + late() * lateMs, signal) } : clock;
+  const engine = createEngine({ client, clock: engineClock, random, settings: () => ({ attempts: 50, backoffBaseMs: 100, backoffCapMs: 5000 }), ...(s.paceMemory ? { paceMemory: s.paceMemory } : s.remembered ? { paceMemory: { get: () => s.remembered!, set: () => {} } } : {}) });
   const profile: EngineProfile = { id: 'p', baseUrl: 'https://plexe.test', rpm: s.rpm, concurrency: s.concurrency ?? 4 };
   const ac = new AbortController();
   void clock.sleep(s.seconds * 1000).then(() => ac.abort());

@@ -43,6 +43,43 @@ describe('pacing against every limiter kind (no rate-limit headers)', () => {
   }
 });
 
+describe('pacing on a busier network (the first request opens its connection, 0–10 ms jitter)', () => {
+  // The first request reaches the server 15 ms late, so the server's window can hold one more of
+  // ours than the setting allows, and a server counting per 10 s refuses at the setting itself.
+  for (const { name, rule } of KINDS) {
+    for (const factor of [1, 1.5]) {
+      for (const batchSize of [1, 10]) {
+        it(`${name}, setting ${factor}× the limit, ${batchSize === 1 ? 'one row per request' : 'batches of 10'}: ≥ 0.95 of the limit, 429s under ${factor === 1 ? 1 : 3}%`, async () => {
+          const r = await runPacing({ rule, rpm: 600 * factor, seconds: SECONDS, batchSize, connectMs: 15, jitterMs: 10 });
+          expect(r.utilization).toBeGreaterThanOrEqual(0.95);
+          expect(r.share429).toBeLessThan(factor === 1 ? 0.01 : 0.03);
+        });
+      }
+    }
+  }
+
+  it('rolling 10 s refusing once at the setting: the count it accepted over that window is held, no second 429', async () => {
+    const r = await runPacing({ rule: { kind: 'rolling', limit: 100, windowMs: 10_000 }, rpm: 600, seconds: SECONDS, connectMs: 15, jitterMs: 10 });
+    expect(r.refused).toBe(1);
+    expect(r.utilization).toBeGreaterThanOrEqual(0.98);
+    // Never more than 100 starts in any 10 s after the refusal (a rate with a margin would not need 10 s to tell).
+    expect(maxInAnyWindow(r.starts.filter((t) => t > r.refusedAt[0]!), 10_000)).toBeLessThanOrEqual(100);
+  });
+
+  it('token bucket at 1.5×: a refused probe keeps the step before it, and the pace settles at the rate within a few 429s', async () => {
+    const r = await runPacing({ rule: { kind: 'token-bucket', limit: 10, windowMs: 1000, burst: 3 }, rpm: 900, seconds: SECONDS, connectMs: 15, jitterMs: 10 });
+    expect(r.refused).toBeLessThanOrEqual(8);
+    const late = r.accepted.filter((t) => t >= 60_000).length / 90;
+    expect(late).toBeGreaterThanOrEqual(9.6);
+  });
+
+  it('token bucket at 1.5× on a busy machine (timers 0–30 ms late, 0–40 ms jitter): ≥ 0.95 of its rate, 429s under 3%', async () => {
+    const r = await runPacing({ rule: { kind: 'token-bucket', limit: 10, windowMs: 1000, burst: 3 }, rpm: 900, seconds: SECONDS, connectMs: 15, jitterMs: 40, lateMs: 30 });
+    expect(r.utilization).toBeGreaterThanOrEqual(0.95);
+    expect(r.share429).toBeLessThan(0.03);
+  });
+});
+
 describe('learning the limit', () => {
   it('learns it from what the server accepted before a 429 and holds just below it', async () => {
     const r = await runPacing({ rule: { kind: 'rolling', limit: 100, windowMs: 10_000 }, rpm: 900, seconds: 60 });
