@@ -23,7 +23,7 @@ export const STATUS_COLUMNS = ['status', 'error', 'request_id'] as const;
 export const HISTORY_COLUMNS = ['created_at', 'account', 'model', 'model_version', 'source', 'http_status', 'round_trip_ms', 'processing_time_ms', 'attempts', 'job_id', 'row_number'] as const;
 
 /** What an export reads of each row, in this order (see HistoryStore.exportRows). */
-const ROW_SQL = 'p.id, p.created_at, p.series_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source, p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number';
+const ROW_SQL = 'p.id, p.created_at, p.series_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source, p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number, p.row_label';
 type ExportRow = [
   id: number,
   createdAt: number,
@@ -40,6 +40,7 @@ type ExportRow = [
   attempts: number,
   jobId: string | null,
   rowNumber: number | null,
+  rowLabel: string | null,
 ];
 
 /**
@@ -52,27 +53,34 @@ type ExportRow = [
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
   const chunkRows = options.chunkRows ?? 5_000;
   const f = store.filterSql(filters, 'export');
-  const { input: inputColumns, result: resultFields } = store.exportFields(f);
+  const { input: inputColumns, result: resultFields, label: labelColumns } = store.exportFields(f);
   const resultColumns = resultColumnNames(inputColumns, resultFields);
   const leading = [...inputColumns, ...resultColumns];
-  const columns = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
+  const rest = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
+  // The rows' identifying columns (from spreadsheet jobs) come first, as in the sheet they came from.
+  const columns = [...uniqueAfter(rest, labelColumns), ...rest];
   const series = store.seriesById();
 
   // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
   const writer = new CsvWriter(out, { bom: options.bom ?? false, chunkSize: 1 << 16 });
   await writer.writeRow(columns);
   const cells = new Array<unknown>(columns.length);
+  const nl = labelColumns.length;
   const ni = inputColumns.length;
   const nr = resultFields.length;
   let cursor: { createdAt: number; id: number } | null = null;
   for (;;) {
     const rows = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
     for (const r of rows) {
-      pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, 0);
-      if (r[4] === null) cells.fill(undefined, ni, ni + nr);
-      else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, ni);
+      if (nl > 0) {
+        const label = r[15] === null ? null : (JSON.parse(r[15]) as Record<string, string>);
+        for (let i = 0; i < nl; i++) cells[i] = label?.[labelColumns[i] as string];
+      }
+      pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, nl);
+      if (r[4] === null) cells.fill(undefined, nl + ni, nl + ni + nr);
+      else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, nl + ni);
       const s = series.get(r[2]);
-      let k = ni + nr;
+      let k = nl + ni + nr;
       cells[k++] = r[5];
       cells[k++] = r[6];
       cells[k++] = r[7];

@@ -101,6 +101,12 @@ export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, i
     clauses.push('p.source = @source');
     params.source = filters.source;
   }
+  if (filters.jobId !== undefined) {
+    clauses.push('p.job_id = @jobId');
+    params.jobId = filters.jobId;
+  }
+  if (filters.origin === 'form') clauses.push('p.job_id IS NULL');
+  if (filters.origin === 'job') clauses.push('p.job_id IS NOT NULL');
   if (filters.from !== undefined) {
     clauses.push('p.created_at >= @from');
     params.from = toMillis(filters.from, 'start');
@@ -142,5 +148,5 @@ export function likeWords(words: readonly string[], alias: string, params: Recor
 
 function likeAll(alias: string, param: string): string {
   const a = alias;
-  return `(${a}.input LIKE ${param} ESCAPE '\\' OR ${a}.result LIKE ${param} ESCAPE '\\' OR ${a}.error_message LIKE ${param} ESCAPE '\\' OR ${a}.request_id LIKE ${param} ESCAPE '\\')`;
+  return `(${a}.input LIKE ${param} ESCAPE '\\' OR ${a}.result LIKE ${param} ESCAPE '\\' OR ${a}.error_message LIKE ${param} ESCAPE '\\' OR ${a}.request_id LIKE ${param} ESCAPE '\\' OR ${a}.row_label LIKE ${param} ESCAPE '\\')`;
 }

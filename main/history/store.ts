@@ -30,13 +30,14 @@ export interface PredictionRow {
   job_id: string | null;
   row_number: number | null;
   shape_id: number;
+  row_label: string | null;
 }
 
 /** Rows are read with `predictions p CROSS JOIN prediction_series s`: CROSS JOIN keeps SQLite from driving the
  * query from the (tiny) series table, which would lose the time-ordered index walk. */
 export const ROW_COLUMNS = `p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
   p.status, p.error_message, p.error_details, p.http_status, p.request_id, p.round_trip_ms, p.processing_time_ms, p.attempts,
-  p.job_id, p.row_number, p.shape_id`;
+  p.job_id, p.row_number, p.shape_id, p.row_label`;
 
 export function toRecord(r: PredictionRow): PredictionRecord {
   return {
@@ -59,6 +60,7 @@ export function toRecord(r: PredictionRow): PredictionRecord {
     attempts: r.attempts,
     jobId: r.job_id,
     rowNumber: r.row_number,
+    rowLabel: r.row_label === null ? null : (JSON.parse(r.row_label) as Record<string, string>),
   };
 }
 
@@ -90,7 +92,7 @@ const PAGE_PROBE_ABOVE = 5_000;
 const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
-const INSERT_COLUMNS = 16;
+const INSERT_COLUMNS = 17;
 const INSERT_GROUP = 64;
 
 /**
@@ -104,6 +106,13 @@ function shapeKey(obj: Record<string, unknown>): string {
 
 // eslint-disable-next-line no-control-regex -- the marks are control characters on purpose
 const MARKS = /[\u0001-\u0003]/;
+
+/** The label's column names, each closed by U+0001 (labels are flat: column → cell). */
+function labelKey(label: Record<string, string>): string {
+  let out = '';
+  for (const key in label) if (Object.hasOwn(label, key)) out += `${key}\u0001`;
+  return out;
+}
 
 function shapeKeyOf(obj: Record<string, unknown>): string | null {
   let out = '';
@@ -176,8 +185,8 @@ export class HistoryStore implements HistoryWriter {
   private readonly insertParams: unknown[] = new Array<unknown>(INSERT_GROUP * INSERT_COLUMNS).fill(null);
   private readonly seriesFind: Statement<[string, string, string, string], number>;
   private readonly seriesInsert: Statement<[string, string, string, string]>;
-  private readonly shapeFind: Statement<[string, string], number>;
-  private readonly shapeInsert: Statement<[string, string]>;
+  private readonly shapeFind: Statement<[string, string, string], number>;
+  private readonly shapeInsert: Statement<[string, string, string]>;
   private readonly addManyTx: (entries: readonly NewPrediction[]) => number[];
 
   private readonly pageProbeAbove: number;
@@ -191,14 +200,14 @@ export class HistoryStore implements HistoryWriter {
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
-      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id, row_label) VALUES `;
     const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
     this.insertStmt = db.prepare(insert + tuple);
     this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
     this.seriesFind = db.prepare('SELECT id FROM prediction_series WHERE profile_id = ? AND profile_name = ? AND model_name = ? AND model_version = ?').pluck() as Statement<[string, string, string, string], number>;
     this.seriesInsert = db.prepare('INSERT INTO prediction_series (profile_id, profile_name, model_name, model_version) VALUES (?, ?, ?, ?)');
-    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_paths = ? AND result_paths = ?').pluck() as Statement<[string, string], number>;
-    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_paths, result_paths) VALUES (?, ?)');
+    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_paths = ? AND result_paths = ? AND label_columns = ?').pluck() as Statement<[string, string, string], number>;
+    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_paths, result_paths, label_columns) VALUES (?, ?, ?)');
     this.addManyTx = db.transaction((entries: readonly NewPrediction[]) => this.insertAll(entries));
   }
 
@@ -244,7 +253,10 @@ export class HistoryStore implements HistoryWriter {
       // The shape: its key is cheap to build, its `prediction_shapes` row is looked up once per call.
       const input = JSON.stringify(e.input);
       const result = e.result === null ? null : JSON.stringify(e.result);
-      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      const label = e.rowLabel ?? null;
+      let key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      // The label's column names are part of the shape (a fourth part after a second U+0000 mark).
+      if (label !== null) key += `\u0000\u0000${labelKey(label)}`;
       let shapeId = shapes.get(key);
       if (shapeId === undefined) {
         shapeId = this.shapeId(e);
@@ -266,6 +278,7 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
       params[k++] = shapeId;
+      params[k++] = label === null ? null : JSON.stringify(label);
       if (k === params.length) {
         // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
         // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
@@ -288,9 +301,10 @@ export class HistoryStore implements HistoryWriter {
   private shapeId(e: NewPrediction): number {
     const inputPaths = JSON.stringify(flattenPaths(e.input));
     const resultPaths = JSON.stringify(e.result === null ? [] : flattenPaths(e.result));
-    const found = this.shapeFind.get(inputPaths, resultPaths);
+    const labelColumns = JSON.stringify(e.rowLabel ? Object.keys(e.rowLabel) : []);
+    const found = this.shapeFind.get(inputPaths, resultPaths, labelColumns);
     if (found !== undefined) return found;
-    return Number(this.shapeInsert.run(inputPaths, resultPaths).lastInsertRowid);
+    return Number(this.shapeInsert.run(inputPaths, resultPaths, labelColumns).lastInsertRowid);
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -361,20 +375,25 @@ export class HistoryStore implements HistoryWriter {
     return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
   }
 
-  /** The flattened input and result field names of the rows `f` selects, in the order their shapes were first recorded. */
-  exportFields(f: FilterSql): { input: string[]; result: string[] } {
+  /**
+   * The flattened input and result field names, and the rows' identifying columns, of the rows `f`
+   * selects, in the order their shapes were first recorded.
+   */
+  exportFields(f: FilterSql): { input: string[]; result: string[]; label: string[] } {
     const input = new Set<string>();
     const result = new Set<string>();
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
+    const label = new Set<string>();
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [], label: [] };
     const shapes = this.q.prepare(
-      `SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
+      `SELECT input_paths, result_paths, label_columns FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
       'raw',
-    ).all(f.params) as [string, string][];
-    for (const [i, r] of shapes) {
+    ).all(f.params) as [string, string, string][];
+    for (const [i, r, l] of shapes) {
       for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
       for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
+      for (const name of JSON.parse(l) as string[]) label.add(name);
     }
-    return { input: [...input], result: [...result] };
+    return { input: [...input], result: [...result], label: [...label] };
   }
 
   /** Every series: id → account and model. */
@@ -448,7 +467,27 @@ export class HistoryStore implements HistoryWriter {
     ).all() as HistoryFacets['profiles'];
     const failed = this.q.prepare("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1", 'pluck').all() as string[];
     const anyOk = this.q.prepare("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
-    return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
+    return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed, jobs: this.jobFacets() };
+  }
+
+  /** Spreadsheet jobs that have entries, newest job first, with their file names while the job exists. */
+  private jobFacets(): HistoryFacets['jobs'] {
+    // One index step per job (the distinct job ids are few, the rows many).
+    const next = this.q.prepare('SELECT min(job_id) FROM predictions WHERE job_id > ?', 'pluck');
+    const ids: string[] = [];
+    for (let id = next.get('') as string | null; id !== null && ids.length < 1000; id = next.get(id) as string | null) ids.push(id);
+    const job = this.q.prepare('SELECT file_name, sheet, created_at FROM jobs WHERE id = ?');
+    const out = ids.map((jobId) => {
+      const j = /^\d{1,15}$/.test(jobId) ? (job.get(Number(jobId)) as { file_name: string; sheet: string | null; created_at: number } | undefined) : undefined;
+      return {
+        jobId,
+        fileName: j ? (j.sheet ? `${j.file_name} (${j.sheet})` : j.file_name) : null,
+        createdAt: j ? new Date(j.created_at).toISOString() : null,
+      };
+    });
+    // Newest first: by creation time when known, else by id (ids grow with time).
+    const num = (id: string) => (/^\d+$/.test(id) ? Number(id) : -1);
+    return out.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || num(b.jobId) - num(a.jobId));
   }
 
   stats(request: HistoryStatsRequest): HistoryStats {
@@ -508,7 +547,7 @@ export class HistoryStore implements HistoryWriter {
       if (upto === null) return 0;
       const added = this.q.prepare(
         `INSERT INTO predictions_fts (rowid, body)
-         SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
+         SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '') || ' ' || coalesce(row_label, '')
          FROM predictions WHERE id > ? AND id <= ?`,
       ).run(from, upto).changes;
       this.q.prepare('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
