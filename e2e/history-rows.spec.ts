@@ -66,6 +66,8 @@ test('history entries of a spreadsheet job show, find and lead back to their row
   await expect(keep.getByLabel('customer_id')).toBeChecked();
   await expect(keep.getByLabel('name')).toBeChecked();
   await expect(keep.getByLabel('tenure_months')).not.toBeChecked();
+  await keep.scrollIntoViewIfNeeded();
+  await shots(page, 'run-step');
   await page.getByRole('button', { name: `Score ${CUSTOMERS.length} rows` }).click();
   await expect(page.getByTestId('job-state')).toHaveText('Finished', { timeout: 45_000 });
 
@@ -115,6 +117,7 @@ test('history entries of a spreadsheet job show, find and lead back to their row
   const results = page.getByRole('grid', { name: 'Results' });
   await expect(results.locator('[role=row][aria-rowindex="2"]')).toContainText('C-1002');
   await expect(results).not.toContainText('C-1001');
+  await shots(page, 'from-row');
   await page.getByRole('button', { name: 'Show every row' }).click();
   await expect(results).toContainText('C-1001');
   expect(consoleErrors).toEqual([]);
