@@ -24,8 +24,8 @@ export const FLUSH_ROWS = 500;
 export const FLUSH_MS = 200;
 const PAGE_ROWS = 500;
 const PROGRESS_MS = 250;
-/** A finished job that ran longer than this gets an OS notification. */
-export const NOTIFY_AFTER_MS = 30_000;
+/** A finished job that ran longer than this (a minute) gets an OS notification. */
+export const NOTIFY_AFTER_MS = 60_000;
 
 export type RunEnd =
   | { state: 'done' }

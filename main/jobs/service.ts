@@ -331,11 +331,11 @@ export class JobService {
     return exportJob(this.store, this.store.require(jobId), path, onProgress);
   }
 
+  /** Deletes a job that is not running: a running job is cancelled first, by the person. */
   async delete(jobId: number): Promise<boolean> {
-    const r = this.running.get(jobId);
-    if (r) {
-      r.controller.abort('cancel');
-      await r.done;
+    if (this.running.has(jobId)) {
+      const name = this.store.get(jobId)?.fileName ?? 'This job';
+      throw new AppError('job_running', `"${name}" is running, so it cannot be deleted. Cancel it first (its scored rows are kept until you delete it), then delete it.`);
     }
     return this.store.delete(jobId);
   }
