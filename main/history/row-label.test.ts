@@ -5,7 +5,10 @@ import type { NewPrediction, PredictionRecord } from '../../shared/domain/predic
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { exportHistoryCsv } from './export';
 import { seededRandom } from './fixture';
-import type { HistoryStore } from './store';
+import path from 'node:path';
+import { openDatabase } from '../store/db';
+import { migrations } from '../store/migrations';
+import { HistoryStore } from './store';
 import { minutes, prediction, tempHistory } from './test-helpers';
 
 /** History entries from spreadsheet jobs carry their row's identifying columns: stored, searched, filtered, exported. */
@@ -205,5 +208,33 @@ describe('row labels in the history', () => {
     const summary = await exportHistoryCsv(store, { origin: 'form' }, new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
     expect(summary.columns.slice(0, 2)).toEqual(['tenure', 'plan']);
     expect(summary.rows).toBe(entries.filter((e) => e.jobId === null).length);
+  });
+
+  it('come with migration 8, which keeps the entries and shapes already there', () => {
+    const file = path.join(t.dir, 'old.db');
+    const before = openDatabase(file, { migrations: migrations.slice(0, 7) }).db;
+    before.prepare("INSERT INTO prediction_series (id, profile_id, profile_name, model_name, model_version) VALUES (1, 'p1', 'Main account', 'churn', '1')").run();
+    before.prepare(`INSERT INTO prediction_shapes (id, input_paths, result_paths) VALUES (5, '[["customer"],["age"]]', '[["prediction"],["probability"]]')`).run();
+    before
+      .prepare(`INSERT INTO predictions (created_at, series_id, source, input, result, status, attempts, job_id, row_number, shape_id)
+                VALUES (?, 1, 'bulk', '{"customer":"Alice Smith","age":42}', '{"prediction":"stay","probability":0.2}', 'ok', 1, '3', 9, 5)`)
+      .run(Date.parse(minutes(1)));
+    before.close();
+    const { db } = openDatabase(file);
+    try {
+      const upgraded = new HistoryStore(db);
+      const [old] = upgraded.page({}).rows;
+      expect(old).toMatchObject({ jobId: '3', rowNumber: 9, rowLabel: null, input: { customer: 'Alice Smith', age: 42 } });
+      // A new entry of the same shape without a label shares the old shape; with a label it gets its own.
+      upgraded.add(prediction({ createdAt: minutes(2) }));
+      upgraded.add(prediction({ createdAt: minutes(3), jobId: '4', rowNumber: 2, rowLabel: { customer_id: 'C-9' } }));
+      expect(db.prepare('SELECT id, label_columns FROM prediction_shapes ORDER BY id').all()).toEqual([
+        { id: 5, label_columns: '[]' },
+        { id: 6, label_columns: '["customer_id"]' },
+      ]);
+      expect(upgraded.count({ origin: 'job' })).toBe(2);
+    } finally {
+      db.close();
+    }
   });
 });
