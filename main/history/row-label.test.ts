@@ -232,7 +232,14 @@ describe('row labels in the history', () => {
         { id: 5, label_columns: '[]' },
         { id: 6, label_columns: '["customer_id"]' },
       ]);
-      expect(upgraded.count({ origin: 'job' })).toBe(2);
+        expect(upgraded.count({ origin: 'job' })).toBe(2);
+      // Column names holding the key's own marks still get shapes of their own.
+      upgraded.addMany([
+        prediction({ createdAt: minutes(4), jobId: '4', rowNumber: 3, rowLabel: { 'a\u0001b': 'x' } }),
+        prediction({ createdAt: minutes(5), jobId: '4', rowNumber: 4, rowLabel: { a: 'y', b: 'z' } }),
+      ]);
+      expect(upgraded.page({ filters: { jobId: '4' } }).rows.map((r) => r.rowLabel)).toEqual([{ a: 'y', b: 'z' }, { 'a\u0001b': 'x' }, { customer_id: 'C-9' }]);
+      expect(db.prepare('SELECT label_columns FROM prediction_shapes WHERE id > 6 ORDER BY id').pluck().all()).toEqual(['["a\\u0001b"]', '["a","b"]']);
     } finally {
       db.close();
     }

@@ -107,10 +107,14 @@ function shapeKey(obj: Record<string, unknown>): string {
 // eslint-disable-next-line no-control-regex -- the marks are control characters on purpose
 const MARKS = /[\u0001-\u0003]/;
 
-/** The label's column names, each closed by U+0001 (labels are flat: column → cell). */
+/** The label's column names, each closed by U+0001 (labels are flat: column → cell); a name holding a mark gives the JSON list. */
 function labelKey(label: Record<string, string>): string {
   let out = '';
-  for (const key in label) if (Object.hasOwn(label, key)) out += `${key}\u0001`;
+  for (const key in label) {
+    if (!Object.hasOwn(label, key)) continue;
+    if (MARKS.test(key)) return `J${JSON.stringify(Object.keys(label))}`;
+    out += `${key}\u0001`;
+  }
   return out;
 }
 
