@@ -232,7 +232,7 @@ describe('row labels in the history', () => {
         { id: 5, label_columns: '[]' },
         { id: 6, label_columns: '["customer_id"]' },
       ]);
-        expect(upgraded.count({ origin: 'job' })).toBe(2);
+      expect(upgraded.count({ origin: 'job' })).toBe(2);
       // Column names holding the key's own marks still get shapes of their own.
       upgraded.addMany([
         prediction({ createdAt: minutes(4), jobId: '4', rowNumber: 3, rowLabel: { 'a\u0001b': 'x' } }),
