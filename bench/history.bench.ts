@@ -105,7 +105,9 @@ export async function runHistoryBench(opts: { rows: number }): Promise<BenchFigu
     const source = store2.page({ limit: 1000 }).rows;
     const entries: NewPrediction[] = Array.from({ length: batchRows }, (_, i) => {
       const { id: _id, ...rest } = source[i % source.length]!;
-      return { ...rest, createdAt: new Date(Date.parse(gen.to) + i).toISOString(), source: 'bulk', jobId: 'bench-job', rowNumber: i + 1 };
+      // Each row keeps its identifying columns, as a spreadsheet job's rows do.
+      const rowLabel = { customer_id: `C-${100000 + i}`, name: i % 2 === 0 ? 'Ana Núñez' : 'Emeka Okafor' };
+      return { ...rest, createdAt: new Date(Date.parse(gen.to) + i).toISOString(), source: 'bulk', jobId: 'bench-job', rowNumber: i + 1, rowLabel };
     });
     const insStart = performance.now();
     const insCpu = process.cpuUsage();

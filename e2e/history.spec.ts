@@ -159,7 +159,7 @@ test('lists, scrolls, filters and opens a million-row history, matching the data
   // Failed entries are marked by an icon and the word, not by colour alone.
   await expect(first).toContainText('Failed:');
   await expect(first.locator('svg.icon')).toBeVisible();
-  await page.getByLabel('Search inputs and results').fill(TEXT);
+  await page.getByLabel('Search entries').fill(TEXT);
   await expectCount(page, truth.counts.modelFailedText);
   expect(truth.counts.modelFailedText).toBeGreaterThan(0);
   await expect(entryRow(page, 0)).toContainText(TEXT);

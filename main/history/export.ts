@@ -24,7 +24,7 @@ export const STATUS_COLUMNS = ['status', 'error', 'request_id'] as const;
 export const HISTORY_COLUMNS = ['created_at', 'account', 'model', 'model_version', 'source', 'http_status', 'round_trip_ms', 'processing_time_ms', 'attempts', 'job_id', 'row_number'] as const;
 
 /** What an export reads of each row, in this order (see HistoryStore.exportRows). */
-const ROW_SQL = 'p.id, p.created_at, p.series_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source, p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number';
+const ROW_SQL = 'p.id, p.created_at, p.series_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source, p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number, p.row_label';
 type ExportRow = [
   id: number,
   createdAt: number,
@@ -41,16 +41,20 @@ type ExportRow = [
   attempts: number,
   jobId: string | null,
   rowNumber: number | null,
+  rowLabel: string | null,
 ];
 
 /** The history export's columns and its rows, newest first (see exportHistoryCsv for the layout). */
 function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: number) {
   const f = store.filterSql(filters, 'export');
-  const { input: inputColumns, result: resultFields } = store.exportFields(f);
+  const { input: inputColumns, result: resultFields, label: labelColumns } = store.exportFields(f);
   const resultColumns = resultColumnNames(inputColumns, resultFields);
   const leading = [...inputColumns, ...resultColumns];
-  const columns = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
+  const rest = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
+  // The rows' identifying columns (from spreadsheet jobs) come first, as in the sheet they came from.
+  const columns = [...uniqueAfter(rest, labelColumns), ...rest];
   const series = store.seriesById();
+  const nl = labelColumns.length;
   const ni = inputColumns.length;
   const nr = resultFields.length;
 
@@ -61,11 +65,15 @@ function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: nu
     for (;;) {
       const page = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
       for (const r of page) {
-        pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, 0);
-        if (r[4] === null) cells.fill(undefined, ni, ni + nr);
-        else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, ni);
+        if (nl > 0) {
+          const label = r[15] === null ? null : (JSON.parse(r[15]) as Record<string, string>);
+          for (let i = 0; i < nl; i++) cells[i] = label?.[labelColumns[i]!];
+        }
+        pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, nl);
+        if (r[4] === null) cells.fill(undefined, nl + ni, nl + ni + nr);
+        else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, nl + ni);
         const s = series.get(r[2]);
-        let k = ni + nr;
+        let k = nl + ni + nr;
         cells[k++] = r[5];
         cells[k++] = r[6];
         cells[k++] = r[7];
@@ -81,12 +89,12 @@ function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: nu
       cursor = { createdAt: last[1], id: last[0] };
     }
   }
-  return { columns, leading: leading.length, rows };
+  return { columns, labels: nl, leading: leading.length, rows };
 }
 
 /**
- * Streams the filtered history as CSV, newest first, with the bulk export's column rules: input fields
- * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
+ * Streams the filtered history as CSV, newest first, with the bulk export's column rules: the rows'
+ * identifying columns (entries from spreadsheet jobs), input fields flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
  * `status` (`ok` or the error code), `error`, `request_id`, then the history's own columns. The columns
  * come from the distinct shapes of the selected rows (recorded at insert); the rows are read in keyset
  * pages and written through the CSV writer, so memory stays flat and no statement stays open across awaits.
@@ -131,9 +139,11 @@ const HISTORY_KINDS: Record<(typeof STATUS_COLUMNS | typeof HISTORY_COLUMNS)[num
  * date, bold frozen header; more rows than a sheet holds continue on the next sheet.
  */
 export async function exportHistoryXlsx(store: HistoryStore, filters: HistoryFilters, path: string, options: ExportOptions = {}): Promise<ExportSummary & { notices: string[] }> {
-  const { columns, leading, rows } = historyRows(store, filters, options.chunkRows ?? 5_000);
+  const { columns, labels, leading, rows } = historyRows(store, filters, options.chunkRows ?? 5_000);
   const tail = [...STATUS_COLUMNS, ...HISTORY_COLUMNS];
-  const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: i < leading ? 'auto' : HISTORY_KINDS[tail[i - leading]!] }));
+  // Identifying columns stay text (an id such as 00123 keeps its zeros), inputs and results by their values.
+  const kindAt = (i: number): XlsxColumnKind => (i < labels ? 'text' : i < labels + leading ? 'auto' : HISTORY_KINDS[tail[i - labels - leading]!]);
+  const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: kindAt(i) }));
   const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
   return { rows: summary.rows, columns, notices: summary.notices.map((n) => n.message) };
 }

@@ -74,6 +74,9 @@ export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, i
     // Says in a form SQLite can match that the partial index of failed rows holds every such row.
     if (filters.status !== 'ok') clauses.push(trusted("p.status <> 'ok'"));
   }
+  if (filters.jobId !== undefined) clauses.push(sql`p.job_id = ${filters.jobId}`);
+  if (filters.origin === 'form') clauses.push(trusted('p.job_id IS NULL'));
+  if (filters.origin === 'job') clauses.push(trusted('p.job_id IS NOT NULL'));
   if (filters.outcome === 'ok') clauses.push(trusted("p.status = 'ok'"));
   if (filters.outcome === 'failed') clauses.push(trusted("p.status <> 'ok'"));
   if (filters.source !== undefined) clauses.push(sql`p.source = ${filters.source}`);
@@ -109,5 +112,5 @@ export function likeWords(words: readonly string[], alias: 'p' | 't'): Sql {
 
 function likeAll(alias: 'p' | 't', pattern: string): Sql {
   const a = trusted(alias);
-  return sql`(${a}.input LIKE ${pattern} ESCAPE '\\' OR ${a}.result LIKE ${pattern} ESCAPE '\\' OR ${a}.error_message LIKE ${pattern} ESCAPE '\\' OR ${a}.request_id LIKE ${pattern} ESCAPE '\\')`;
+  return sql`(${a}.input LIKE ${pattern} ESCAPE '\\' OR ${a}.result LIKE ${pattern} ESCAPE '\\' OR ${a}.error_message LIKE ${pattern} ESCAPE '\\' OR ${a}.request_id LIKE ${pattern} ESCAPE '\\' OR ${a}.row_label LIKE ${pattern} ESCAPE '\\')`;
 }

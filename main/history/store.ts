@@ -30,12 +30,13 @@ export interface PredictionRow {
   job_id: string | null;
   row_number: number | null;
   shape_id: number;
+  row_label: string | null;
 }
 
 /** What a list or detail reads of a row: `predictions p` joined with its series `s`. */
 export const ROW_COLUMNS = trusted(`p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
   p.status, p.error_message, p.error_details, p.http_status, p.request_id, p.round_trip_ms, p.processing_time_ms, p.attempts,
-  p.job_id, p.row_number, p.shape_id`);
+  p.job_id, p.row_number, p.shape_id, p.row_label`);
 
 /** The order of every list and export: newest first, the id breaking ties (the keyset's order). */
 const NEWEST_FIRST = trusted('ORDER BY p.created_at DESC, p.id DESC');
@@ -61,6 +62,7 @@ export function toRecord(r: PredictionRow): PredictionRecord {
     attempts: r.attempts,
     jobId: r.job_id,
     rowNumber: r.row_number,
+    rowLabel: r.row_label === null ? null : (JSON.parse(r.row_label) as Record<string, string>),
   };
 }
 
@@ -92,7 +94,7 @@ const PAGE_PROBE_ABOVE = 5_000;
 const LIST_PROBE_ABOVE = 20_000;
 const DELETE_CHUNK = 20_000;
 /** Values per inserted row, and rows per multi-row INSERT (well under SQLite's 32,766 parameters). */
-const INSERT_COLUMNS = 16;
+const INSERT_COLUMNS = 17;
 const INSERT_GROUP = 64;
 
 /**
@@ -106,6 +108,17 @@ function shapeKey(obj: Record<string, unknown>): string {
 
 // eslint-disable-next-line no-control-regex -- the marks are control characters on purpose
 const MARKS = /[\u0001-\u0003]/;
+
+/** The label's column names, each closed by U+0001 (labels are flat: column → cell); a name holding a mark gives the JSON list. */
+function labelKey(label: Record<string, string>): string {
+  let out = '';
+  for (const key in label) {
+    if (!Object.hasOwn(label, key)) continue;
+    if (MARKS.test(key)) return `J${JSON.stringify(Object.keys(label))}`;
+    out += `${key}\u0001`;
+  }
+  return out;
+}
 
 function shapeKeyOf(obj: Record<string, unknown>): string | null {
   let out = '';
@@ -190,7 +203,7 @@ export class HistoryStore implements HistoryWriter {
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
     // The multi-row insert is the one statement written out by hand: its text depends on the group size.
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
-      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
+      http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id, row_label) VALUES `;
     const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
     this.insertStmt = db.prepare(insert + tuple);
     this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
@@ -239,7 +252,10 @@ export class HistoryStore implements HistoryWriter {
       // The shape: its key is cheap to build, its `prediction_shapes` row is looked up once per call.
       const input = JSON.stringify(e.input);
       const result = e.result === null ? null : JSON.stringify(e.result);
-      const key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      const label = e.rowLabel ?? null;
+      let key = e.result === null ? shapeKey(e.input) : `${shapeKey(e.input)}\u0000${shapeKey(e.result)}`;
+      // The label's column names are part of the shape (a fourth part after a second U+0000 mark).
+      if (label !== null) key += `\u0000\u0000${labelKey(label)}`;
       let shapeId = shapes.get(key);
       if (shapeId === undefined) {
         shapeId = this.shapeId(e);
@@ -261,6 +277,7 @@ export class HistoryStore implements HistoryWriter {
       params[k++] = e.jobId;
       params[k++] = e.rowNumber;
       params[k++] = shapeId;
+      params[k++] = label === null ? null : JSON.stringify(label);
       if (k === params.length) {
         // A full group: one statement for INSERT_GROUP rows (one AUTOINCREMENT update). The values go
         // as arguments, not as one array: better-sqlite3 then binds them without a property read each.
@@ -285,9 +302,12 @@ export class HistoryStore implements HistoryWriter {
   private shapeId(e: NewPrediction): number {
     const inputPaths = JSON.stringify(flattenPaths(e.input));
     const resultPaths = JSON.stringify(e.result === null ? [] : flattenPaths(e.result));
-    const found = this.q.value<number>(sql`SELECT id FROM prediction_shapes WHERE input_paths = ${inputPaths} AND result_paths = ${resultPaths}`);
+    const labelColumns = JSON.stringify(e.rowLabel ? Object.keys(e.rowLabel) : []);
+    const found = this.q.value<number>(
+      sql`SELECT id FROM prediction_shapes WHERE input_paths = ${inputPaths} AND result_paths = ${resultPaths} AND label_columns = ${labelColumns}`,
+    );
     if (found !== undefined) return found;
-    return Number(this.q.run(sql`INSERT INTO prediction_shapes (input_paths, result_paths) VALUES (${inputPaths}, ${resultPaths})`).lastInsertRowid);
+    return Number(this.q.run(sql`INSERT INTO prediction_shapes (input_paths, result_paths, label_columns) VALUES (${inputPaths}, ${resultPaths}, ${labelColumns})`).lastInsertRowid);
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -356,19 +376,24 @@ export class HistoryStore implements HistoryWriter {
     return this.keysetQuery(f, cursor, limit, query, (q) => this.q.arrays(q));
   }
 
-  /** The flattened input and result field names of the rows `f` selects, in the order their shapes were first recorded. */
-  exportFields(f: FilterSql): { input: string[]; result: string[] } {
+  /**
+   * The flattened input and result field names, and the rows' identifying columns, of the rows `f`
+   * selects, in the order their shapes were first recorded.
+   */
+  exportFields(f: FilterSql): { input: string[]; result: string[]; label: string[] } {
     const input = new Set<string>();
     const result = new Set<string>();
-    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
-    const shapes = this.q.arrays<[string, string]>(
-      sql`SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f)}) ORDER BY id`,
+    const label = new Set<string>();
+    if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [], label: [] };
+    const shapes = this.q.arrays<[string, string, string]>(
+      sql`SELECT input_paths, result_paths, label_columns FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f)}) ORDER BY id`,
     );
-    for (const [i, r] of shapes) {
+    for (const [i, r, l] of shapes) {
       for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
       for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
+      for (const name of JSON.parse(l) as string[]) label.add(name);
     }
-    return { input: [...input], result: [...result] };
+    return { input: [...input], result: [...result], label: [...label] };
   }
 
   /** Every series: id → account and model. */
@@ -446,7 +471,26 @@ export class HistoryStore implements HistoryWriter {
     );
     const failed = this.q.column<string>(sql`SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1`);
     const anyOk = this.q.get(sql`SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1`) !== undefined;
-    return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
+    return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed, jobs: this.jobFacets() };
+  }
+
+  /** Spreadsheet jobs that have entries, newest job first, with their file names while the job exists. */
+  private jobFacets(): HistoryFacets['jobs'] {
+    // One index step per job (the distinct job ids are few, the rows many).
+    const ids: string[] = [];
+    const next = (after: string) => this.q.value<string | null>(sql`SELECT min(job_id) FROM predictions WHERE job_id > ${after}`) ?? null;
+    for (let id = next(''); id !== null && ids.length < 1000; id = next(id)) ids.push(id);
+    const out = ids.map((jobId) => {
+      const j = /^\d{1,15}$/.test(jobId) ? this.q.get<{ file_name: string; sheet: string | null; created_at: number }>(sql`SELECT file_name, sheet, created_at FROM jobs WHERE id = ${Number(jobId)}`) : undefined;
+      return {
+        jobId,
+        fileName: j ? (j.sheet ? `${j.file_name} (${j.sheet})` : j.file_name) : null,
+        createdAt: j ? new Date(j.created_at).toISOString() : null,
+      };
+    });
+    // Newest first: by creation time when known, else by id (ids grow with time).
+    const num = (id: string) => (/^\d+$/.test(id) ? Number(id) : -1);
+    return out.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || num(b.jobId) - num(a.jobId));
   }
 
   stats(request: HistoryStatsRequest): HistoryStats {
@@ -504,7 +548,7 @@ export class HistoryStore implements HistoryWriter {
       if (upto === null) return 0;
       const added = this.q.run(
         sql`INSERT INTO predictions_fts (rowid, body)
-            SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
+            SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '') || ' ' || coalesce(row_label, '')
             FROM predictions WHERE id > ${from} AND id <= ${upto}`,
       ).changes;
       this.q.run(sql`UPDATE predictions_fts_state SET indexed_upto = ${upto} WHERE id = 1`);

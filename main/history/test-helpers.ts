@@ -43,6 +43,7 @@ export function prediction(overrides: Partial<NewPrediction> = {}): NewPredictio
     attempts: 1,
     jobId: null,
     rowNumber: null,
+    rowLabel: null,
     ...overrides,
   };
 }

@@ -31,8 +31,12 @@ export function registerJobsIpc(deps: JobsIpcDeps): PartialHandlers<keyof typeof
     'jobs:check-job': ({ jobId }) => jobs.check(jobId),
     'jobs:list-problems': ({ jobId, after, limit }) => jobs.problems(jobId, after, limit ?? 100),
     'jobs:estimate-job': ({ jobId, batchSize }) => jobs.estimate(jobId, batchSize),
-    'jobs:start-job': ({ jobId, skipProblemRows, batchSize }) =>
-      jobs.start(jobId, { ...(skipProblemRows !== undefined ? { skipProblemRows } : {}), ...(batchSize !== undefined ? { batchSize } : {}) }),
+    'jobs:start-job': ({ jobId, skipProblemRows, batchSize, identifyingColumns }) =>
+      jobs.start(jobId, {
+        ...(skipProblemRows !== undefined ? { skipProblemRows } : {}),
+        ...(batchSize !== undefined ? { batchSize } : {}),
+        ...(identifyingColumns !== undefined ? { identifyingColumns } : {}),
+      }),
     'jobs:pause-job': ({ jobId }) => jobs.pause(jobId),
     'jobs:resume-job': ({ jobId }) => jobs.resume(jobId),
     'jobs:cancel-job': ({ jobId }) => jobs.cancel(jobId),

@@ -5,6 +5,7 @@ import { isPlexeError } from '../plexe/errors';
 import { flattenKeys } from '../sheets/csv-writer';
 import { RateMeter, Throttle } from './progress';
 import { createJobRowMapper } from './row-input';
+import { identifyingColumns, rowLabeller } from './row-label';
 import type { JobRecord, JobStore, RowOutcomeWrite } from './store';
 
 /**
@@ -23,8 +24,8 @@ export const FLUSH_ROWS = 500;
 export const FLUSH_MS = 200;
 const PAGE_ROWS = 500;
 const PROGRESS_MS = 250;
-/** A finished job that ran longer than this gets an OS notification. */
-export const NOTIFY_AFTER_MS = 30_000;
+/** A finished job that ran longer than this (a minute) gets an OS notification. */
+export const NOTIFY_AFTER_MS = 60_000;
 
 export type RunEnd =
   | { state: 'done' }
@@ -70,6 +71,9 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   let fieldsChanged = false;
 
   const inputs = new Map<number, Record<string, unknown>>();
+  // Each history entry keeps its row's identifying columns (e.g. customer id and name).
+  const labelOf = rowLabeller(job.columns, identifyingColumns(job));
+  const labels = new Map<number, Record<string, string>>();
   let buffer: RowOutcomeWrite[] = [];
   let history: NewPrediction[] = [];
   let timer: NodeJS.Timeout | null = null;
@@ -135,6 +139,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
         attempts: w.attempts,
         jobId: String(job.id),
         rowNumber: w.rowNumber,
+        rowLabel: labels.get(w.rowNumber) ?? null,
       });
     }
     if (buffer.length >= FLUSH_ROWS) flush();
@@ -170,6 +175,8 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
           continue;
         }
         inputs.set(row.rowNumber, r.input);
+        const label = labelOf(row.cells);
+        if (label !== null) labels.set(row.rowNumber, label);
         yield { id: row.rowNumber, input: r.input };
       }
     }
@@ -196,6 +203,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
       roundTripMs: o.reused ? null : o.roundTripMs,
       processingTimeMs: o.processingTimeMs,
     });
+    labels.delete(o.id);
   };
 
   store.markStarted(job.id);

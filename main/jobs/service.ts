@@ -40,6 +40,8 @@ export interface JobServiceDeps {
 export interface StartOptions {
   skipProblemRows?: boolean;
   batchSize?: number;
+  /** Columns kept with each history entry to identify its row (kept with the job for its resumes). */
+  identifyingColumns?: string[];
   /** Run the other rows and leave the problem rows marked invalid (the CLI, which reports them in its output). */
   leaveProblemRows?: boolean;
   /** The account to send with, instead of the saved profile's (the CLI's flags). */
@@ -275,9 +277,15 @@ export class JobService {
     let job = this.store.require(jobId);
     if (job.state === 'importing') throw new AppError('job_importing', 'This file is still being loaded. Wait for the import to finish.');
     if (job.state === 'cancelled') throw new AppError('job_cancelled', 'This job was cancelled. Load the file again to score the remaining rows.');
+    const unknown = opts.identifyingColumns?.find((c) => !job.columns.includes(c));
+    if (unknown !== undefined) {
+      throw new AppError('unknown_column', `The column "${unknown}" chosen to identify rows in the history is not in ${job.fileName}. Choose among its columns: ${job.columns.slice(0, 10).join(', ')}${job.columns.length > 10 ? '…' : ''}.`, { column: unknown });
+    }
+    const identifying = opts.identifyingColumns ?? job.settings.identifyingColumns;
     const settings = {
       batchSize: opts.batchSize ?? job.settings.batchSize,
       skipProblemRows: opts.skipProblemRows ?? job.settings.skipProblemRows,
+      ...(identifying !== undefined ? { identifyingColumns: identifying } : {}),
     };
     this.store.setSettings(jobId, settings);
     job = this.store.require(jobId);
@@ -409,11 +417,11 @@ export class JobService {
     return exportJob(this.store, job, path, onProgress, choice ? exportFormatFor(choice, job) : formatForPath(path));
   }
 
+  /** Deletes a job that is not running: a running job is cancelled first, by the person. */
   async delete(jobId: number): Promise<boolean> {
-    const r = this.running.get(jobId);
-    if (r) {
-      r.controller.abort('cancel');
-      await r.done;
+    if (this.running.has(jobId)) {
+      const name = this.store.get(jobId)?.fileName ?? 'This job';
+      throw new AppError('job_running', `"${name}" is running, so it cannot be deleted. Cancel it first (its scored rows are kept until you delete it), then delete it.`);
     }
     return this.store.delete(jobId);
   }

@@ -22,6 +22,8 @@ export const predictionRecordSchema = z.object({
   attempts: z.number().int(),
   jobId: z.string().nullable(),
   rowNumber: z.number().int().nullable(),
+  /** A spreadsheet row's identifying columns (e.g. customer id and name), column → cell; null for the form. */
+  rowLabel: z.record(z.string(), z.string()).nullable().optional(),
 });
 export type PredictionRecord = z.infer<typeof predictionRecordSchema>;
 export type NewPrediction = Omit<PredictionRecord, 'id'>;

@@ -21,7 +21,11 @@ export const historyFiltersSchema = z
     from: isoDate.optional(),
     /** Exclusive end (ISO 8601). */
     to: isoDate.optional(),
-    /** Words to find in the input, result, error message or request id (each word as a prefix). */
+    /** `form`: entries not from a spreadsheet job (form, what-if); `job`: entries from any spreadsheet job. */
+    origin: z.enum(['form', 'job']).optional(),
+    /** Entries from this spreadsheet job only. */
+    jobId: z.string().min(1).max(100).optional(),
+    /** Words to find in the input, result, error message, request id or the row's identifying columns (each word as a prefix). */
     text: z.string().max(200).optional(),
   })
   .strict()
@@ -109,6 +113,8 @@ export const historyFacetsSchema = z.object({
   models: z.array(z.object({ modelName: z.string(), modelVersion: z.string() })),
   profiles: z.array(z.object({ profileId: z.string(), profileName: z.string() })),
   statuses: z.array(z.string()),
+  /** Spreadsheet jobs with at least one entry, newest first; the file name is null once the job was deleted. */
+  jobs: z.array(z.object({ jobId: z.string(), fileName: z.string().nullable(), createdAt: z.string().nullable() })),
 });
 export type HistoryFacets = z.infer<typeof historyFacetsSchema>;
 

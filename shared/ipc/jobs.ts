@@ -37,6 +37,11 @@ export const jobSettingsSchema = z.object({
   batchSize: z.number().int().min(1).max(1000),
   /** Leave the rows that need attention out of the run (they are exported as `skipped`). */
   skipProblemRows: z.boolean(),
+  /**
+   * Columns kept with each history entry to tell its row apart (e.g. customer id and name); absent:
+   * the columns not sent to the model (main/jobs/row-label.ts).
+   */
+  identifyingColumns: z.array(z.string()).max(20).optional(),
 });
 export type JobSettings = z.infer<typeof jobSettingsSchema>;
 
@@ -256,7 +261,15 @@ export const jobChannels = {
     z.object({ rows: z.array(z.object({ rowNumber: z.number().int(), problems: z.array(rowProblemSchema) })), next: z.number().int().nullable() }),
   ),
   'jobs:estimate-job': channel(jobId.extend({ batchSize: z.number().int().min(1).max(1000).optional() }), estimateSchema),
-  'jobs:start-job': channel(jobId.extend({ skipProblemRows: z.boolean().optional(), batchSize: z.number().int().min(1).max(1000).optional() }), jobSummarySchema),
+  'jobs:start-job': channel(
+    jobId.extend({
+      skipProblemRows: z.boolean().optional(),
+      batchSize: z.number().int().min(1).max(1000).optional(),
+      /** Columns kept with each history entry to identify its row; absent: the columns not sent to the model. */
+      identifyingColumns: z.array(z.string().max(1000)).max(20).optional(),
+    }),
+    jobSummarySchema,
+  ),
   'jobs:pause-job': channel(jobId, jobSummarySchema),
   'jobs:resume-job': channel(jobId, jobSummarySchema),
   'jobs:cancel-job': channel(jobId, jobSummarySchema),

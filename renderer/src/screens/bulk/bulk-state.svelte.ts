@@ -45,6 +45,8 @@ export class BulkState {
   skipProblems = $state(false);
   batchSize = $state(50);
   estimate = $state<JobEstimate | null>(null);
+  /** Columns kept with each history entry to identify its row (Run step checklist); null: the columns not sent to the model. */
+  identifying = $state<string[] | null>(null);
 
   // Run.
   progress = $state<JobProgress | null>(null);
@@ -61,6 +63,8 @@ export class BulkState {
   saved = $state<{ path: string; rows: number; notices: string[] } | null>(null);
   /** Rows written so far by the export under way. */
   exporting = $state<{ rows: number; total: number | null } | null>(null);
+  /** Set when History opened a row of this job: the results start at that row. */
+  fromRow = $state<number | null>(null);
   private loadingResults = false;
   /** Bumped by each load, so an answer to a superseded load (another filter, another job) is dropped. */
   private resultsGeneration = 0;
@@ -198,6 +202,7 @@ export class BulkState {
     this.mapping = { ...(detail.mapping ?? {}) };
     this.skipProblems = detail.settings.skipProblemRows;
     this.batchSize = detail.settings.batchSize;
+    this.identifying = detail.settings.identifyingColumns ?? null;
     this.progress = null;
     this.series = [];
     this.check = null;
@@ -211,11 +216,36 @@ export class BulkState {
   async open(jobId: number): Promise<void> {
     this.error = null;
     if (this.job?.id === jobId) return;
+    this.fromRow = null;
     try {
       await this.show(await unwrap(plexe.jobs.getJob({ jobId })));
     } catch (e) {
       this.error = errorMessage(e);
     }
+  }
+
+  /** Opens a job with its results starting at one row (a history entry's "open its row"). */
+  async openRow(jobId: number, rowNumber: number): Promise<void> {
+    this.error = null;
+    this.filter = 'all';
+    if (this.job?.id === jobId) {
+      this.fromRow = rowNumber;
+      await this.loadResults(true);
+      return;
+    }
+    try {
+      const detail = await unwrap(plexe.jobs.getJob({ jobId }));
+      this.fromRow = rowNumber;
+      await this.show(detail);
+    } catch (e) {
+      this.error = `The spreadsheet job of this entry could not be opened (it may have been deleted): ${errorMessage(e)}`;
+    }
+  }
+
+  /** Back to the results from their first row. */
+  showAllRows(): void {
+    this.fromRow = null;
+    void this.loadResults(true);
   }
 
   /** Back to the file step; the job itself keeps running (the top bar shows it). */
@@ -279,7 +309,7 @@ export class BulkState {
     this.act((job) => {
       this.series = [];
       this.saved = null;
-      return unwrap(plexe.jobs.startJob({ jobId: job.id, skipProblemRows: this.skipProblems, batchSize: this.batchSize }));
+      return unwrap(plexe.jobs.startJob({ jobId: job.id, skipProblemRows: this.skipProblems, batchSize: this.batchSize, ...(this.identifying !== null ? { identifyingColumns: [...this.identifying] } : {}) }));
     });
   readonly pause = () => this.act((job) => unwrap(plexe.jobs.pauseJob({ jobId: job.id })));
   readonly resume = () => this.act((job) => unwrap(plexe.jobs.resumeJob({ jobId: job.id })));
@@ -298,7 +328,8 @@ export class BulkState {
     this.loadingResults = true;
     try {
       const filter = this.filter;
-      const page = await unwrap(plexe.jobs.listResults({ jobId: job.id, filter, limit: 200, after: reset ? null : this.resultsNext }));
+      const first = this.fromRow === null ? null : this.fromRow - 1;
+      const page = await unwrap(plexe.jobs.listResults({ jobId: job.id, filter, limit: 200, after: reset ? first : this.resultsNext }));
       if (mine !== this.resultsGeneration) return;
       this.resultFields = page.resultFields;
       this.results = reset ? page.rows : [...this.results, ...page.rows];
@@ -316,6 +347,7 @@ export class BulkState {
 
   setFilter(filter: 'all' | 'failed'): void {
     this.filter = filter;
+    this.fromRow = null;
     void this.loadResults(true);
   }
 
@@ -358,3 +390,10 @@ export class BulkState {
 }
 
 export const bulk = new BulkState();
+
+/** The job's columns not sent to the model (the default identifying columns; as main/jobs/row-label.ts decides). */
+export function notSent(job: Pick<JobDetail, 'columns' | 'mapping'>, mapping: FieldMapping | null = job.mapping): string[] {
+  if (mapping === null) return [];
+  const sent = Object.values(mapping);
+  return job.columns.filter((c) => !sent.includes(c)).slice(0, 20);
+}

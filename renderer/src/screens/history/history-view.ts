@@ -1,5 +1,5 @@
 import type { PredictionRecord } from '../../../../shared/domain/prediction';
-import type { HistoryFilters } from '../../../../shared/ipc/history';
+import type { HistoryFacets, HistoryFilters } from '../../../../shared/ipc/history';
 import { formatResultValue, formatValue } from '../../lib/format';
 
 /** What the filter bar holds: plain strings, as the form controls give them. */
@@ -13,9 +13,11 @@ export interface FilterForm {
   fromDate: string;
   toDate: string;
   text: string;
+  /** '' (all), 'form', 'job' (any spreadsheet job) or 'job:<id>'. */
+  origin: string;
 }
 
-export const emptyFilterForm = (): FilterForm => ({ model: '', profileId: '', status: '', fromDate: '', toDate: '', text: '' });
+export const emptyFilterForm = (): FilterForm => ({ model: '', profileId: '', status: '', fromDate: '', toDate: '', text: '', origin: '' });
 
 export const modelKey = (name: string, version: string) => `${name}@@${version}`;
 
@@ -45,6 +47,8 @@ export function toFilters(form: FilterForm): HistoryFilters {
   if (to) f.to = to;
   const text = form.text.trim();
   if (text) f.text = text.slice(0, 200);
+  if (form.origin === 'form' || form.origin === 'job') f.origin = form.origin;
+  else if (form.origin.startsWith('job:')) f.jobId = form.origin.slice('job:'.length);
   return f;
 }
 
@@ -72,6 +76,25 @@ export function inputPreview(r: PredictionRecord): string {
     .slice(0, 4)
     .map(([k, v]) => `${k}=${formatValue(v)}`)
     .join(', ');
+}
+
+/** A spreadsheet job as the filter list and the entry name it: its file, or its number once deleted. */
+export function jobName(jobId: string, jobs: HistoryFacets['jobs']): string {
+  const j = jobs.find((x) => x.jobId === jobId);
+  return j?.fileName ? `${j.fileName} (job ${jobId})` : `job ${jobId}`;
+}
+
+/** The row's identifying cells in one line ("C-1001 · Ana Núñez"); for a job row without any, its row number. */
+export function rowPreview(r: PredictionRecord): string {
+  const cells = r.rowLabel ? Object.values(r.rowLabel) : [];
+  if (cells.length > 0) return cells.join(' · ');
+  return r.rowNumber !== null && r.jobId !== null ? `row ${r.rowNumber}` : '';
+}
+
+/** Where an entry came from: the form, a what-if sweep, or a spreadsheet job and its row. */
+export function originText(r: PredictionRecord, jobs: HistoryFacets['jobs']): string {
+  if (r.jobId !== null) return `${jobName(r.jobId, jobs)}${r.rowNumber !== null ? `, row ${r.rowNumber}` : ''}`;
+  return r.source === 'whatif' ? 'what-if' : r.source === 'cli' ? 'command line' : 'form';
 }
 
 export function statusLabel(status: string): string {
