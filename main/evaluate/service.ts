@@ -4,6 +4,19 @@ import { AppError } from '../../shared/ipc/errors';
 import type { Evaluation, EvaluationSummary, OutcomeChoice, OutcomeSuggestion } from '../../shared/ipc/evaluate';
 import { jsonPath } from '../jobs/chart';
 import { decodeCells } from '../jobs/cells';
+
+/** Cell `index` of a stored row without splitting the others (see encodeCells in main/jobs/cells.ts). */
+export function cellAt(text: string, index: number): string {
+  if (text.charCodeAt(0) !== 31) return decodeCells(text)[index] ?? '';
+  let start = 1;
+  for (let i = 0; i < index; i++) {
+    const next = text.indexOf('\u001f', start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf('\u001f', start);
+  return end < 0 ? text.slice(start) : text.slice(start, end);
+}
 import { jobSampleRows } from '../jobs/row-input';
 import type { JobRecord, JobStore } from '../jobs/store';
 import { figureLines, headlineOf } from './lines';
@@ -22,7 +35,45 @@ export interface EvaluationServiceDeps {
 /** Rows read per page when figures are computed. */
 const PAGE = 5_000;
 const SAMPLE_ROWS = 200;
-const MAX_CLASSES = 50;
+
+/** Distinct strings → small ids, in order of first appearance. */
+class Interner {
+  readonly values: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(value, id);
+      this.values.push(value);
+    }
+    return id;
+  }
+}
+
+/** Growable columns of (outcome id, answer id, confidence) per compared row. */
+class CompactRows {
+  length = 0;
+  outcome = new Uint32Array(1024);
+  answer = new Uint32Array(1024);
+  confidence = new Float64Array(1024);
+  push(outcome: number, answer: number, confidence: number): void {
+    if (this.length === this.outcome.length) {
+      const grow = <T extends Uint32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.outcome = grow(this.outcome, (n) => new Uint32Array(n));
+      this.answer = grow(this.answer, (n) => new Uint32Array(n));
+      this.confidence = grow(this.confidence, (n) => new Float64Array(n));
+    }
+    this.outcome[this.length] = outcome;
+    this.answer[this.length] = answer;
+    this.confidence[this.length] = confidence;
+    this.length++;
+  }
+}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -147,27 +198,23 @@ export class EvaluationService {
     let moneyCells = false;
 
     let valueMap: Record<string, string> = outcome.valueMap;
-    let cls: ClassificationAccumulator | null = null;
-    let reg: RegressionAccumulator | null = null;
-    if (outcome.task === 'classification') {
-      const classes = store
-        .resultClasses(jobId, valuePath, MAX_CLASSES)
-        .map((c) => c.value)
-        .filter((v): v is string | number => v !== null)
-        .map(String);
-      const seen = this.outcomeValues(job, col);
-      valueMap = { ...matchOutcomeValues(seen, classes, outcome.column), ...outcome.valueMap };
-      const order = [...new Set([...classes, ...Object.values(valueMap)])].sort();
-      cls = new ClassificationAccumulator(order);
-    } else {
-      reg = new RegressionAccumulator(jobId);
-    }
+    const reg = outcome.task === 'regression' ? new RegressionAccumulator(jobId) : null;
+    // Classification in one read of the rows: each row kept as (outcome value id, answer id,
+    // confidence), since the value map needs every class and outcome value before rows can be counted.
+    const rows = new CompactRows();
+    const outcomeIds = new Interner();
+    const classIds = new Interner();
+    const countUnreadable = (text: string) => {
+      leftOut.unreadable++;
+      const key = text.trim();
+      unreadable.set(key, (unreadable.get(key) ?? 0) + 1);
+    };
 
     for (let after = 0; ; ) {
       const page = store.evaluationPage(jobId, after, PAGE, valuePath, confidencePath);
       if (page.length === 0) break;
       for (const r of page) {
-        const text = decodeCells(r.cells)[col] ?? '';
+        const text = cellAt(r.cells, col);
         if (text.trim() === '') {
           leftOut.noOutcome++;
           continue;
@@ -180,28 +227,40 @@ export class EvaluationService {
           leftOut.notScored++;
           continue;
         }
-        if (cls) {
-          const actual = valueMap[normaliseOutcome(text)];
-          if (actual === undefined || r.value === null || r.value === undefined) {
-            leftOut.unreadable++;
-            const key = text.trim();
-            unreadable.set(key, (unreadable.get(key) ?? 0) + 1);
-            continue;
-          }
-          cls.add(actual, String(r.value), typeof r.confidence === 'number' ? r.confidence : null);
-        } else {
+        if (reg) {
           const actual = readNumber(text);
           if (actual === null || typeof r.value !== 'number') {
-            leftOut.unreadable++;
-            const key = text.trim();
-            unreadable.set(key, (unreadable.get(key) ?? 0) + 1);
+            countUnreadable(text);
             continue;
           }
           if (!moneyCells && /[$€£]/.test(text)) moneyCells = true;
-          reg!.add(actual, r.value);
+          reg.add(actual, r.value);
+        } else {
+          if (r.value === null || r.value === undefined) {
+            countUnreadable(text);
+            continue;
+          }
+          rows.push(outcomeIds.id(normaliseOutcome(text)), classIds.id(String(r.value)), typeof r.confidence === 'number' ? r.confidence : NaN);
         }
       }
       after = page[page.length - 1]!.row_number;
+    }
+
+    let cls: ClassificationAccumulator | null = null;
+    if (!reg) {
+      const classes = classIds.values;
+      valueMap = { ...matchOutcomeValues(outcomeIds.values, classes, outcome.column), ...outcome.valueMap };
+      cls = new ClassificationAccumulator([...new Set([...classes, ...Object.values(valueMap)])].sort());
+      const actualOf = outcomeIds.values.map((v) => valueMap[v]);
+      for (let i = 0; i < rows.length; i++) {
+        const actual = actualOf[rows.outcome[i]!];
+        if (actual === undefined) {
+          countUnreadable(outcomeIds.values[rows.outcome[i]!]!);
+          continue;
+        }
+        const confidence = rows.confidence[i]!;
+        cls.add(actual, classes[rows.answer[i]!]!, Number.isNaN(confidence) ? null : confidence);
+      }
     }
 
     const figures = cls ? cls.result() : reg!.result();
@@ -226,17 +285,6 @@ export class EvaluationService {
       computedAt: new Date(this.now()).toISOString(),
       jobState: job.state,
     };
-  }
-
-  /** The distinct outcome values of the first rows (enough to see how they are written). */
-  private outcomeValues(job: JobRecord, col: number): string[] {
-    const seen = new Set<string>();
-    for (const r of jobSampleRows(this.deps.store, job.id, 5_000)) {
-      const v = (r[col] ?? '').trim();
-      if (v !== '') seen.add(v);
-      if (seen.size > MAX_CLASSES) break;
-    }
-    return [...seen];
   }
 
   list(): EvaluationSummary[] {
