@@ -19,6 +19,8 @@ writes the rows back with one column per prediction field, then status, error an
   --retries N          retries of a request that failed for a passing reason (default 4)
   --data-dir DIR       where the job is kept; run the same command with the same DIR to resume
   --profile NAME       use the API key saved in the app for the account NAME (OS keychain)
+  --outcome COLUMN     the column holding the known outcome: never sent; the model's answers are
+                       compared with it and the figures printed and written to OUT.evaluation.json
   -h, --help           show this text
 
 The API key comes from the PLEXE_API_KEY environment variable, or from --profile.
@@ -38,12 +40,14 @@ export interface ScoreArgs {
   retries: number | null;
   dataDir: string | null;
   profile: string | null;
+  /** The known-outcome column to evaluate the model against (--outcome). */
+  outcome?: string | null;
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--outcome']);
 
 function intFlag(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${name} must be a whole number (got "${text}").`);
@@ -125,6 +129,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     retries: num('--retries', 0, 20),
     dataDir: values.get('--data-dir') ?? null,
     profile: values.get('--profile') ?? null,
+    outcome: values.get('--outcome') ?? null,
     help,
   };
 }

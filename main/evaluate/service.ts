@@ -121,7 +121,14 @@ export class EvaluationService {
    * model's output schema unless given. Refused for a column sent to the model, and once a job that
    * sends every column has answers (its outcome column would already have been sent).
    */
-  async setOutcome(jobId: number, column: string | null, resultField?: string, valueMap?: Record<string, string>): Promise<OutcomeChoice | null> {
+  async setOutcome(
+    jobId: number,
+    column: string | null,
+    resultField?: string,
+    valueMap?: Record<string, string>,
+    /** What the caller already knows of the model (the CLI, whose jobs have no saved model). */
+    known: { outputSchema?: Record<string, string> | null; modelFigures?: Record<string, number> | null } = {},
+  ): Promise<OutcomeChoice | null> {
     const job = this.deps.store.require(jobId);
     if (column === null) {
       this.deps.store.setOutcome(jobId, null);
@@ -135,7 +142,7 @@ export class EvaluationService {
     if (job.fields === null && job.counts.ok + job.counts.failed > 0 && job.outcome?.column !== column) {
       throw new AppError('outcome_after_run', `Rows of this job were already sent with every column, "${column}" included. Load the file again and mark the outcome before starting.`, { column });
     }
-    const outputSchema = this.outputSchemaOf(job);
+    const outputSchema = known.outputSchema ?? this.outputSchemaOf(job);
     let task: OutcomeChoice['task'];
     let target = resultField;
     if (outputSchema) {
@@ -153,8 +160,8 @@ export class EvaluationService {
       if (target === undefined) throw new AppError('unknown_result_field', 'The model did not describe its answer, so name the answer field to compare the outcome with.');
       task = this.guessTask(job, column);
     }
-    let modelFigures: Record<string, number> | null = job.outcome?.modelFigures ?? null;
-    if (this.deps.describeFigures) {
+    let modelFigures: Record<string, number> | null = known.modelFigures ?? job.outcome?.modelFigures ?? null;
+    if (known.modelFigures === undefined && this.deps.describeFigures) {
       try {
         modelFigures = (await this.deps.describeFigures(job)) ?? modelFigures;
       } catch {
