@@ -244,3 +244,11 @@ describe('evaluating house-prices on house-sales.csv', () => {
     expect(htmlText).not.toContain('<script');
   });
 });
+
+describe('the outcome column and the mapping', () => {
+  it('refuses to map the outcome column to a model field', async () => {
+    const job = await runJob('churn1', 'churn-outcomes.csv');
+    await evaluations.setOutcome(job.id, 'churned');
+    await expect(jobs.setMapping(job.id, { ...job.mapping, contract: 'churned' })).rejects.toMatchObject({ code: 'column_is_outcome' });
+  });
+});
