@@ -301,7 +301,12 @@ export class EvaluationService {
 
   list(): EvaluationSummary[] {
     return this.deps.store.listWithOutcome().map(({ job, headline }) => {
-      const saved = headline ? (JSON.parse(headline) as { rows: number; headline: { name: string; text: string } | null; title: string }) : null;
+      let saved = headline ? (JSON.parse(headline) as { rows: number; headline: { name: string; text: string } | null; title: string }) : null;
+      // A job that ended with answers but whose figures were never opened: computed once, then kept.
+      if (!saved && job.state !== 'running' && job.state !== 'importing' && job.counts.ok > 0) {
+        const e = this.evaluate(job.id);
+        saved = { rows: e.figures.rows, headline: e.figures.rows > 0 ? headlineOf(e.lines) : null, title: e.title };
+      }
       return {
         jobId: job.id,
         title: saved?.title ?? `Evaluation of ${this.labelOf(job)} on ${job.fileName}`,
