@@ -9,6 +9,7 @@ import { HistoryStore } from './history/store';
 import { EventBus } from './ipc/events';
 import { readEngineSettings } from './ipc/settings';
 import { JobService } from './jobs/service';
+import { EvaluationService } from './evaluate/service';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { silentLogger, type Logger } from './log';
 import { registerSecret } from './logging/redact';
@@ -68,6 +69,7 @@ export interface Core {
   modelsService: ModelsService;
   predict: PredictService;
   jobs: JobService;
+  evaluations: EvaluationService;
   log: Logger;
   /** Pauses running jobs, stops the background work and closes the database. */
   close(): Promise<void>;
@@ -125,6 +127,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  const evaluations = new EvaluationService({
+    store: jobs.store,
+    getModel: (id) => models.get(id),
+    describeFigures: async (job) => (await modelsService.describe(job.profileId, job.modelRef)).performanceMetrics,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const interrupted = jobs.recover();
   if (interrupted.paused.length > 0) {
     notices.push({
@@ -149,6 +157,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     modelsService,
     predict,
     jobs,
+    evaluations,
     log,
     close: async () => {
       catchUp.stop();

@@ -75,7 +75,7 @@ async function start(): Promise<void> {
   const host: HostPorts = {
     kind: 'electron',
     chooseSavePath: async (suggestedName, kind) => {
-      const names = { csv: 'CSV file', tsv: 'Tab-separated text', xlsx: 'Excel workbook', json: 'JSON file' } as const;
+      const names = { csv: 'CSV file', tsv: 'Tab-separated text', xlsx: 'Excel workbook', json: 'JSON file', html: 'Web page (HTML)' } as const;
       const options = { defaultPath: suggestedName, filters: [{ name: names[kind], extensions: [kind] }] };
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;

@@ -26,6 +26,8 @@ writes the rows back with one column per prediction field, then status, error an
   --retries N          retries of a request that failed for a passing reason (default 4)
   --data-dir DIR       where the job is kept; run the same command with the same DIR to resume
   --profile NAME       use the API key saved in the app for the account NAME (OS keychain)
+  --outcome COLUMN     the column holding the known outcome: never sent; the model's answers are
+                       compared with it and the figures printed and written to OUT.evaluation.json
   -h, --help           show this text
 
 The API key comes from the PLEXE_API_KEY environment variable, or from --profile.
@@ -45,6 +47,8 @@ export interface ScoreArgs {
   retries: number | null;
   dataDir: string | null;
   profile: string | null;
+  /** The known-outcome column to evaluate the model against (--outcome). */
+  outcome?: string | null;
   /** How a CSV output is written: 'excel' (UTF-8 with a mark, commas) or 'like-input'. */
   csv: 'excel' | 'like-input';
   /** Spreadsheet row number of the header row, when given. */
@@ -58,7 +62,7 @@ export interface ScoreArgs {
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--header-row', '--map', '--mapping', '--values']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--header-row', '--map', '--mapping', '--values', '--outcome']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--map']);
 
@@ -154,6 +158,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     maps: repeated.get('--map') ?? [],
     mappingFile: values.get('--mapping') ?? null,
     valuesFile: values.get('--values') ?? null,
+    outcome: values.get('--outcome') ?? null,
     help,
   };
 }

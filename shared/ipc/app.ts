@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { channel } from './define';
 
 /** The kinds of file a save dialog offers. */
-export const saveKindSchema = z.enum(['csv', 'tsv', 'xlsx', 'json']);
+export const saveKindSchema = z.enum(['csv', 'tsv', 'xlsx', 'json', 'html']);
 export type SaveKind = z.infer<typeof saveKindSchema>;
 
 export const appInfoSchema = z.object({
