@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
-import { writeXlsx, type XlsxColumn, type XlsxColumnKind } from '../sheets/xlsx-writer';
+import type { XlsxColumn, XlsxColumnKind } from '../sheets/xlsx-writer';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -144,6 +144,8 @@ export async function exportHistoryXlsx(store: HistoryStore, filters: HistoryFil
   // Identifying columns stay text (an id such as 00123 keeps its zeros), inputs and results by their values.
   const kindAt = (i: number): XlsxColumnKind => (i < labels ? 'text' : i < labels + leading ? 'auto' : HISTORY_KINDS[tail[i - labels - leading]!]);
   const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: kindAt(i) }));
+  // Loaded on first use: exceljs costs ~30 MB of memory that a CSV export does not need.
+  const { writeXlsx } = await import('../sheets/xlsx-writer');
   const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
   return { rows: summary.rows, columns, notices: summary.notices.map((n) => n.message) };
 }

@@ -7,7 +7,6 @@ import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-write
 import { csvOutput, DEFAULT_CSV_FORMAT, likeInputFormat, type ExportFormat } from '../sheets/csv-options';
 import { encodingLabel } from '../sheets/sniff';
 import { guessColumnKinds, xlsxColumns } from '../sheets/xlsx-columns';
-import { writeXlsx } from '../sheets/xlsx-writer';
 import { decodeCells } from './cells';
 import type { JobRecord, JobStore, StoredResultRow } from './store';
 
@@ -86,6 +85,8 @@ async function exportJobXlsx(store: JobStore, job: JobRecord, path: string, onPr
   const { header } = exportHeader(job.columns, job.resultFields);
   const sample = store.resultsPage(job.id, 0, PAGE, false).map((r) => decodeCells(r.cells));
   const columns = xlsxColumns(header, guessColumnKinds(sample, job.columns.length));
+  // Loaded on first use: exceljs costs ~30 MB of memory that a CSV export does not need.
+  const { writeXlsx } = await import('../sheets/xlsx-writer');
   const summary = await writeXlsx(path, columns, exportRows(store, job), onProgress ? { onProgress } : {});
   return { path, rows: summary.rows, bytes: statSync(path).size, notices: summary.notices.map((n) => n.message) };
 }
