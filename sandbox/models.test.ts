@@ -9,10 +9,11 @@ describe('demo model definitions', () => {
     expect(demoModels.map((m) => [m.name, m.version, m.defaultState])).toEqual([
       ['house-prices', '1', 'READY'],
       ['customer-churn', '1', 'READY'],
+      ['customer-churn', '2', 'READY'],
       ['loan-approval', '1', 'BUILDING'],
     ]);
-    expect(new Set(demoModels.map((m) => m.deploymentId)).size).toBe(3);
-    expect(new Set(demoModels.map((m) => m.modelId)).size).toBe(3);
+    expect(new Set(demoModels.map((m) => m.deploymentId)).size).toBe(4);
+    expect(new Set(demoModels.map((m) => m.modelId)).size).toBe(4);
   });
 
   it.each(demoModels.map((m) => [m.name, m] as [string, DemoModel]))('%s: the flat schema and the rules agree', (_name, m) => {
@@ -106,6 +107,25 @@ describe('predictions', () => {
       expect(r.confidence).toBeLessThanOrEqual(1);
     }
     expect(Object.keys(risky).sort()).toEqual(['confidence', 'predicted_class']);
+  });
+
+  it('customer-churn v2 has the same fields as v1 but answers measurably differently', () => {
+    const v2 = findModel('customer-churn', '2')!;
+    expect(v2.inputSchema).toEqual(churn.inputSchema);
+    expect(v2.outputSchema).toEqual(churn.outputSchema);
+    let changed = 0;
+    let total = 0;
+    for (const contract of ['month-to-month', 'one-year', 'two-year']) {
+      for (let tenure = 0; tenure <= 72; tenure += 6) {
+        for (let calls = 0; calls <= 6; calls++) {
+          const row = { tenure_months: tenure, monthly_charges: 70, contract, support_calls: calls, paperless_billing: true };
+          total++;
+          if (predictFor('customer-churn', '1', row).predicted_class !== predictFor('customer-churn', '2', row).predicted_class) changed++;
+        }
+      }
+    }
+    expect(changed / total).toBeGreaterThan(0.05);
+    expect(changed / total).toBeLessThan(0.5);
   });
 
   it('predictFor refuses unknown models and invalid rows, saying why', () => {

@@ -142,6 +142,38 @@ const customerChurn: DemoModel = {
   },
 };
 
+/**
+ * Version 2 of the churn model, retrained later: support calls and short tenure weigh more, the
+ * monthly bill less, and one-year contracts are trusted less. On the same rows it changes a
+ * measurable share of answers, so comparing versions and evaluating on known outcomes have
+ * something to show.
+ */
+const customerChurnV2: DemoModel = {
+  ...customerChurn,
+  version: '2',
+  modelId: 'mdl_customer_churn_v2',
+  deploymentId: 'dep_customer_churn_02',
+  displayName: 'Customer Churn Predictor v2 (demo)',
+  description: 'Demo classification model, second version: answers "churn" or "stay" with a confidence. Retrained with more support-call history. Demo data only.',
+  createdAt: '2025-06-18T10:05:00Z',
+  updatedAt: '2025-06-18T12:31:47Z',
+  performanceMetrics: { accuracy: 0.87, precision: 0.83, recall: 0.79, f1: 0.81, roc_auc: 0.91 },
+  featureImportance: { support_calls: 0.31, tenure_months: 0.29, contract: 0.27, monthly_charges: 0.09, paperless_billing: 0.04 },
+  trainingInfo: { algorithm: 'gradient boosted trees', training_rows: 11380, trained_at: '2025-06-18T12:20:03Z' },
+  predict(input) {
+    const contract = input.contract === 'month-to-month' ? 0.8 : input.contract === 'one-year' ? 0.1 : -1.6;
+    const tenure = num(input.tenure_months);
+    const logit =
+      -0.6 -
+      0.055 * Math.min(tenure, 48) +
+      0.004 * (num(input.monthly_charges) - 65) +
+      contract +
+      0.8 * num(input.support_calls) +
+      (input.paperless_billing === true ? 0.15 : 0);
+    return classify(sigmoid(logit), 'churn', 'stay');
+  },
+};
+
 const loanApproval: DemoModel = {
   name: 'loan-approval',
   version: '1',
@@ -173,7 +205,7 @@ const loanApproval: DemoModel = {
   },
 };
 
-export const demoModels: DemoModel[] = [housePrices, customerChurn, loanApproval];
+export const demoModels: DemoModel[] = [housePrices, customerChurn, customerChurnV2, loanApproval];
 
 /** Clients write versions as "1" or "v1"; both name the same model. */
 export function normalizeVersion(version: string): string {

@@ -85,12 +85,12 @@ describe('endpoints', () => {
 
   it('GET /models is paginated with limit/offset and has_more, and filters by status', async () => {
     const all = (await call(s, '/models')).json as { models: { model_name: string; status: string }[]; pagination: Record<string, unknown> };
-    expect(all.pagination).toEqual({ total: 3, limit: 20, offset: 0, has_more: false });
-    expect(all.models.map((m) => m.model_name).sort()).toEqual(['customer-churn', 'house-prices', 'loan-approval']);
-    const first = (await call(s, '/models?limit=2&offset=0&sort_by=name&sort_dir=asc')).json as typeof all;
-    expect(first.models.map((m) => m.model_name)).toEqual(['customer-churn', 'house-prices']);
-    expect(first.pagination).toEqual({ total: 3, limit: 2, offset: 0, has_more: true });
-    const second = (await call(s, '/models?limit=2&offset=2&sort_by=name&sort_dir=asc')).json as typeof all;
+    expect(all.pagination).toEqual({ total: 4, limit: 20, offset: 0, has_more: false });
+    expect(all.models.map((m) => m.model_name).sort()).toEqual(['customer-churn', 'customer-churn', 'house-prices', 'loan-approval']);
+    const first = (await call(s, '/models?limit=3&offset=0&sort_by=name&sort_dir=asc')).json as typeof all;
+    expect(first.models.map((m) => m.model_name)).toEqual(['customer-churn', 'customer-churn', 'house-prices']);
+    expect(first.pagination).toEqual({ total: 4, limit: 3, offset: 0, has_more: true });
+    const second = (await call(s, '/models?limit=3&offset=3&sort_by=name&sort_dir=asc')).json as typeof all;
     expect(second.models.map((m) => m.model_name)).toEqual(['loan-approval']);
     expect(second.pagination.has_more).toBe(false);
     const building = (await call(s, '/models?status=BUILDING')).json as typeof all;
@@ -112,7 +112,7 @@ describe('endpoints', () => {
       endpoint: `http://127.0.0.1:${s.port}/models/house-prices/1/infer`,
       input_schema: { square_footage: 'float', bedrooms: 'int', bathrooms: 'float', location: 'string' },
     });
-    expect(((await call(s, '/models/customer-churn')).json as { model_version: string }).model_version).toBe('1');
+    expect(((await call(s, '/models/customer-churn')).json as { model_version: string }).model_version).toBe('2');
     expect((await call(s, '/models/nothing-here')).status).toBe(404);
   });
 

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { findModel, validateInput } from '../models';
-import { CHURN_ROWS, customerChurnCsv, HOUSE_ROWS, housePricesCsv } from './generate';
+import { findModel, predictFor, validateInput } from '../models';
+import { CHURN_OUTCOME_ROWS, CHURN_ROWS, churnOutcomesCsv, customerChurnCsv, HOUSE_ROWS, HOUSE_SALES_ROWS, housePricesCsv, houseSalesCsv } from './generate';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const read = (name: string) => readFileSync(join(here, name), 'utf8');
@@ -24,6 +24,40 @@ describe('demo spreadsheets', () => {
   it('are the committed output of the seeded generator (regenerate with npx tsx sandbox/demo/generate.ts)', () => {
     expect(read('house-prices.csv')).toBe(housePricesCsv());
     expect(read('customer-churn.csv')).toBe(customerChurnCsv());
+    expect(read('churn-outcomes.csv')).toBe(churnOutcomesCsv());
+    expect(read('house-sales.csv')).toBe(houseSalesCsv());
+  });
+
+  it('churn-outcomes.csv: a known outcome per customer (a few blank); v2 gets more of them right than v1, neither is perfect', () => {
+    const rows = parse(read('churn-outcomes.csv'));
+    expect(rows).toHaveLength(CHURN_OUTCOME_ROWS);
+    expect(new Set(rows.map((r) => r.churned))).toEqual(new Set(['Yes', 'No', '']));
+    const known = rows.filter((r) => r.churned !== '');
+    expect(known.length).toBeLessThan(rows.length);
+    const accuracy = (version: string) =>
+      known.filter((r) => {
+        const input = { tenure_months: Number(r.tenure_months), monthly_charges: Number(r.monthly_charges), contract: r.contract, support_calls: Number(r.support_calls), paperless_billing: r.paperless_billing === 'Yes' };
+        return (predictFor('customer-churn', version, input).predicted_class === 'churn') === (r.churned === 'Yes');
+      }).length / known.length;
+    const v1 = accuracy('1');
+    const v2 = accuracy('2');
+    expect(v1).toBeGreaterThan(0.7);
+    expect(v2).toBeLessThan(0.95);
+    expect(v2 - v1).toBeGreaterThan(0.01);
+  });
+
+  it('house-sales.csv: a sale price per house (a few blank), near but not equal to the model\'s estimate', () => {
+    const rows = parse(read('house-sales.csv'));
+    expect(rows).toHaveLength(HOUSE_SALES_ROWS);
+    const known = rows.filter((r) => r.sale_price !== '');
+    expect(known.length).toBeLessThan(rows.length);
+    let absError = 0;
+    for (const r of known) {
+      const p = predictFor('house-prices', '1', { square_footage: Number(r.square_footage), bedrooms: Number(r.bedrooms), bathrooms: Number(r.bathrooms), location: r.location }).predicted_price as number;
+      absError += Math.abs(p - Number(r.sale_price));
+    }
+    expect(absError / known.length).toBeGreaterThan(5000);
+    expect(absError / known.length).toBeLessThan(80000);
   });
 
   it('house-prices.csv: a few hundred rows with the problems real sheets have, and fits the model once cleaned', () => {

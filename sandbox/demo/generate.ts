@@ -122,6 +122,70 @@ export function churnRows(seed = CHURN_SEED, count = CHURN_ROWS): Record<string,
   return rows;
 }
 
+/**
+ * Past customers with what really happened ("churned": Yes/No) and past house sales with their
+ * "sale price": spreadsheets with a known outcome, for checking a model on data whose answers are
+ * known. Outcomes are drawn from a hidden rule close to, but not the same as, either demo model's,
+ * with noise, so no version is perfect and v2 does measurably better than v1. A few outcomes are
+ * blank, as in real records.
+ */
+export const CHURN_OUTCOME_SEED = 20250618;
+export const CHURN_OUTCOME_ROWS = 600;
+export const HOUSE_SALES_SEED = 20250701;
+export const HOUSE_SALES_ROWS = 300;
+
+export function churnOutcomeRows(seed = CHURN_OUTCOME_SEED, count = CHURN_OUTCOME_ROWS): Record<string, string>[] {
+  const rng = createRng(seed);
+  const rows: Record<string, string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = rng();
+    const contract = c < 0.5 ? 'month-to-month' : c < 0.76 ? 'one-year' : 'two-year';
+    const tenureMean = contract === 'month-to-month' ? 14 : contract === 'one-year' ? 34 : 52;
+    const tenure = Math.round(clamp(tenureMean + gauss(rng) * 14, 0, 72));
+    const monthly = Math.round(clamp(68 + gauss(rng) * 28, 18.25, 118.75) * 100) / 100;
+    const calls = clamp(Math.round(Math.abs(gauss(rng)) * 2.2 + (contract === 'month-to-month' ? 0.8 : 0)), 0, 12);
+    const paperless = rng() < (contract === 'month-to-month' ? 0.7 : 0.45);
+    const hidden =
+      -0.5 - 0.055 * Math.min(tenure, 50) + 0.006 * (monthly - 65) + (contract === 'month-to-month' ? 0.85 : contract === 'one-year' ? 0 : -1.7) + 0.75 * calls + (paperless ? 0.1 : 0);
+    const churned = rng() < 1 / (1 + Math.exp(-hidden * 0.9));
+    const blank = chance(rng, 0.02);
+    rows.push({
+      customer_id: `C-${String(20001 + i)}`,
+      tenure_months: String(tenure),
+      monthly_charges: monthly.toFixed(2),
+      contract,
+      support_calls: String(calls),
+      paperless_billing: paperless ? 'Yes' : 'No',
+      churned: blank ? '' : churned ? 'Yes' : 'No',
+    });
+  }
+  return rows;
+}
+
+export function houseSaleRows(seed = HOUSE_SALES_SEED, count = HOUSE_SALES_ROWS): Record<string, string>[] {
+  const rng = createRng(seed);
+  const rows: Record<string, string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const location = rng() < 0.3 ? 'urban' : rng() < 0.7 ? 'suburban' : 'rural';
+    const mean = location === 'urban' ? 1250 : location === 'suburban' ? 1900 : 2300;
+    const sqft = Math.round(clamp(mean + gauss(rng) * 520, 420, 6200) / 10) * 10;
+    const bedrooms = clamp(Math.round(sqft / 600 + gauss(rng) * 0.7), 0, 7);
+    const bathrooms = clamp(Math.round((bedrooms * 0.6 + 0.5 + gauss(rng) * 0.4) * 2) / 2, 1, 5);
+    const perSqft = location === 'urban' ? 295 : location === 'suburban' ? 220 : 135;
+    const price = Math.max(25000, 60000 + sqft * perSqft + bedrooms * 9000 + bathrooms * 21000 + gauss(rng) * 38000);
+    const blank = chance(rng, 0.02);
+    rows.push({
+      listing_id: `S-${String(5001 + i)}`,
+      square_footage: String(sqft),
+      bedrooms: String(bedrooms),
+      bathrooms: String(bathrooms),
+      location,
+      sale_price: blank ? '' : String(Math.round(price / 100) * 100),
+    });
+  }
+  return rows;
+}
+
 export function toCsv(rows: Record<string, string>[]): string {
   return Papa.unparse(rows, { newline: '\n' }) + '\n';
 }
@@ -134,11 +198,21 @@ export function customerChurnCsv(): string {
   return toCsv(churnRows());
 }
 
+export function churnOutcomesCsv(): string {
+  return toCsv(churnOutcomeRows());
+}
+
+export function houseSalesCsv(): string {
+  return toCsv(houseSaleRows());
+}
+
 function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
+  writeFileSync(join(here, 'churn-outcomes.csv'), churnOutcomesCsv());
+  writeFileSync(join(here, 'house-sales.csv'), houseSalesCsv());
   writeFileSync(join(here, 'house-prices.csv'), housePricesCsv());
   writeFileSync(join(here, 'customer-churn.csv'), customerChurnCsv());
-  process.stdout.write(`wrote ${join(here, 'house-prices.csv')} (${HOUSE_ROWS} rows) and ${join(here, 'customer-churn.csv')} (${CHURN_ROWS} rows)\n`);
+  process.stdout.write(`wrote house-prices.csv (${HOUSE_ROWS} rows), customer-churn.csv (${CHURN_ROWS}), churn-outcomes.csv (${CHURN_OUTCOME_ROWS}) and house-sales.csv (${HOUSE_SALES_ROWS}) in ${here}\n`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
