@@ -9,6 +9,7 @@ import { HistoryStore } from './history/store';
 import { EventBus } from './ipc/events';
 import { readEngineSettings } from './ipc/settings';
 import { JobService } from './jobs/service';
+import { CompareService } from './compare/service';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { silentLogger, type Logger } from './log';
 import { registerSecret } from './logging/redact';
@@ -68,6 +69,8 @@ export interface Core {
   modelsService: ModelsService;
   predict: PredictService;
   jobs: JobService;
+  /** Comparisons of two models on one job (the second model runs beside the job). */
+  compare: CompareService;
   log: Logger;
   /** Pauses running jobs, stops the background work and closes the database. */
   close(): Promise<void>;
@@ -112,8 +115,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const predict = new PredictService({ accounts, models: modelsService, engine, history, events, logger: log });
+  let compare: CompareService | null = null;
   const jobs = new JobService({
     db,
+    alongside: (jobId) => compare?.alongside(jobId) ?? null,
     engine,
     history,
     profileAndKey: (id) => accounts.profileAndKey(id),
@@ -122,6 +127,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onProgress: (p) => events.emit('event:job-progress', p),
     onImportProgress: (p) => events.emit('event:import-progress', { importId: p.importId, bytes: p.bytes, totalBytes: p.totalBytes, rows: p.rows }),
     ...(options.notify ? { notify: options.notify } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  compare = new CompareService({
+    db,
+    jobs,
+    engine,
+    history,
+    profileAndKey: (id) => accounts.profileAndKey(id),
+    getProfile: (id) => profiles.get(id),
+    getModel: (id) => models.get(id),
     ...(options.now ? { now: options.now } : {}),
   });
   const interrupted = jobs.recover();
@@ -148,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     modelsService,
     predict,
     jobs,
+    compare,
     log,
     close: async () => {
       catchUp.stop();

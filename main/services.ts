@@ -110,6 +110,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       logFile: options.logFile ?? null,
     },
     jobs: { jobs: core.jobs, grants },
+    compare: { compare: core.compare, grants },
     settings: { settings: core.settings },
   });
   const dispatch = createDispatch(handlers, {

@@ -19,6 +19,7 @@ import { automaticMapping } from '../jobs/row-input';
 import type { RunEnd } from '../jobs/runner';
 import { DEFAULT_JOB_SETTINGS, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
+import { comparisonReport, prepareComparison, secondAccount } from '../compare/cli';
 
 /**
  * `npm run score`: headless bulk scoring with the app's own core (createCore) and job service: import
@@ -77,7 +78,7 @@ function progressLine(p: JobProgress): string {
 
 function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string): string {
   const st = statSync(inPath);
-  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref };
+  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref, ...(args.compare ? { compare: [args.compare, args.compareBaseUrl, args.compareKeyEnv] } : {}) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -191,6 +192,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       concurrency: concurrency ?? 4,
     };
     const tty = io.tty ?? false;
+    let second: ReturnType<typeof secondAccount> | null = null;
+    if (args.compare) {
+      try {
+        second = secondAccount(args, env, { profile, apiKey });
+      } catch (e) {
+        io.stderr(`${(e as Error).message}\n`);
+        return EXIT.usage;
+      }
+    }
 
     // The job: the one this same command started before, or a new import.
     const key = resumeKey(args, baseUrl, ref, inPath);
@@ -257,13 +267,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       }
     }
 
+    if (second && args.compare) {
+      const retried = prepareComparison(core.compare, job.id, args.compare, second, engineSettings);
+      if (retried > 0) io.stderr(`${fmt(retried)} rows the second model failed for a passing reason will be tried again.\n`);
+    }
     const check = await jobs.check(job.id);
     if (check.needAttention > 0) {
       io.stderr(`${fmt(check.needAttention)} rows cannot be sent as they are; they are marked invalid_input in the output. First problems:\n`);
       for (const r of jobs.problems(job.id, 0, 5).rows) io.stderr(`  row ${r.rowNumber}: ${r.problems.map((p) => p.message).join(' ')}\n`);
     }
 
-    if (store.counts(job.id).pending > 0) {
+    if (store.counts(job.id).pending > 0 || (second && core.compare.store.pendingCount(job.id) > 0)) {
       let lastLine = 0;
       const unsubscribe = core.events.subscribe((name, payload) => {
         if (name !== 'event:job-progress') return;
@@ -300,13 +314,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return EXIT.someFailed;
       }
     }
-    const written = await jobs.exportResults(job.id, outPath);
+    const written = second ? await core.compare.exportResults(job.id, outPath) : await jobs.exportResults(job.id, outPath);
     const c = store.counts(job.id);
     const finished = store.require(job.id);
     const notOk = c.failed + c.invalid + c.skipped;
     io.stdout(
       `Scored ${fmt(c.total)} rows with ${modelLabel(ref)}: ${fmt(c.ok)} ok, ${fmt(c.failed)} failed, ${fmt(c.invalid)} invalid, in ${duration(finished.runMs / 1000)} → ${written.path}\n`,
     );
+    if (second) {
+      const summary = core.compare.summary(job.id);
+      io.stdout(comparisonReport(summary));
+      if (summary.rows.secondFailed + summary.rows.secondPending > 0) return EXIT.someFailed;
+    }
     return notOk === 0 ? EXIT.ok : EXIT.someFailed;
   } catch (e) {
     if (isAppErrorLike(e) && !isPlexeError(e)) {

@@ -7,6 +7,7 @@ import { registerHistoryIpc, type HistoryIpcDeps } from './history';
 import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
 import { registerJobsIpc, type JobsIpcDeps } from './jobs';
 import { registerSettingsIpc, type SettingsIpcDeps } from './settings';
+import { registerCompareIpc, type CompareIpcDeps } from './compare';
 
 export interface HandlerDeps {
   app: AppIpcDeps;
@@ -17,6 +18,7 @@ export interface HandlerDeps {
   diagnostics: DiagnosticsIpcDeps;
   jobs: JobsIpcDeps;
   settings: SettingsIpcDeps;
+  compare: CompareIpcDeps;
 }
 
 /** Every channel's handler, one domain file each (Bruno's `registerXxxIpc(deps)` pattern). */
@@ -30,5 +32,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...registerDiagnosticsIpc(deps.diagnostics),
     ...registerJobsIpc(deps.jobs),
     ...registerSettingsIpc(deps.settings),
+    ...registerCompareIpc(deps.compare),
   };
 }

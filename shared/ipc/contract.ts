@@ -9,6 +9,7 @@ import { historyChannels } from './history';
 import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
 import { jobChannels, jobEvents } from './jobs';
 import { settingsChannels } from './settings';
+import { compareChannels } from './compare';
 
 /**
  * The whole IPC contract: every channel the renderer may call, with one runtime schema for its
@@ -24,6 +25,7 @@ export const channels = {
   ...diagnosticsChannels,
   ...jobChannels,
   ...settingsChannels,
+  ...compareChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 /** Pushes from main to the renderer. */
