@@ -71,7 +71,7 @@ describe('comparing two versions on one job', () => {
     expect(s).toMatchObject({ kind: 'classes', field: 'predicted_class', changed: changed.length, firstPrefix: 'v1', secondPrefix: 'v2', rows: { total: 240, both: 240, secondOk: 240, secondFailed: 0, secondPending: 0 } });
     const expected = changeMatrix(slow);
     expect(s.matrix).toEqual({ classes: expected.classes, cells: expected.cells });
-    expect(s.title).toBe(`Comparison of Churn and v2 on churn.csv, 240 rows, ${changed.length} changed class`);
+    expect(s.title).toBe(`Comparison of customer-churn v1 and v2 on churn.csv, 240 rows, ${changed.length} changed class`);
 
     const filtered = allRows(h, job.id, 'changed').rows;
     expect(filtered.map((r) => r.rowNumber)).toEqual(changed.map((r) => r.rowNumber));

@@ -56,7 +56,9 @@ export class CompareService {
     if (profile.id === job.profileId && JSON.stringify(model.ref) === JSON.stringify(job.modelRef)) {
       throw new AppError('same_model', `This job already uses ${job.modelLabel}. Choose another model or version to compare it with.`);
     }
-    this.attach(jobId, { profileId: profile.id, profileName: profile.name, modelId: model.id, modelRef: model.ref, modelLabel: model.displayName || modelLabel(model.ref) });
+    // Two versions saved under one display name are told apart by their Plexe name and version.
+    const label = model.displayName && model.displayName !== job.modelLabel ? model.displayName : modelLabel(model.ref);
+    this.attach(jobId, { profileId: profile.id, profileName: profile.name, modelId: model.id, modelRef: model.ref, modelLabel: label });
     return this.second(jobId)!;
   }
 

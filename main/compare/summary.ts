@@ -1,4 +1,4 @@
-import type { ModelRef } from '../../shared/domain/model';
+import { modelLabel, type ModelRef } from '../../shared/domain/model';
 import type { ComparisonSummary } from '../../shared/ipc/compare';
 import { jsonPath } from '../jobs/chart';
 import type { JobRecord } from '../jobs/store';
@@ -128,15 +128,18 @@ export function comparisonSummary(store: ComparisonStore, job: JobRecord, compar
     const top = store.topMoves(job.id, path, TOP_MOVES).map((t) => ({ rowNumber: t.rowNumber, first: t.a, second: t.b, difference: t.difference }));
     summary = { ...base, title: '', kind, changed: s.changed, matrix: null, differences: { n: s.n, up: s.up, down: s.down, mean: s.mean ?? 0, meanAbs: s.meanAbs ?? 0, bins, top } };
   }
-  summary.title = comparisonTitle(summary);
+  summary.title = comparisonTitle(job.modelRef, comparison.modelRef, summary);
   return summary;
 }
 
-/** "Comparison of customer-churn v1 and v2 on churn.csv, 4,484 rows, 312 changed class". */
-export function comparisonTitle(s: Pick<ComparisonSummary, 'firstLabel' | 'secondLabel' | 'firstPrefix' | 'secondPrefix' | 'fileName' | 'rows' | 'kind' | 'changed' | 'differences'>): string {
-  const sameModel = s.firstPrefix.startsWith('v') && s.secondPrefix.startsWith('v') && s.secondLabel.endsWith(` ${s.secondPrefix}`);
-  const second = sameModel ? s.secondPrefix : s.secondLabel;
-  const head = `Comparison of ${s.firstLabel} and ${second} on ${s.fileName}, ${fmt(s.rows.both)} ${s.rows.both === 1 ? 'row' : 'rows'}`;
+/**
+ * "Comparison of customer-churn v1 and v2 on churn.csv, 4,484 rows, 312 changed class": two versions
+ * of one model are named by the model and its versions, two models by their labels.
+ */
+export function comparisonTitle(first: ModelRef, second: ModelRef, s: Pick<ComparisonSummary, 'firstLabel' | 'secondLabel' | 'firstPrefix' | 'secondPrefix' | 'fileName' | 'rows' | 'kind' | 'changed' | 'differences'>): string {
+  const versions = first.kind === 'model' && second.kind === 'model' && first.name === second.name && s.firstPrefix !== 'first';
+  const names = versions ? `${modelLabel(first)} and ${s.secondPrefix}` : `${s.firstLabel} and ${s.secondLabel}`;
+  const head = `Comparison of ${names} on ${s.fileName}, ${fmt(s.rows.both)} ${s.rows.both === 1 ? 'row' : 'rows'}`;
   if (s.kind === 'classes') return `${head}, ${fmt(s.changed)} changed class`;
   if (s.kind === 'numbers' && s.differences) return `${head}, ${fmt(s.changed)} changed, by ${numberLabel(s.differences.meanAbs)} on average`;
   return head;
