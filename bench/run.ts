@@ -24,6 +24,7 @@ const suites: Suite[] = [
   { name: 'jobs', run: async () => (await import('./jobs.bench')).runJobsBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir }) },
   { name: 'history', run: async () => (await import('./history.bench')).runHistoryBench({ rows: quick ? 100_000 : 1_000_000 }) },
   { name: 'xlsx', run: async () => (await import('./xlsx.bench')).runXlsxBench({ rows: quick ? 100_000 : 1_000_000 }) },
+  { name: 'evaluate', run: async () => (await import('./evaluate.bench')).runEvaluateBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir, repeats: 3 }) },
 ];
 
 const figures: BenchFigure[] = [];

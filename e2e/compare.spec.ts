@@ -70,6 +70,9 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
 
   await runComparison(page, v1, v2);
   await expect(page.getByText(/Every row is sent to both models/)).toBeVisible();
+  // The file knows what happened: both versions are also measured against it.
+  await page.getByRole('button', { name: 'Evaluate against “churned”' }).click();
+  await expect(page.getByLabel('Column with the known outcome')).toHaveValue('churned');
   await shots(page, 'option');
   const skip = page.getByLabel('Skip these rows and score the others');
   if (await skip.isVisible()) await skip.check();
@@ -89,6 +92,8 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   expect(numbers.reduce((t, n) => t + n, 0)).toBe(rows);
   expect(numbers[1]! + numbers[2]!).toBe(changed);
   await expect(page.getByRole('img', { name: /Rows by v1 answer, split by v2 answer/ })).toBeVisible();
+  const outcome = page.getByRole('table', { name: 'Both models on the known outcome' });
+  await expect(outcome.getByRole('row', { name: /^Accuracy \d+% \d+%$/ })).toBeVisible();
   expect(await seriousA11yViolations(page)).toEqual([]);
   await shots(page, 'result');
 

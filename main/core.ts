@@ -10,6 +10,7 @@ import { EventBus } from './ipc/events';
 import { readEngineSettings } from './ipc/settings';
 import { JobService } from './jobs/service';
 import { CompareService } from './compare/service';
+import { EvaluationService } from './evaluate/service';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { silentLogger, type Logger } from './log';
 import { registerSecret } from './logging/redact';
@@ -71,6 +72,7 @@ export interface Core {
   jobs: JobService;
   /** Comparisons of two models on one job (the second model runs beside the job). */
   compare: CompareService;
+  evaluations: EvaluationService;
   log: Logger;
   /** Pauses running jobs, stops the background work and closes the database. */
   close(): Promise<void>;
@@ -129,7 +131,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
+  const evaluations = new EvaluationService({
+    store: jobs.store,
+    getModel: (id) => models.get(id),
+    describeFigures: async (job) => (await modelsService.describe(job.profileId, job.modelRef)).performanceMetrics,
+    ...(options.now ? { now: options.now } : {}),
+  });
   compare = new CompareService({
+    evaluations,
     db,
     jobs,
     engine,
@@ -164,6 +173,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     predict,
     jobs,
     compare,
+    evaluations,
     log,
     close: async () => {
       catchUp.stop();

@@ -1,7 +1,7 @@
 /** What differs between the Electron app and the browser harness: dialogs, the shell, notifications. */
 export interface HostPorts {
   kind: 'electron' | 'harness' | 'test';
-  chooseSavePath(suggestedName: string, kind: 'csv' | 'json'): Promise<string | null>;
+  chooseSavePath(suggestedName: string, kind: 'csv' | 'json' | 'html'): Promise<string | null>;
   showInFolder(path: string): Promise<boolean>;
   openExternal(url: string): Promise<boolean>;
   notify(title: string, body: string): void;

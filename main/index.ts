@@ -75,7 +75,7 @@ async function start(): Promise<void> {
   const host: HostPorts = {
     kind: 'electron',
     chooseSavePath: async (suggestedName, kind) => {
-      const options = { defaultPath: suggestedName, filters: [{ name: kind === 'csv' ? 'CSV file' : 'JSON file', extensions: [kind] }] };
+      const options = { defaultPath: suggestedName, filters: [{ name: kind === 'csv' ? 'CSV file' : kind === 'html' ? 'Web page (HTML)' : 'JSON file', extensions: [kind] }] };
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },

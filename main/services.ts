@@ -111,6 +111,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     jobs: { jobs: core.jobs, grants },
     compare: { compare: core.compare, grants },
+    evaluate: { evaluations: core.evaluations, grants },
     settings: { settings: core.settings },
   });
   const dispatch = createDispatch(handlers, {

@@ -24,6 +24,8 @@ writes the rows back with one column per prediction field, then status, error an
                        of what changed is printed. Same account unless:
   --compare-key-env VAR   the second model's API key is in the environment variable VAR
   --compare-base-url URL  the second model's Plexe server (default: the first one's)
+  --outcome COLUMN     the column holding the known outcome: never sent; the model's answers are
+                       compared with it and the figures printed and written to OUT.evaluation.json
   -h, --help           show this text
 
 The API key comes from the PLEXE_API_KEY environment variable, or from --profile.
@@ -47,12 +49,14 @@ export interface ScoreArgs {
   compare: ModelRef | null;
   compareKeyEnv: string | null;
   compareBaseUrl: string | null;
+  /** The known-outcome column to evaluate the model against (--outcome). */
+  outcome?: string | null;
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--compare', '--compare-key-env', '--compare-base-url']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--outcome', '--compare', '--compare-key-env', '--compare-base-url']);
 
 function intFlag(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${name} must be a whole number (got "${text}").`);
@@ -155,6 +159,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     compare,
     compareKeyEnv: values.get('--compare-key-env') ?? null,
     compareBaseUrl,
+    outcome: values.get('--outcome') ?? null,
     help,
   };
 }

@@ -275,3 +275,55 @@ describe('npm run score -- --compare', () => {
     expect(sent('customer-churn/2')).toBeLessThanOrEqual(400 - before.b);
   }, 90_000);
 });
+
+describe('npm run score --outcome', () => {
+  const DEMO = join(ROOT, 'sandbox/demo');
+  const demoRows = (file: string) => Papa.parse<Record<string, string>>(readFileSync(join(DEMO, file), 'utf8'), { header: true, skipEmptyLines: true }).data;
+
+  it('evaluates customer-churn on churn-outcomes.csv: a table on stdout, the figures in OUT.evaluation.json, the outcome never sent', async () => {
+    const out = join(dir, 'churn-results.csv');
+    const data = join(dir, 'd-outcome');
+    const r = await score(['--in', join(DEMO, 'churn-outcomes.csv'), '--out', out, '--base-url', sandbox.url, '--model', 'customer-churn/1', '--rpm', '100000', '--data-dir', data, '--outcome', 'churned']);
+    expect(r.stderr).not.toMatch(/"churned" is not sent/);
+    expect(r.code).toBe(EXIT.ok);
+    // The slow count, from the file and the sandbox's formula.
+    let known = 0;
+    let right = 0;
+    for (const row of demoRows('churn-outcomes.csv')) {
+      if (row.churned === '') continue;
+      known++;
+      const input = { tenure_months: Number(row.tenure_months), monthly_charges: Number(row.monthly_charges), contract: row.contract, support_calls: Number(row.support_calls), paperless_billing: row.paperless_billing === 'Yes' };
+      if ((predictFor('customer-churn', '1', input).predicted_class === 'churn') === (row.churned === 'Yes')) right++;
+    }
+    const pct = `${Math.round((100 * right) / known)}%`;
+    expect(r.stdout).toContain(`Evaluation of customer-churn v1 on churn-outcomes.csv, ${known} rows, accuracy ${pct}`);
+    expect(r.stdout).toMatch(new RegExp(`Accuracy\\s+${pct}\\s+84%\\s+The model's answer matched`));
+    expect(r.stdout).toMatch(/Confusion matrix/);
+    expect(r.stdout).toContain(`Left out: ${600 - known} without a known outcome, 0 failed`);
+    const json = JSON.parse(readFileSync(join(dir, 'churn-results.evaluation.json'), 'utf8')) as { figures: { kind: string; rows: number; accuracy: number }; outcome: { column: string; valueMap: Record<string, string> } };
+    expect(json.figures).toMatchObject({ kind: 'classification', rows: known });
+    expect(json.figures.accuracy).toBeCloseTo(right / known, 12);
+    expect(json.outcome).toMatchObject({ column: 'churned', valueMap: { yes: 'churn', no: 'stay' } });
+    // What was sent is recorded per row: never the outcome.
+    const db = new Database(join(data, 'plexe.db'), { readonly: true });
+    const inputs = db.prepare("SELECT input FROM job_rows WHERE input IS NOT NULL").pluck().all() as string[];
+    db.close();
+    expect(inputs).toHaveLength(600);
+    for (const i of inputs) expect(Object.keys(JSON.parse(i) as object).sort()).toEqual(['contract', 'monthly_charges', 'paperless_billing', 'support_calls', 'tenure_months']);
+  });
+
+  it('evaluates house-prices on house-sales.csv (MAE, RMSE, R² beside the model card) and refuses an unknown or input column', async () => {
+    const out = join(dir, 'sales.csv');
+    const r = await score(['--in', join(DEMO, 'house-sales.csv'), '--out', out, ...modelArgs(), '--data-dir', join(dir, 'd-sales'), '--outcome', 'sale_price']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.stdout).toMatch(/Typical error \(MAE\)\s+\$[\d,]+\s+\$28,940/);
+    expect(r.stdout).toMatch(/RMSE\s+\$[\d,]+\s+\$41,250/);
+    expect(r.stdout).toMatch(/R²\s+0\.\d\d\s+0\.87/);
+    const json = JSON.parse(readFileSync(join(dir, 'sales.evaluation.json'), 'utf8')) as { figures: { kind: string; r2: number } };
+    expect(json.figures.kind).toBe('regression');
+    const missing = await score(['--in', join(DEMO, 'house-sales.csv'), '--out', join(dir, 'x.csv'), ...modelArgs(), '--data-dir', join(dir, 'd-sales2'), '--outcome', 'price']);
+    expect(missing).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--outcome: the file has no column called "price". Its columns are "listing_id"') });
+    const input = await score(['--in', join(DEMO, 'house-sales.csv'), '--out', join(dir, 'y.csv'), ...modelArgs(), '--data-dir', join(dir, 'd-sales3'), '--outcome', 'bedrooms']);
+    expect(input).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('is sent to the model as its field "bedrooms"') });
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +20,7 @@ import type { RunEnd } from '../jobs/runner';
 import { DEFAULT_JOB_SETTINGS, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
 import { comparisonReport, prepareComparison, secondAccount } from '../compare/cli';
+import { evaluationJsonPath, evaluationTable } from './evaluation-output';
 
 /**
  * `npm run score`: headless bulk scoring with the app's own core (createCore) and job service: import
@@ -82,12 +83,20 @@ function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: stri
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
-async function describeFields(client: PlexeClient, baseUrl: string, apiKey: string, ref: ModelRef, timeoutMs: number): Promise<{ fields: FieldSpec[] | null; note: string | null }> {
+interface Described {
+  fields: FieldSpec[] | null;
+  note: string | null;
+  /** The answer's fields and the model card's figures, for --outcome. */
+  outputSchema?: Record<string, string> | null;
+  modelFigures?: Record<string, number> | null;
+}
+
+async function describeFields(client: PlexeClient, baseUrl: string, apiKey: string, ref: ModelRef, timeoutMs: number): Promise<Described> {
   if (ref.kind !== 'model') return { fields: null, note: 'This deployment has no describe endpoint: every column is sent as it is.' };
   try {
     const d = await client.describe({ baseUrl, apiKey }, ref, { timeoutMs });
     try {
-      return { fields: fieldsFromAnySchema(d.inputSchema), note: null };
+      return { fields: fieldsFromAnySchema(d.inputSchema), note: null, outputSchema: flatTypes(d.outputSchema), modelFigures: d.performanceMetrics };
     } catch {
       return { fields: null, note: "The model's description has no usable input schema: every column is sent as it is (numbers and true/false typed)." };
     }
@@ -212,6 +221,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (job) {
       const retried = store.resetFailed(job.id, true);
       const c = store.counts(job.id);
+      if (args.outcome && job.outcome?.column !== args.outcome) {
+        const problem = outcomeProblem(job, args.outcome);
+        if (problem) {
+          io.stderr(`${problem}\n`);
+          return EXIT.usage;
+        }
+        await core.evaluations.setOutcome(job.id, args.outcome, undefined, undefined, { modelFigures: job.outcome?.modelFigures ?? null });
+        job = store.require(job.id);
+      }
       io.stderr(`Resuming job ${job.id} from ${dataDir}: ${fmt(c.ok)} rows already scored${retried > 0 ? `, ${fmt(retried)} rows that failed for a passing reason will be tried again` : ''}, ${fmt(c.pending)} to send.\n`);
     } else {
       let lastLine = 0;
@@ -259,9 +277,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         store.setMapping(job.id, automaticMapping(job.columns, described.fields));
         job = store.require(job.id);
       }
+      if (args.outcome) {
+        const problem = outcomeProblem(job, args.outcome);
+        if (problem) {
+          store.delete(job.id);
+          io.stderr(`${problem}\n`);
+          return EXIT.usage;
+        }
+        await core.evaluations.setOutcome(job.id, args.outcome, undefined, undefined, { outputSchema: described.outputSchema ?? null, modelFigures: described.modelFigures ?? null });
+        job = store.require(job.id);
+      }
       if (job.fields && job.mapping) {
         const unmapped = Object.entries(job.mapping).filter(([, c]) => c === null).map(([f]) => f);
-        const extra = job.columns.filter((c) => !Object.values(job!.mapping!).includes(c));
+        const extra = job.columns.filter((c) => !Object.values(job!.mapping!).includes(c) && c !== job!.outcome?.column);
         if (unmapped.length > 0) io.stderr(`note: no column matches the model's field${unmapped.length > 1 ? 's' : ''} ${unmapped.map((f) => `"${f}"`).join(', ')}.\n`);
         if (extra.length > 0) io.stderr(`note: column${extra.length > 1 ? 's' : ''} ${extra.map((c) => `"${c}"`).join(', ')} ${extra.length > 1 ? 'are' : 'is'} not sent but kept in the output.\n`);
       }
@@ -321,6 +349,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     io.stdout(
       `Scored ${fmt(c.total)} rows with ${modelLabel(ref)}: ${fmt(c.ok)} ok, ${fmt(c.failed)} failed, ${fmt(c.invalid)} invalid, in ${duration(finished.runMs / 1000)} → ${written.path}\n`,
     );
+    if (finished.outcome) {
+      const evaluation = core.evaluations.evaluate(job.id);
+      const jsonPath = evaluationJsonPath(outPath);
+      writeFileSync(jsonPath, JSON.stringify(evaluation, null, 2) + '\n');
+      io.stdout(`\n${evaluationTable(evaluation)}\nFigures written to ${jsonPath}\n`);
+    }
     if (second) {
       const summary = core.compare.summary(job.id);
       io.stdout(comparisonReport(summary));
@@ -351,6 +385,29 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 function backoffFromEnv(value: string | undefined): Partial<EngineSettings> {
   const m = /^(\d+),(\d+)$/.exec(value?.trim() ?? '');
   return m ? { backoffBaseMs: Number(m[1]), backoffCapMs: Number(m[2]) } : {};
+}
+
+/** Why --outcome cannot be used with this file, or null. */
+function outcomeProblem(job: JobRecord, column: string): string | null {
+  if (!job.columns.includes(column)) {
+    return `--outcome: the file has no column called "${column}". Its columns are ${job.columns.map((c) => `"${c}"`).join(', ')}.`;
+  }
+  const field = Object.entries(job.mapping ?? {}).find(([, c]) => c === column)?.[0];
+  if (field !== undefined) return `--outcome: the column "${column}" is sent to the model as its field "${field}", so it cannot be the known outcome. Name the column that holds what really happened.`;
+  return null;
+}
+
+/** The describe answer's output schema as field → type name (JSON Schema properties read for their type). */
+function flatTypes(schema: unknown): Record<string, string> | null {
+  if (typeof schema !== 'object' || schema === null) return null;
+  const s = schema as Record<string, unknown>;
+  const props = s.type === 'object' && typeof s.properties === 'object' && s.properties !== null ? (s.properties as Record<string, unknown>) : s;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string') out[k] = (v as { type: string }).type;
+  }
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 function refusal(e: unknown): string {

@@ -69,5 +69,14 @@ export function comparisonReport(s: ComparisonSummary): string {
       for (const t of d.top.slice(0, 5)) lines.push(`  row ${t.rowNumber}: ${numberLabel(t.first)} → ${numberLabel(t.second)} (${t.difference >= 0 ? '+' : ''}${numberLabel(t.difference)})`);
     }
   }
+  if (s.outcome) {
+    const { first, second } = s.outcome;
+    lines.push(`On the known outcome "${first.outcome.column}" (${first.figures.rows.toLocaleString('en-US')} rows):`);
+    const names = first.lines.map((l) => l.name);
+    const w0 = Math.max(...names.map((n) => n.length));
+    const w1 = Math.max(s.firstPrefix.length, ...first.lines.map((l) => l.text.length));
+    lines.push(`  ${pad('', w0)}  ${pad(s.firstPrefix, w1, true)}  ${s.secondPrefix}`);
+    for (const l of first.lines) lines.push(`  ${pad(l.name, w0)}  ${pad(l.text, w1, true)}  ${second.lines.find((x) => x.key === l.key)?.text ?? '—'}`);
+  }
   return lines.join('\n') + '\n';
 }

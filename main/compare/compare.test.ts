@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,6 +147,42 @@ describe('comparing two versions on one job', () => {
     expect(countSql(h, 'SELECT count(*) FROM compare_rows')).toBe(0);
     expect(countSql(h, 'SELECT count(*) FROM comparisons')).toBe(0);
   });
+});
+
+describe('comparing on a known outcome', () => {
+  it('gives both versions\' figures side by side, each counted against the outcome row by row', async () => {
+    h = await compareHarness();
+    const path = fileURLToPath(new URL('../../sandbox/demo/churn-outcomes.csv', import.meta.url));
+    const job = await h.jobs.createJob({ importId: 'i1', path, profileId: 'p1', modelId: 'm1' });
+    await h.evaluations.setOutcome(job.id, 'churned');
+    h.compare.setSecond(job.id, 'm2');
+    await h.jobs.start(job.id, { skipProblemRows: true });
+    expect(await h.jobs.settle(job.id)).toEqual({ state: 'done' });
+    const s = h.compare.summary(job.id);
+    expect(s.outcome).not.toBeNull();
+    const { first, second } = s.outcome!;
+    // The slow count: every row with a known outcome, each version's answer against it.
+    const rows = Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data;
+    let known = 0;
+    const right = { v1: 0, v2: 0 };
+    for (const r of rows) {
+      if (r['churned'] === '') continue;
+      known++;
+      const input = { tenure_months: Number(r['tenure_months']), monthly_charges: Number(r['monthly_charges']), contract: r['contract'], support_calls: Number(r['support_calls']), paperless_billing: r['paperless_billing'] === 'Yes' };
+      const actual = r['churned'] === 'Yes' ? 'churn' : 'stay';
+      if (predictFor('customer-churn', '1', input).predicted_class === actual) right.v1++;
+      if (predictFor('customer-churn', '2', input).predicted_class === actual) right.v2++;
+    }
+    expect(first.figures).toMatchObject({ kind: 'classification', rows: known });
+    expect(second.figures).toMatchObject({ kind: 'classification', rows: known });
+    expect(first.figures.kind === 'classification' && first.figures.accuracy).toBeCloseTo(right.v1 / known, 12);
+    expect(second.figures.kind === 'classification' && second.figures.accuracy).toBeCloseTo(right.v2 / known, 12);
+    expect(right.v1).not.toBe(right.v2);
+    expect(first.modelLabel).toBe('Churn');
+    expect(second.modelLabel).toBe('Churn v2');
+    // The job's own evaluation headline stays the first model's.
+    expect(h.evaluations.list()[0]!.title).toBe(first.title);
+  }, 60_000);
 });
 
 describe('comparing numbers', () => {

@@ -12,6 +12,8 @@ import type { JobService } from '../jobs/service';
 import type { JobRecord } from '../jobs/store';
 import { pickFlattened } from '../sheets/csv-writer';
 import type { HistoryWriter } from '../store/repositories';
+import { EvaluationService } from '../evaluate/service';
+import type { JobStore } from '../jobs/store';
 import { exportComparison } from './export';
 import { runSecondModel } from './second-runner';
 import { ComparisonStore, type ComparisonRecord, type SecondModel } from './store';
@@ -25,6 +27,8 @@ export interface CompareServiceDeps {
   profileAndKey(profileId: string): Promise<{ profile: Profile; apiKey: string }>;
   getProfile(profileId: string): Profile | undefined;
   getModel(modelId: string): SavedModel | undefined;
+  /** The job's evaluation on its known outcome (main/evaluate), for both models' figures side by side. */
+  evaluations?: EvaluationService;
   now?: () => number;
 }
 
@@ -127,7 +131,27 @@ export class CompareService {
 
   summary(jobId: number, field?: string): ComparisonSummary {
     const { job, comparison } = this.require(jobId);
-    return comparisonSummary(this.store, job, comparison, field);
+    return { ...comparisonSummary(this.store, job, comparison, field), outcome: this.outcomeFigures(job, comparison) };
+  }
+
+  /**
+   * With a known outcome marked: the evaluation of each model, computed by the same EvaluationService
+   * — the second one over a view of the job whose answers are the second model's (its model card's
+   * figures are not known here, so none are set beside them). Null without an outcome.
+   */
+  private outcomeFigures(job: JobRecord, comparison: ComparisonRecord): ComparisonSummary['outcome'] {
+    const evaluations = this.deps.evaluations;
+    if (!evaluations || !job.outcome) return null;
+    const jobs = this.deps.jobs.store;
+    const asSecond = Object.create(jobs) as JobStore;
+    asSecond.require = (id) => {
+      const j = jobs.require(id);
+      return { ...j, modelLabel: comparison.modelLabel, modelRef: comparison.modelRef, resultFields: comparison.resultFields, outcome: j.outcome ? { ...j.outcome, modelFigures: null } : j.outcome };
+    };
+    asSecond.evaluationPage = (id, after, limit, valuePath, confidencePath) => this.store.evaluationPage(id, after, limit, valuePath, confidencePath);
+    asSecond.setEvaluationHeadline = () => {};
+    const second = new EvaluationService({ store: asSecond, getModel: this.deps.getModel, ...(this.deps.now ? { now: this.deps.now } : {}) });
+    return { first: evaluations.evaluate(job.id), second: second.evaluate(job.id) };
   }
 
   rows(jobId: number, after: number | null | undefined, limit = ROWS_PAGE, filter: 'all' | 'changed' = 'all', field?: string) {

@@ -200,6 +200,18 @@ export class ComparisonStore {
     );
   }
 
+  /**
+   * The rows as the second model answered them, in the shape of JobStore.evaluationPage: a row the
+   * job sends but the second model has not answered counts as pending.
+   */
+  evaluationPage(jobId: number, after: number, limit: number, valuePath: string, confidencePath: string | null): { row_number: number; status: JobRowStatus; cells: string; value: unknown; confidence: unknown }[] {
+    return this.q.all(
+      sql`SELECT r.key - ${keyOf(jobId, 0)} AS row_number, CASE WHEN r.status IN ('invalid', 'skipped') THEN r.status ELSE coalesce(c.status, 'pending') END AS status, r.cells,
+          json_extract(c.result, ${valuePath}) AS value, json_extract(c.result, ${confidencePath ?? '$.__none__'}) AS confidence
+        FROM job_rows r LEFT JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId, after)} ORDER BY r.key LIMIT ${limit}`,
+    );
+  }
+
   /** Rows both models answered. */
   bothAnswered(jobId: number): number {
     return this.q.value<number>(sql`SELECT count(*) FROM job_rows r JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId)} AND ${BOTH_OK}`) ?? 0;

@@ -12,6 +12,7 @@ import { FAST_RETRY } from '../jobs/test-support';
 import { JobService } from '../jobs/service';
 import { PlexeClient } from '../plexe/client';
 import { closeDatabase, openDatabase, type SqliteDatabase } from '../store/db';
+import { EvaluationService } from '../evaluate/service';
 import { CompareService } from './service';
 
 const CONTRACTS = ['month-to-month', 'one-year', 'two-year'] as const;
@@ -32,7 +33,7 @@ function saved(id: string, profileId: string, name: string, version: string, dis
     ref: { kind: 'model', name, version },
     displayName,
     schema: { fields: fieldsFromAnySchema(describeInputSchema(findModel(name, version)!)), source: 'describe' },
-    outputSchema: null,
+    outputSchema: findModel(name, version)!.outputSchema,
     createdAt: new Date().toISOString(),
   };
 }
@@ -43,6 +44,7 @@ export interface CompareHarness {
   sandbox: RunningSandbox;
   jobs: JobService;
   compare: CompareService;
+  evaluations: EvaluationService;
   history: HistoryStore;
   profile: Profile;
   write(name: string, text: string): string;
@@ -70,13 +72,15 @@ export async function compareHarness(opts: { sandbox?: Partial<SandboxConfig>; e
   const getModel = (id: string) => models.find((m) => m.id === id);
   let compare: CompareService | null = null;
   const jobs = new JobService({ db, engine, history, profileAndKey, getProfile, getModel, alongside: (jobId) => compare?.alongside(jobId) ?? null });
-  compare = new CompareService({ db, jobs, engine, history, profileAndKey, getProfile, getModel });
+  const evaluations = new EvaluationService({ store: jobs.store, getModel, describeFigures: async (job) => findModel(job.modelRef.kind === 'model' ? job.modelRef.name : '', job.modelRef.kind === 'model' ? job.modelRef.version : '')?.performanceMetrics ?? null });
+  compare = new CompareService({ db, jobs, engine, history, profileAndKey, getProfile, getModel, evaluations });
   return {
     dir,
     db,
     sandbox,
     jobs,
     compare,
+    evaluations,
     history,
     profile,
     write(name, text) {

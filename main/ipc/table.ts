@@ -8,6 +8,7 @@ import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
 import { registerJobsIpc, type JobsIpcDeps } from './jobs';
 import { registerSettingsIpc, type SettingsIpcDeps } from './settings';
 import { registerCompareIpc, type CompareIpcDeps } from './compare';
+import { registerEvaluateIpc, type EvaluateIpcDeps } from './evaluate';
 
 export interface HandlerDeps {
   app: AppIpcDeps;
@@ -19,6 +20,7 @@ export interface HandlerDeps {
   jobs: JobsIpcDeps;
   settings: SettingsIpcDeps;
   compare: CompareIpcDeps;
+  evaluate: EvaluateIpcDeps;
 }
 
 /** Every channel's handler, one domain file each (Bruno's `registerXxxIpc(deps)` pattern). */
@@ -33,5 +35,6 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...registerJobsIpc(deps.jobs),
     ...registerSettingsIpc(deps.settings),
     ...registerCompareIpc(deps.compare),
+    ...registerEvaluateIpc(deps.evaluate),
   };
 }

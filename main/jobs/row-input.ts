@@ -123,16 +123,21 @@ export function createJobRowMapper(store: JobStore, job: JobRecord, valueMaps: V
   const fields = job.fields;
   const mapping = fields === null ? null : (job.mapping ?? automaticMapping(job.columns, fields));
   const reading = fields === null || mapping === null ? { numberFormats: {}, notes: [] } : decideColumnReading(job.columns, fields, mapping, jobSampleRows(store, job.id));
-  const mapper = createRowMapper(job.columns, fields, mapping, { numberFormats: reading.numberFormats, valueMaps });
+  // The known outcome is what the model is checked against: it is never part of the input.
+  const exclude = job.outcome ? [job.outcome.column] : [];
+  const mapper = createRowMapper(job.columns, fields, mapping, { numberFormats: reading.numberFormats, valueMaps }, exclude);
   return { toInput: (cells) => mapper.toInput(cells), reading };
 }
 
-export function createRowMapper(columns: readonly string[], fields: readonly FieldSpec[] | null, mapping: FieldMapping | null, opts: CoerceOptions = {}): RowMapper {
+/** `exclude`: columns never sent (the known outcome of an evaluation). */
+export function createRowMapper(columns: readonly string[], fields: readonly FieldSpec[] | null, mapping: FieldMapping | null, opts: CoerceOptions = {}, exclude: readonly string[] = []): RowMapper {
   if (fields === null) {
+    const skip = new Set(exclude);
     return {
       toInput(cells) {
         const input: Record<string, unknown> = {};
         for (let i = 0; i < columns.length; i++) {
+          if (skip.has(columns[i]!)) continue;
           const text = cells[i] ?? '';
           if (text.trim() === '') continue;
           input[columns[i]!] = typedCell(text);
@@ -142,6 +147,7 @@ export function createRowMapper(columns: readonly string[], fields: readonly Fie
     };
   }
   const byIndex = toIndexMapping(columns, fields, mapping ?? automaticMapping(columns, fields));
+  for (const [field, i] of Object.entries(byIndex)) if (i !== null && exclude.includes(columns[i]!)) byIndex[field] = null;
   const coerce = createCoercer(byIndex, fields, opts);
   return {
     toInput(cells) {

@@ -169,6 +169,9 @@ export class JobService {
       if (!fieldNames.has(field)) throw new AppError('unknown_field', `The model has no field called "${field}".`, { field });
       if (column === null) continue;
       if (!job.columns.includes(column)) throw new AppError('unknown_column', `The file has no column called "${column}" (chosen for the field "${field}").`, { field, column });
+      if (job.outcome?.column === column) {
+        throw new AppError('column_is_outcome', `The column "${column}" is marked as the known outcome, so it is never sent. Choose another column for "${field}", or unmark the outcome first.`, { field, column });
+      }
       const other = used.get(column);
       if (other) throw new AppError('column_used_twice', `The column "${column}" is chosen for both "${other}" and "${field}". Choose a different column for one of them.`, { field, column });
       used.set(column, field);

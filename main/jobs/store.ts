@@ -4,6 +4,7 @@ import type { FieldSpec, ModelRef } from '../../shared/domain/model';
 import type { NewPrediction } from '../../shared/domain/prediction';
 import { AppError } from '../../shared/ipc/errors';
 import type { FieldMapping, JobCounts, JobDetail, JobRowStatus, JobSettings, JobState, JobSummary, RowProblem } from '../../shared/ipc/jobs';
+import type { OutcomeChoice } from '../../shared/ipc/evaluate';
 import type { HistoryWriter } from '../store/repositories';
 import type { RowSink, SheetHeader, SheetRow } from '../sheets/types';
 import { decodeCells, encodeCells } from './cells';
@@ -69,6 +70,8 @@ export interface JobRecord extends NewJob {
   startedAt: number | null;
   finishedAt: number | null;
   runMs: number;
+  /** The known-outcome column chosen for an evaluation (never sent to the model), or null. */
+  outcome?: OutcomeChoice | null;
 }
 
 interface JobRow {
@@ -87,6 +90,7 @@ interface JobRow {
   columns: string;
   import_info: string;
   mapping: string | null;
+  outcome?: string | null;
   checked: number;
   settings: string;
   state: string;
@@ -360,6 +364,33 @@ export class JobStore {
     this.q.run(sql`UPDATE jobs SET mapping = ${JSON.stringify(mapping)}, checked = 0, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
 
+  setOutcome(jobId: number, outcome: OutcomeChoice | null): void {
+    this.q.run(sql`UPDATE jobs SET outcome = ${outcome === null ? null : JSON.stringify(outcome)}, evaluation = NULL, updated_at = ${this.now()} WHERE id = ${jobId}`);
+  }
+
+  /** The headline of the job's last evaluation (JSON), kept for History's list. */
+  setEvaluationHeadline(jobId: number, headline: string | null): void {
+    this.q.run(sql`UPDATE jobs SET evaluation = ${headline} WHERE id = ${jobId}`);
+  }
+
+  /** Jobs with a known-outcome column, newest first, with their last evaluation headline. */
+  listWithOutcome(): { job: JobRecord; headline: string | null }[] {
+    return this.q
+      .all<JobRow & { evaluation: string | null }>(sql`SELECT * FROM jobs WHERE outcome IS NOT NULL ORDER BY created_at DESC, id DESC`)
+      .map((r) => ({ job: toRecord(r), headline: r.evaluation }));
+  }
+
+  /**
+   * A page of rows for an evaluation: status, the cells, and two answer values picked in SQL
+   * (JSON paths), so a million rows are read without parsing every answer in JavaScript.
+   */
+  evaluationPage(jobId: number, after: number, limit: number, valuePath: string, confidencePath: string | null): { row_number: number; status: JobRowStatus; cells: string; value: unknown; confidence: unknown }[] {
+    return this.q.all(
+      sql`SELECT key - ${keyOf(jobId, 0)} AS row_number, status, cells, json_extract(result, ${valuePath}) AS value, json_extract(result, ${confidencePath ?? '$.__none__'}) AS confidence
+        FROM job_rows WHERE ${rowsOf(jobId, after)} ORDER BY key LIMIT ${limit}`,
+    );
+  }
+
   setChecked(jobId: number, checked: boolean): void {
     this.q.run(sql`UPDATE jobs SET checked = ${checked ? 1 : 0}, updated_at = ${this.now()} WHERE id = ${jobId}`);
   }
@@ -537,5 +568,6 @@ function toRecord(r: JobRow): JobRecord {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     runMs: r.run_ms,
+    outcome: parse<OutcomeChoice | null>(r.outcome ?? null, null),
   };
 }

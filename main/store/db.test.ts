@@ -6,6 +6,9 @@ import { AppError } from '../../shared/ipc/errors';
 import { checkMigrationOrder, openDatabase, type SqliteDatabase } from './db';
 import { migrations, type Migration } from './migrations';
 
+/** The version a fresh database ends at (numbers may skip, so not the list's length). */
+const LATEST = migrations[migrations.length - 1]!.version;
+
 let dir: string;
 const open: SqliteDatabase[] = [];
 
@@ -43,7 +46,7 @@ describe('openDatabase', () => {
     const file = path.join(dir, 'app.db');
     const { db, notice } = track(openDatabase(file));
     expect(notice).toBeUndefined();
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
@@ -54,12 +57,12 @@ describe('openDatabase', () => {
     for (let from = 0; from < migrations.length; from++) {
       const file = path.join(dir, `v${from}.db`);
       const old = openDatabase(file, { migrations: migrations.slice(0, from) });
-      expect(old.db.pragma('user_version', { simple: true })).toBe(from);
+      expect(old.db.pragma('user_version', { simple: true })).toBe(migrations[from - 1]?.version ?? 0);
       old.db.exec('CREATE TABLE keep_me (x INTEGER)');
       old.db.exec('INSERT INTO keep_me VALUES (42)');
       old.db.close();
       const { db } = track(openDatabase(file));
-      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
       expect(db.prepare('SELECT x FROM keep_me').pluck().get()).toBe(42);
       expect(tables(db)).toContain('predictions');
     }
@@ -69,41 +72,42 @@ describe('openDatabase', () => {
     const file = path.join(dir, 'grow.db');
     const seen: number[] = [];
     const step = (v: number): Migration => ({ version: v, name: `step${v}`, up: (db) => (seen.push(v), db.exec(`CREATE TABLE t${v} (x)`)) });
-    openDatabase(file, { migrations: [...migrations, step(migrations.length + 1)] }).db.close();
-    openDatabase(file, { migrations: [...migrations, step(migrations.length + 1), step(migrations.length + 2), step(migrations.length + 3)] }).db.close();
-    expect(seen).toEqual([migrations.length + 1, migrations.length + 2, migrations.length + 3]);
+    openDatabase(file, { migrations: [...migrations, step(LATEST + 1)] }).db.close();
+    openDatabase(file, { migrations: [...migrations, step(LATEST + 1), step(LATEST + 2), step(LATEST + 3)] }).db.close();
+    expect(seen).toEqual([LATEST + 1, LATEST + 2, LATEST + 3]);
   });
 
   it('runs all pending steps in one transaction: a failing step leaves the file as it was', () => {
     const file = path.join(dir, 'fail.db');
     openDatabase(file).db.close();
-    const next = migrations.length + 1;
+    const next = LATEST + 1;
     const broken = [...migrations, extra(next, 'adds a table', 'CREATE TABLE added (x)'), extra(next + 1, 'broken', 'THIS IS NOT SQL')];
     const err = thrown(() => openDatabase(file, { migrations: broken }));
     expect(err.code).toBe('database_migration_failed');
     expect(err.message).toContain(`version ${next + 1} (broken)`);
     const { db } = track(openDatabase(file));
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     expect(tables(db)).not.toContain('added');
   });
 
-  it('refuses a migration list that is out of order, repeats or skips a number', () => {
+  it('refuses a migration list that is out of order or repeats a number; accepts one that skips a number', () => {
     const [m1] = migrations as [Migration];
     const m2 = extra(2, 'two', 'SELECT 1');
     const m3 = extra(3, 'three', 'SELECT 1');
-    for (const bad of [[m1, m3], [m2, m1], [m1, m1], [m1, m3, m2], [m2]]) {
+    for (const bad of [[m2, m1], [m1, m1], [m1, m3, m2], [m2], [m1, m3, m3]]) {
       const err = thrown(() => checkMigrationOrder(bad));
       expect(err.code).toBe('migrations_out_of_order');
       expect(() => openDatabase(path.join(dir, 'never.db'), { migrations: bad })).toThrow(/out of order/);
     }
     expect(fs.existsSync(path.join(dir, 'never.db'))).toBe(false);
     expect(() => checkMigrationOrder([m1, m2, m3])).not.toThrow();
+    expect(() => checkMigrationOrder([m1, m3])).not.toThrow();
   });
 
   it('refuses a database written by a newer version of the app, and leaves it untouched', () => {
     const file = path.join(dir, 'newer.db');
     const { db } = openDatabase(file);
-    db.pragma(`user_version = ${migrations.length + 5}`);
+    db.pragma(`user_version = ${LATEST + 5}`);
     db.close();
     const before = fs.readFileSync(file);
     const err = thrown(() => openDatabase(file));
@@ -128,7 +132,7 @@ describe('openDatabase', () => {
     expect(fs.readFileSync(`${moved}-wal`, 'utf8')).toBe('old wal');
     db.prepare("INSERT INTO settings (key, value) VALUES ('a', '1')").run();
     expect(db.prepare('SELECT value FROM settings').pluck().get()).toBe('1');
-    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
   });
 
   it('moves aside a database whose pages are damaged', () => {

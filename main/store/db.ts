@@ -32,15 +32,21 @@ const CORRUPT_CODES = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CORRUP
 
 class CorruptDatabase extends Error {}
 
-/** Checks the list is 1, 2, 3, … with no gap, repeat or disorder; a mistake here is the app's own. */
+/**
+ * Checks the versions only ever increase (no repeat, no disorder), starting at 1. Numbers may skip:
+ * steps are numbered when they are written, on parallel branches, and a skipped number is never
+ * filled in later (the database records the last version applied).
+ */
 export function checkMigrationOrder(list: readonly Migration[]): void {
   list.forEach((m, i) => {
-    if (m.version !== i + 1) {
+    const before = i === 0 ? 0 : (list[i - 1]?.version ?? 0);
+    const ok = i === 0 ? m.version === 1 : Number.isInteger(m.version) && m.version > before;
+    if (!ok) {
       const previous = i === 0 ? 'the start of the list' : `migration ${list[i - 1]?.version} (${list[i - 1]?.name})`;
       throw new AppError(
         'migrations_out_of_order',
-        `The app's database steps are out of order: migration ${m.version} (${m.name}) comes after ${previous}, but ${i + 1} was expected. This is a bug in the app; please report it.`,
-        { expected: i + 1, found: m.version, name: m.name },
+        `The app's database steps are out of order: migration ${m.version} (${m.name}) comes after ${previous}, but ${i === 0 ? '1' : `a number above ${before}`} was expected. This is a bug in the app; please report it.`,
+        { expected: i === 0 ? 1 : before + 1, found: m.version, name: m.name },
       );
     }
   });

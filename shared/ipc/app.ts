@@ -16,7 +16,7 @@ export const appChannels = {
   'app:open-external': channel(z.object({ url: z.url() }), z.object({ opened: z.boolean() })),
   /** A save dialog (in the harness: a path in its downloads folder). */
   'app:choose-save-path': channel(
-    z.object({ suggestedName: z.string().min(1).max(200), kind: z.enum(['csv', 'json']) }),
+    z.object({ suggestedName: z.string().min(1).max(200), kind: z.enum(['csv', 'json', 'html']) }),
     z.object({ path: z.string().nullable() }),
   ),
   'app:show-in-folder': channel(z.object({ path: z.string() }), z.object({ shown: z.boolean() })),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel } from './define';
+import { evaluationSchema } from './evaluate';
 import { jobRowStatusSchema, jobStateSchema } from './jobs';
 
 /**
@@ -66,7 +67,7 @@ export const comparisonSummarySchema = z.object({
    * Both sides' figures on a known outcome, when the job has one marked (each side evaluated as a
    * plain job would be); null when no outcome column is marked.
    */
-  outcome: z.object({ first: z.unknown(), second: z.unknown() }).nullable(),
+  outcome: z.object({ first: evaluationSchema, second: evaluationSchema }).nullable(),
 });
 export type ComparisonSummary = z.infer<typeof comparisonSummarySchema>;
 

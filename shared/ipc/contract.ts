@@ -10,6 +10,7 @@ import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
 import { jobChannels, jobEvents } from './jobs';
 import { settingsChannels } from './settings';
 import { compareChannels } from './compare';
+import { evaluateChannels } from './evaluate';
 
 /**
  * The whole IPC contract: every channel the renderer may call, with one runtime schema for its
@@ -26,6 +27,7 @@ export const channels = {
   ...jobChannels,
   ...settingsChannels,
   ...compareChannels,
+  ...evaluateChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 /** Pushes from main to the renderer. */
