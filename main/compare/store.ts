@@ -82,8 +82,8 @@ export interface PairedRow {
 /** Both answered, and the field at `path` differs between them. */
 const changedAt = (path: string): Sql => sql`r.status = 'ok' AND c.status = 'ok' AND json_extract(r.result, ${path}) IS NOT json_extract(c.result, ${path})`;
 const BOTH_OK = trusted(`r.status = 'ok' AND c.status = 'ok'`);
-const numericAt = (path: string): Sql => sql`json_type(r.result, ${path}) IN ('integer', 'real') AND json_type(c.result, ${path}) IN ('integer', 'real')`;
-const diffAt = (path: string): Sql => sql`(json_extract(c.result, ${path}) - json_extract(r.result, ${path}))`;
+/** Rows read to tell a class answer from a number. */
+const KIND_SAMPLE = 2_000;
 
 export class ComparisonStore {
   private readonly q: Statements;
@@ -225,36 +225,25 @@ export class ComparisonStore {
     );
   }
 
-  /** Kinds of the first model's values at `path` over the rows both answered (to tell classes from numbers). */
+  /**
+   * Kinds of the first model's values at `path` over a sample of the rows both answered (the first
+   * KIND_SAMPLE in row order), to tell classes from numbers without reading every row.
+   */
   valueKinds(jobId: number, path: string): { kind: string | null; n: number; nDistinct: number }[] {
     return this.q.all(
-      sql`SELECT json_type(r.result, ${path}) AS kind, count(*) AS n, count(DISTINCT json_extract(r.result, ${path})) AS nDistinct FROM job_rows r JOIN compare_rows c ON c.key = r.key
-        WHERE ${rowsOf(jobId)} AND ${BOTH_OK} GROUP BY kind`,
+      sql`SELECT kind, count(*) AS n, count(DISTINCT v) AS nDistinct FROM (SELECT json_type(r.result, ${path}) AS kind, json_extract(r.result, ${path}) AS v
+        FROM job_rows r JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId)} AND ${BOTH_OK} ORDER BY r.key LIMIT ${KIND_SAMPLE}) GROUP BY kind`,
     );
   }
 
-  /** Statistics of second − first at `path` over rows where both are numbers. */
-  differenceStats(jobId: number, path: string): { n: number; changed: number; up: number; down: number; lo: number | null; hi: number | null; mean: number | null; meanAbs: number | null } {
-    return this.q.get(
-      sql`SELECT count(d) AS n, coalesce(sum(d != 0), 0) AS changed, coalesce(sum(d > 0), 0) AS up, coalesce(sum(d < 0), 0) AS down, min(d) AS lo, max(d) AS hi, avg(d) AS mean, avg(abs(d)) AS meanAbs
-        FROM (SELECT ${diffAt(path)} AS d FROM job_rows r JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId)} AND ${BOTH_OK} AND ${numericAt(path)})`,
-    )!;
-  }
-
-  differenceHistogram(jobId: number, path: string, lo: number, width: number, bins: number): { bin: number; n: number }[] {
-    return this.q.all(
-      sql`SELECT max(0, min(CAST((${diffAt(path)} - ${lo}) / ${width} AS INTEGER), ${bins - 1})) AS bin, count(*) AS n FROM job_rows r JOIN compare_rows c ON c.key = r.key
-        WHERE ${rowsOf(jobId)} AND ${BOTH_OK} AND ${numericAt(path)} GROUP BY bin ORDER BY bin`,
-    );
-  }
-
-  /** The rows whose number at `path` moved most (largest |second − first|). */
-  topMoves(jobId: number, path: string, limit: number): { rowNumber: number; a: number; b: number; difference: number }[] {
-    return this.q.all(
-      sql`SELECT r.key - ${keyOf(jobId, 0)} AS rowNumber, json_extract(r.result, ${path}) AS a, json_extract(c.result, ${path}) AS b, ${diffAt(path)} AS difference
-        FROM job_rows r JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId)} AND ${BOTH_OK} AND ${numericAt(path)} AND ${diffAt(path)} != 0
-        ORDER BY abs(${diffAt(path)}) DESC, r.key LIMIT ${limit}`,
-    );
+  /**
+   * Every row both answered, with the two values at `path`, in row order (raw rows: row number,
+   * first value, second value), for the differences' figures computed in one pass.
+   */
+  *pairValues(jobId: number, path: string): Generator<[number, unknown, unknown]> {
+    const q = sql`SELECT r.key - ${keyOf(jobId, 0)}, json_extract(r.result, ${path}), json_extract(c.result, ${path})
+      FROM job_rows r JOIN compare_rows c ON c.key = r.key WHERE ${rowsOf(jobId)} AND ${BOTH_OK} ORDER BY r.key`;
+    yield* this.q.prepare(q.text, 'raw').iterate(...q.params) as IterableIterator<[number, unknown, unknown]>;
   }
 }
 

@@ -78,12 +78,76 @@ export function changeMatrix(pairs: readonly { a: string | number | null; b: str
   return { classes, cells, changed };
 }
 
-/** The comparison's figures, computed in SQL over the rows both models answered. */
+/** second − first over the rows both answered with numbers: statistics, histogram, the rows that moved most. */
+export function differenceFigures(pairs: Iterable<[number, unknown, unknown]>): { both: number; changed: number; differences: NonNullable<ComparisonSummary['differences']> } {
+  let both = 0;
+  let n = 0;
+  let up = 0;
+  let down = 0;
+  let sum = 0;
+  let sumAbs = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let diffs = new Float64Array(1 << 16);
+  // The TOP_MOVES largest moves so far, largest first (ties: the earlier row first).
+  const top: { rowNumber: number; first: number; second: number; difference: number }[] = [];
+  for (const [row, a, b] of pairs) {
+    both++;
+    if (typeof a !== 'number' || typeof b !== 'number') continue;
+    const d = b - a;
+    if (n === diffs.length) {
+      const grown = new Float64Array(diffs.length * 2);
+      grown.set(diffs);
+      diffs = grown;
+    }
+    diffs[n++] = d;
+    sum += d;
+    sumAbs += Math.abs(d);
+    if (d > 0) up++;
+    else if (d < 0) down++;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+    if (d !== 0 && (top.length < TOP_MOVES || Math.abs(d) > Math.abs(top[top.length - 1]!.difference))) {
+      let at = top.length;
+      while (at > 0 && Math.abs(d) > Math.abs(top[at - 1]!.difference)) at--;
+      top.splice(at, 0, { rowNumber: row, first: a, second: b, difference: d });
+      if (top.length > TOP_MOVES) top.pop();
+    }
+  }
+  if (n === 0) {
+    lo = 0;
+    hi = 0;
+  }
+  const width = hi > lo ? (hi - lo) / BINS : 1;
+  const binCount = hi > lo ? BINS : 1;
+  const counts = new Array<number>(binCount).fill(0);
+  for (let i = 0; i < n; i++) {
+    const bin = Math.max(0, Math.min(Math.floor((diffs[i]! - lo) / width), binCount - 1));
+    counts[bin]!++;
+  }
+  const bins = counts.map((count, i) => {
+    const from = lo + i * width;
+    const to = i === binCount - 1 ? hi : lo + (i + 1) * width;
+    return { label: from === to ? numberLabel(from) : `${numberLabel(from)} to ${numberLabel(to)}`, count, from, to };
+  });
+  return { both, changed: up + down, differences: { n, up, down, mean: n > 0 ? sum / n : 0, meanAbs: n > 0 ? sumAbs / n : 0, bins, top } };
+}
+
+/** The comparison's figures, computed over the rows both models answered (one pass each). */
 export function comparisonSummary(store: ComparisonStore, job: JobRecord, comparison: ComparisonRecord, field?: string): ComparisonSummary {
   const [firstPrefix, secondPrefix] = sidePrefixes(job.modelRef, comparison.modelRef);
   const chosen = chooseField(job, comparison, field);
   const sent = job.counts.total - job.counts.invalid - job.counts.skipped;
-  const both = store.bothAnswered(job.id);
+  const kind = chosen === null ? 'none' : fieldKind(store, job.id, jsonPath(chosen));
+  const rows = (both: number) => ({
+    total: sent,
+    firstOk: job.counts.ok,
+    firstFailed: job.counts.failed,
+    secondOk: comparison.ok,
+    secondFailed: comparison.failed,
+    secondPending: Math.max(0, sent - comparison.ok - comparison.failed),
+    both,
+  });
   const base = {
     jobId: job.id,
     fileName: job.fileName,
@@ -92,41 +156,21 @@ export function comparisonSummary(store: ComparisonStore, job: JobRecord, compar
     secondLabel: comparison.modelLabel,
     firstPrefix,
     secondPrefix,
-    rows: {
-      total: sent,
-      firstOk: job.counts.ok,
-      firstFailed: job.counts.failed,
-      secondOk: comparison.ok,
-      secondFailed: comparison.failed,
-      secondPending: Math.max(0, sent - comparison.ok - comparison.failed),
-      both,
-    },
     field: chosen,
     fields: commonFields(job, comparison),
     outcome: null,
+    title: '',
   };
-  const kind = chosen === null ? 'none' : fieldKind(store, job.id, jsonPath(chosen));
   let summary: ComparisonSummary;
   if (chosen === null || kind === 'none') {
-    summary = { ...base, title: '', kind: 'none', changed: 0, matrix: null, differences: null };
+    summary = { ...base, rows: rows(store.bothAnswered(job.id)), kind: 'none', changed: 0, matrix: null, differences: null };
   } else if (kind === 'classes') {
-    const m = changeMatrix(store.changeMatrix(job.id, jsonPath(chosen)));
-    summary = { ...base, title: '', kind, changed: m.changed, matrix: { classes: m.classes, cells: m.cells }, differences: null };
+    const pairs = store.changeMatrix(job.id, jsonPath(chosen));
+    const m = changeMatrix(pairs);
+    summary = { ...base, rows: rows(pairs.reduce((t, p) => t + p.n, 0)), kind, changed: m.changed, matrix: { classes: m.classes, cells: m.cells }, differences: null };
   } else {
-    const path = jsonPath(chosen);
-    const s = store.differenceStats(job.id, path);
-    const lo = s.lo ?? 0;
-    const hi = s.hi ?? 0;
-    const width = hi > lo ? (hi - lo) / BINS : 1;
-    const counts = new Map(store.differenceHistogram(job.id, path, lo, width, BINS).map((b) => [b.bin, b.n]));
-    const binCount = hi > lo ? BINS : 1;
-    const bins = Array.from({ length: binCount }, (_, i) => {
-      const from = lo + i * width;
-      const to = i === binCount - 1 ? hi : lo + (i + 1) * width;
-      return { label: from === to ? numberLabel(from) : `${numberLabel(from)} to ${numberLabel(to)}`, count: counts.get(i) ?? 0, from, to };
-    });
-    const top = store.topMoves(job.id, path, TOP_MOVES).map((t) => ({ rowNumber: t.rowNumber, first: t.a, second: t.b, difference: t.difference }));
-    summary = { ...base, title: '', kind, changed: s.changed, matrix: null, differences: { n: s.n, up: s.up, down: s.down, mean: s.mean ?? 0, meanAbs: s.meanAbs ?? 0, bins, top } };
+    const d = differenceFigures(store.pairValues(job.id, jsonPath(chosen)));
+    summary = { ...base, rows: rows(d.both), kind, changed: d.changed, matrix: null, differences: d.differences };
   }
   summary.title = comparisonTitle(job.modelRef, comparison.modelRef, summary);
   return summary;
