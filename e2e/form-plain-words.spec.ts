@@ -159,7 +159,7 @@ test('"Fill with an example" gives values the sandbox accepts, for every demo mo
   const refusedBefore = refusals();
   for (const m of demoModels) {
     const fields = fullFields(m);
-    const model = saved.find((x) => x.ref.name === m.name && x.displayName.startsWith(`${m.name} v`))!;
+    const model = saved.find((x) => x.ref.name === m.name && x.displayName.startsWith(`${m.name} v${m.version}`))!;
     await selectModel(page, model.displayName);
     await predictButton(page).waitFor();
     await page.getByRole('button', { name: 'Fill with an example' }).click();
@@ -222,7 +222,7 @@ test('details: the account select shows the whole name, the pill keeps its dista
   const pill = await page.locator('header .active-account .badge').first().boundingBox();
   expect(pill!.x - (name!.x + name!.width)).toBeGreaterThanOrEqual(6);
 
-  await page.getByRole('complementary', { name: 'Models' }).getByRole('button', { name: /churn/i }).click();
+  await page.getByRole('complementary', { name: 'Models' }).getByRole('button', { name: /churn v1/i }).click();
   const form = page.locator('#predict-form');
   const label = await form.locator('label', { hasText: 'Paperless billing' }).boundingBox();
   const toggle = await form.getByRole('switch', { name: /Paperless billing/ }).boundingBox();
@@ -235,7 +235,7 @@ test('details: the account select shows the whole name, the pill keeps its dista
   // The model's name is said once, its version written one way, with spaces around the separators.
   await expect(page.getByText('v1 · Demo workspace · fields from Plexe')).toBeVisible();
   const list = page.getByRole('complementary', { name: 'Models' });
-  await expect(list.getByRole('button', { name: /churn/i })).not.toContainText('customer-churn v1customer-churn');
+  await expect(list.getByRole('button', { name: /churn v1/i })).not.toContainText('customer-churn v1customer-churn');
 });
 
 test('a classification lists every class\u2019s confidence when the answer has them', async ({ page, harness }) => {

@@ -73,7 +73,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
         try {
           const described = await modelsService.describe(demo.id, ref);
           if (!described.schema) continue;
-          modelsService.save({ profileId: demo.id, ref, displayName: m.name, schema: described.schema, outputSchema: described.outputSchema });
+          // A later version is named with it, so two versions of one model can be told apart in any list.
+          modelsService.save({ profileId: demo.id, ref, displayName: m.version === '1' ? m.name : `${m.name} v${m.version}`, schema: described.schema, outputSchema: described.outputSchema });
         } catch (error) {
           log.warn('demo model could not be described', { model: m.name, error: error instanceof Error ? error.message : String(error) });
         }

@@ -59,7 +59,9 @@ function scatterSvg(f: RegressionFigures): string {
   const sy = (v: number) => H - PAD - ((v - lo) / span) * (H - PAD - 8);
   const dots = f.scatter.map((p) => `<circle cx="${sx(p.actual).toFixed(1)}" cy="${sy(p.predicted).toFixed(1)}" r="1.6" fill="#3b6fd8" fill-opacity="0.5"/>`).join('');
   const diagonal = `<line x1="${sx(lo)}" y1="${sy(lo)}" x2="${sx(hi)}" y2="${sy(hi)}" stroke="#d9534f" stroke-dasharray="4 3"/>`;
-  return svg('Predicted against actual (the dashed line is a perfect answer)', dots + diagonal + axisLabels('actual', 'predicted'));
+  const short = (v: number) => Math.round(v).toLocaleString('en-US');
+  const ticks = `<text x="${sx(lo)}" y="${H - PAD + 12}">${short(lo)}</text><text x="${sx(hi)}" y="${H - PAD + 12}" text-anchor="end">${short(hi)}</text><text x="${PAD + 2}" y="${sy(hi) + 10}">${short(hi)}</text>`;
+  return svg('Predicted against actual (the dashed line is a perfect answer)', dots + diagonal + ticks + axisLabels('actual', 'predicted'));
 }
 
 function barsSvg(title: string, bars: { label: string; value: number }[], xLabel: string, yLabel: string): string {
@@ -81,7 +83,8 @@ function calibrationSvg(f: ClassificationFigures): string {
   const path = cal.map((b, i) => `${i === 0 ? 'M' : 'L'}${sx(b.meanConfidence).toFixed(1)},${sy(b.accuracy).toFixed(1)}`).join(' ');
   const dots = cal.map((b) => `<circle cx="${sx(b.meanConfidence).toFixed(1)}" cy="${sy(b.accuracy).toFixed(1)}" r="3" fill="#3b6fd8"><title>${b.rows} rows</title></circle>`).join('');
   const diagonal = `<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}" stroke="#d9534f" stroke-dasharray="4 3"/>`;
-  return svg('Calibration: how sure the model said it was, against how often it was right', diagonal + `<path d="${path}" fill="none" stroke="#3b6fd8"/>` + dots + axisLabels('confidence the model gave', 'share right'));
+  const ticks = [0, 0.5, 1].map((t) => `<text x="${sx(t)}" y="${H - PAD + 12}" text-anchor="middle">${t}</text><text x="${PAD - 4}" y="${sy(t) + 3}" text-anchor="end">${t}</text>`).join('');
+  return svg('Calibration: how sure the model said it was, against how often it was right', diagonal + `<path d="${path}" fill="none" stroke="#3b6fd8"/>` + dots + ticks + axisLabels('confidence the model gave', 'share right'));
 }
 
 function matrixHtml(f: ClassificationFigures): string {
@@ -105,7 +108,7 @@ export function evaluationHtml(e: Evaluation): string {
   const leftText = `Left out: ${left.noOutcome.toLocaleString('en-US')} rows without a known outcome, ${left.failed.toLocaleString('en-US')} that failed, ${left.notScored.toLocaleString('en-US')} not scored, ${left.unreadable.toLocaleString('en-US')} whose outcome could not be read.`;
   let charts = '';
   if (f.kind === 'classification') {
-    charts = `<h2>Confusion matrix</h2><p>Each row is what really happened, each column what the model said; the diagonal is where it was right.</p>${matrixHtml(f)}`;
+    charts = `<h2>Confusion matrix</h2><p class="note">Each row is what really happened, each column what the model said; the diagonal is where it was right.</p>${matrixHtml(f)}`;
     charts += `<h2>Per class</h2><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>rows</th></tr>${f.perClass
       .map((c) => `<tr><th>${esc(c.label)}</th><td class="n">${(c.precision * 100).toFixed(0)}%</td><td class="n">${(c.recall * 100).toFixed(0)}%</td><td class="n">${c.f1.toFixed(2)}</td><td class="n">${c.support}</td></tr>`)
       .join('')}</table>`;

@@ -252,3 +252,15 @@ describe('the outcome column and the mapping', () => {
     await expect(jobs.setMapping(job.id, { ...job.mapping, contract: 'churned' })).rejects.toMatchObject({ code: 'column_is_outcome' });
   });
 });
+
+describe('History list', () => {
+  it('lists a finished evaluation never opened, with its figures computed once', async () => {
+    const job = await runJob('churn2', 'churn-outcomes.csv');
+    await evaluations.setOutcome(job.id, 'churned');
+    expect(evaluations.list()[0]).toMatchObject({ jobId: job.id, rows: 0, headline: null, title: 'Evaluation of customer-churn v2 on churn-outcomes.csv' });
+    await finish(job.id);
+    const listed = evaluations.list()[0]!;
+    expect(listed.title).toMatch(/^Evaluation of customer-churn v2 on churn-outcomes.csv, \d+ rows, accuracy \d+%$/);
+    expect(listed.headline).toMatchObject({ name: 'accuracy' });
+  });
+});

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import type { SavedModel } from '../../shared/domain/model';
+import { modelLabel, type SavedModel } from '../../shared/domain/model';
 import { AppError } from '../../shared/ipc/errors';
 import type { Evaluation, EvaluationSummary, OutcomeChoice, OutcomeSuggestion } from '../../shared/ipc/evaluate';
 import { jsonPath } from '../jobs/chart';
@@ -94,6 +94,11 @@ export class EvaluationService {
 
   private modelNameOf(job: JobRecord): string {
     return job.modelRef.kind === 'model' ? job.modelRef.name : job.modelLabel;
+  }
+
+  /** "customer-churn v1": the Plexe name and version, whatever the model was called in the app. */
+  private labelOf(job: JobRecord): string {
+    return job.modelRef.kind === 'model' ? modelLabel(job.modelRef) : job.modelLabel;
   }
 
   private inputColumns(job: JobRecord): Set<string> {
@@ -274,11 +279,11 @@ export class EvaluationService {
     const effective: OutcomeChoice = { ...outcome, valueMap };
     const lines = figureLines(figures, effective, moneyCells);
     const headline = headlineOf(lines);
-    const title = `Evaluation of ${job.modelLabel} on ${job.fileName}, ${plural(figures.rows, 'row')}${headline && figures.rows > 0 ? `, ${headline.name} ${headline.text}` : ''}`;
+    const title = `Evaluation of ${this.labelOf(job)} on ${job.fileName}, ${plural(figures.rows, 'row')}${headline && figures.rows > 0 ? `, ${headline.name} ${headline.text}` : ''}`;
     store.setEvaluationHeadline(jobId, JSON.stringify({ rows: figures.rows, headline: figures.rows > 0 ? headline : null, title }));
     return {
       jobId,
-      modelLabel: job.modelLabel,
+      modelLabel: this.labelOf(job),
       fileName: job.fileName,
       outcome: effective,
       figures,
@@ -296,11 +301,16 @@ export class EvaluationService {
 
   list(): EvaluationSummary[] {
     return this.deps.store.listWithOutcome().map(({ job, headline }) => {
-      const saved = headline ? (JSON.parse(headline) as { rows: number; headline: { name: string; text: string } | null; title: string }) : null;
+      let saved = headline ? (JSON.parse(headline) as { rows: number; headline: { name: string; text: string } | null; title: string }) : null;
+      // A job that ended with answers but whose figures were never opened: computed once, then kept.
+      if (!saved && job.state !== 'running' && job.state !== 'importing' && job.counts.ok > 0) {
+        const e = this.evaluate(job.id);
+        saved = { rows: e.figures.rows, headline: e.figures.rows > 0 ? headlineOf(e.lines) : null, title: e.title };
+      }
       return {
         jobId: job.id,
-        title: saved?.title ?? `Evaluation of ${job.modelLabel} on ${job.fileName}`,
-        modelLabel: job.modelLabel,
+        title: saved?.title ?? `Evaluation of ${this.labelOf(job)} on ${job.fileName}`,
+        modelLabel: this.labelOf(job),
         fileName: job.fileName,
         task: job.outcome!.task,
         rows: saved?.rows ?? 0,

@@ -16,6 +16,8 @@ export class EvaluateState {
   error = $state<string | null>(null);
   busy = $state(false);
   saved = $state<{ path: string; format: 'csv' | 'html' } | null>(null);
+  /** Bumped by every load and choice, so an answer to a superseded load never overwrites a newer choice. */
+  private generation = 0;
 
   /** Loads the outcome choice and the columns offered for it, for the job being set up. */
   async loadChoice(jobId: number): Promise<void> {
@@ -24,9 +26,10 @@ export class EvaluateState {
       this.suggestions = [];
     }
     this.jobId = jobId;
+    const mine = ++this.generation;
     try {
       const [choice, offered] = await Promise.all([unwrap(plexe.evaluate.getOutcome({ jobId })), unwrap(plexe.evaluate.suggestOutcome({ jobId }))]);
-      if (this.jobId !== jobId) return;
+      if (mine !== this.generation) return;
       this.outcome = choice.outcome;
       this.suggestions = offered.suggestions;
       this.error = null;
@@ -38,8 +41,10 @@ export class EvaluateState {
   /** Marks `column` as the known outcome (null: none). */
   async choose(jobId: number, column: string | null): Promise<void> {
     this.busy = true;
+    const mine = ++this.generation;
     try {
-      this.outcome = (await unwrap(plexe.evaluate.setOutcome({ jobId, column }))).outcome;
+      const outcome = (await unwrap(plexe.evaluate.setOutcome({ jobId, column }))).outcome;
+      if (mine === this.generation) this.outcome = outcome;
       this.error = null;
     } catch (e) {
       this.error = errorMessage(e);
