@@ -178,8 +178,8 @@ describe('comparing on a known outcome', () => {
     expect(first.figures.kind === 'classification' && first.figures.accuracy).toBeCloseTo(right.v1 / known, 12);
     expect(second.figures.kind === 'classification' && second.figures.accuracy).toBeCloseTo(right.v2 / known, 12);
     expect(right.v1).not.toBe(right.v2);
-    expect(first.modelLabel).toBe('Churn');
-    expect(second.modelLabel).toBe('Churn v2');
+    expect(first.modelLabel).toBe('customer-churn v1');
+    expect(second.modelLabel).toBe('customer-churn v2');
     // The job's own evaluation headline stays the first model's.
     expect(h.evaluations.list()[0]!.title).toBe(first.title);
   }, 60_000);
