@@ -55,7 +55,8 @@ test('scores the demo spreadsheet end to end and exports the result', async ({ p
   await page.getByLabel('Show').selectOption('all');
   await screenshot(page, 'bulk-results');
 
-  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  await expect(page.getByLabel('Save as')).toHaveValue('csv');
+  await page.getByRole('button', { name: 'Export…' }).click();
   const saved = page.getByRole('status').filter({ hasText: /^Saved \d+ rows to/ });
   await expect(saved).toBeVisible();
   const path = (await saved.locator('code').textContent())!;

@@ -75,7 +75,8 @@ async function start(): Promise<void> {
   const host: HostPorts = {
     kind: 'electron',
     chooseSavePath: async (suggestedName, kind) => {
-      const options = { defaultPath: suggestedName, filters: [{ name: kind === 'csv' ? 'CSV file' : kind === 'html' ? 'Web page (HTML)' : 'JSON file', extensions: [kind] }] };
+      const names = { csv: 'CSV file', tsv: 'Tab-separated text', xlsx: 'Excel workbook', json: 'JSON file', html: 'Web page (HTML)' } as const;
+      const options = { defaultPath: suggestedName, filters: [{ name: names[kind], extensions: [kind] }] };
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
@@ -83,6 +84,8 @@ async function start(): Promise<void> {
       shell.showItemInFolder(path);
       return true;
     },
+    // shell.openPath answers '' when the file opened, or the OS's reason it did not.
+    openPath: async (path) => (await shell.openPath(path)) || null,
     openExternal: async (url) => {
       if (!isSafeExternalUrl(url)) return false;
       await shell.openExternal(url);

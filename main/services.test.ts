@@ -7,7 +7,7 @@ import type { HostPorts } from './host';
 import { createServices, type Services } from './services';
 import type { AutoUpdaterLike, UpdaterLogger } from './update/updater';
 
-const host: HostPorts = { kind: 'test', chooseSavePath: async () => null, showInFolder: async () => true, openExternal: async () => true, notify: () => {}, takeOpenedFiles: () => [] };
+const host: HostPorts = { kind: 'test', chooseSavePath: async () => null, showInFolder: async () => true, openPath: async () => null, openExternal: async () => true, notify: () => {}, takeOpenedFiles: () => [] };
 
 class QuietUpdater extends EventEmitter implements AutoUpdaterLike {
   autoDownload = true;

@@ -101,7 +101,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     accounts: { accounts },
     models: { models: modelsService },
     predict: { predict: core.predict },
-    history: { history: core.history, settings: core.settings, grants },
+    history: { history: core.history, settings: core.settings, grants, events: core.events },
     diagnostics: {
       updater,
       errors,
@@ -110,7 +110,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       packaged: options.packaged ?? false,
       logFile: options.logFile ?? null,
     },
-    jobs: { jobs: core.jobs, grants },
+    jobs: { jobs: core.jobs, grants, settings: core.settings, events: core.events },
     compare: { compare: core.compare, grants },
     evaluate: { evaluations: core.evaluations, grants },
     settings: { settings: core.settings },

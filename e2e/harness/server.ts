@@ -31,7 +31,7 @@ export interface RunningHarness {
   token: string;
   services: Services;
   /** What the harness host recorded: links it was asked to open, notifications shown. */
-  recorded: { external: string[]; notifications: { title: string; body: string }[] };
+  recorded: { external: string[]; notifications: { title: string; body: string }[]; opened: string[]; shown: string[] };
   close(): Promise<void>;
 }
 
@@ -92,13 +92,20 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   const uploads = join(dataDir, 'uploads');
   mkdirSync(downloads, { recursive: true });
   mkdirSync(uploads, { recursive: true });
-  const recorded: RunningHarness['recorded'] = { external: [], notifications: [] };
+  const recorded: RunningHarness['recorded'] = { external: [], notifications: [], opened: [], shown: [] };
   const pendingOpen = (options.openFiles ?? []).map((f) => resolve(f));
 
   const host: HostPorts = {
     kind: 'harness',
     chooseSavePath: async (suggestedName) => join(downloads, `${Date.now().toString(36)}-${basename(suggestedName)}`),
-    showInFolder: async () => true,
+    showInFolder: async (path) => {
+      recorded.shown.push(path);
+      return true;
+    },
+    openPath: async (path) => {
+      recorded.opened.push(path);
+      return null;
+    },
     openExternal: async (url) => {
       recorded.external.push(url);
       return true;
@@ -174,6 +181,8 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
         req.on('close', () => eventClients.delete(res));
         return;
       }
+      // What the host was asked to do (links, files opened or shown, notifications), for the browser tests.
+      if (url.pathname === '/__harness/recorded' && req.method === 'GET') return json(res, 200, recorded);
       if (url.pathname === '/__harness/upload' && req.method === 'POST') {
         const name = basename(url.searchParams.get('name') ?? 'upload.bin').replace(/[^\w.\- ]/g, '_') || 'upload.bin';
         const dir = join(uploads, randomBytes(6).toString('hex'));

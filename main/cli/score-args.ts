@@ -8,6 +8,8 @@ writes the rows back with one column per prediction field, then status, error an
 
   --in FILE            the spreadsheet to score
   --out FILE           where to write the results: CSV, or an Excel workbook when FILE ends in .xlsx
+  --csv STYLE          how CSV is written: excel (default: UTF-8 with a byte-order mark, commas, so
+                       Excel reads accents right) or like-input (the separator and encoding of --in)
   --endpoint URL       the model's endpoint, e.g. https://api.plexe.ai/models/house-prices/1/infer
   --base-url URL       the Plexe server (with --model); default https://api.plexe.ai
   --model NAME/VERSION the model, e.g. house-prices/1
@@ -51,12 +53,14 @@ export interface ScoreArgs {
   compareBaseUrl: string | null;
   /** The known-outcome column to evaluate the model against (--outcome). */
   outcome?: string | null;
+  /** How a CSV output is written: 'excel' (UTF-8 with a mark, commas) or 'like-input'. */
+  csv: 'excel' | 'like-input';
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--outcome', '--compare', '--compare-key-env', '--compare-base-url']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--outcome', '--compare', '--compare-key-env', '--compare-base-url']);
 
 function intFlag(name: string, text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text.trim())) throw new UsageError(`${name} must be a whole number (got "${text}").`);
@@ -88,7 +92,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     if (values.has(name)) throw new UsageError(`${name} is given twice.`);
     values.set(name, value);
   }
-  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, compare: null, compareKeyEnv: null, compareBaseUrl: null, help };
+  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, csv: 'excel', compare: null, compareKeyEnv: null, compareBaseUrl: null, help };
   if (help) return empty;
   const inPath = values.get('--in');
   const outPath = values.get('--out');
@@ -143,6 +147,8 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     const v = values.get(flag);
     return v === undefined ? null : intFlag(flag, v, min, max);
   };
+  const csv = values.get('--csv') ?? 'excel';
+  if (csv !== 'excel' && csv !== 'like-input') throw new UsageError(`--csv must be excel or like-input (got "${csv}").`);
   return {
     inPath,
     outPath,
@@ -156,6 +162,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     retries: num('--retries', 0, 20),
     dataDir: values.get('--data-dir') ?? null,
     profile: values.get('--profile') ?? null,
+    csv,
     compare,
     compareKeyEnv: values.get('--compare-key-env') ?? null,
     compareBaseUrl,

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSoak } from '../../bench/soak';
@@ -12,6 +14,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { churnCsv } from '../compare/test-support';
 import { houseCsv } from '../jobs/test-support';
 import { importSheet } from '../sheets/import';
+import { openLikeExcel } from '../sheets/open-like-excel';
 import { ImportError } from '../sheets/types';
 import { EXIT, main } from './score';
 
@@ -81,6 +84,41 @@ describe('npm run score', () => {
     expect(again.stderr).toMatch(/Resuming job \d+ .*114 rows already scored/);
     // Nothing finished is sent again (the invalid rows are not transient failures).
     expect(sandbox.requestLog().filter((e) => e.path.endsWith('/infer') || e.path.endsWith('/predictions'))).toEqual([]);
+  });
+
+  it('writes CSV for Excel by default, CSV like the input with --csv like-input, and a workbook for --out results.xlsx', async () => {
+    const input = join(dir, 'europe.csv');
+    const lines = ['listing_id;owner;square_footage;bedrooms;bathrooms;location', ...Array.from({ length: 12 }, (_, i) => `L-${i + 1};Núñez ${i + 1};${700 + i};${1 + (i % 3)};2;urban`)];
+    writeFileSync(input, iconv.encode(lines.join('\r\n') + '\r\n', 'windows-1252'));
+    const data = join(dir, 'd-formats');
+    const common = ['--in', input, ...modelArgs(), '--data-dir', data];
+
+    const plain = join(dir, 'europe-out.csv');
+    expect((await score([...common, '--out', plain])).code).toBe(EXIT.ok);
+    const bytes = readFileSync(plain);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const cells = openLikeExcel(bytes, { listSeparator: ',' });
+    expect(cells[0]).toEqual(['listing_id', 'owner', 'square_footage', 'bedrooms', 'bathrooms', 'location', 'predicted_price', 'status', 'error', 'request_id']);
+    expect(cells[1]!.slice(0, 2)).toEqual(['L-1', 'Núñez 1']);
+
+    const like = join(dir, 'europe-like.csv');
+    expect((await score([...common, '--out', like, '--csv', 'like-input'])).code).toBe(EXIT.ok);
+    const likeBytes = readFileSync(like);
+    expect(likeBytes[0]).toBe('l'.charCodeAt(0));
+    expect(openLikeExcel(likeBytes, { listSeparator: ';', ansiCodePage: 'windows-1252' })[1]!.slice(0, 2)).toEqual(['L-1', 'Núñez 1']);
+    expect((await score([...common, '--out', like, '--csv', 'ansi'])).stderr).toContain('--csv must be excel or like-input');
+
+    const book = join(dir, 'europe-out.xlsx');
+    expect((await score([...common, '--out', book, '--csv', 'like-input'])).code).toBe(EXIT.ok);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(book);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(7).text).toBe('predicted_price');
+    expect(sheet.getRow(2).getCell(2).text).toBe('Núñez 1');
+    expect(sheet.getRow(2).getCell(3).value).toBe(700);
+    expect(typeof sheet.getRow(2).getCell(7).value).toBe('number');
+    expect(sheet.getRow(2).getCell(8).text).toBe('ok');
+    expect(sheet.rowCount).toBe(13);
   });
 
   it('retries rows that failed for a passing reason when the command is run again', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FieldSpec, ModelRef } from '../../shared/domain/model';
 import { modelLabel } from '../../shared/domain/model';
@@ -342,7 +342,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return EXIT.someFailed;
       }
     }
-    const written = second ? await core.compare.exportResults(job.id, outPath) : await jobs.exportResults(job.id, outPath);
+    // A path ending in .xlsx gets a workbook; otherwise CSV as --csv says (a workbook input has no CSV style to copy).
+    const asLikeInput = args.csv === 'like-input' && extname(outPath).toLowerCase() !== '.xlsx' && store.require(job.id).importInfo.encoding !== 'xlsx';
+    const written: { path: string; notices?: readonly string[] } = second
+      ? await core.compare.exportResults(job.id, outPath)
+      : await jobs.exportResults(job.id, outPath, undefined, asLikeInput ? 'like-input' : undefined);
+    for (const notice of written.notices ?? []) io.stderr(`note: ${notice}\n`);
     const c = store.counts(job.id);
     const finished = store.require(job.id);
     const notOk = c.failed + c.invalid + c.skipped;

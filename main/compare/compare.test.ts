@@ -79,7 +79,8 @@ describe('comparing two versions on one job', () => {
 
     const csvPath = join(h.dir, 'out.csv');
     await h.compare.exportResults(job.id, csvPath);
-    const csv = Papa.parse<string[]>(readFileSync(csvPath, 'utf8').trimEnd()).data;
+    expect(readFileSync(csvPath, 'utf8').startsWith('\uFEFF')).toBe(true);
+    const csv = Papa.parse<string[]>(readFileSync(csvPath, 'utf8').replace(/^\uFEFF/, '').trimEnd()).data;
     const header = ['customer_id', 'tenure_months', 'monthly_charges', 'contract', 'support_calls', 'paperless_billing', 'v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed', 'v1.status', 'v1.error', 'v2.status', 'v2.error'];
     expect(csv[0]).toEqual(header);
     expect(csv).toHaveLength(241);
@@ -239,7 +240,7 @@ describe('comparing numbers', () => {
 
     const out = join(h.dir, 'houses-out.csv');
     await h.compare.exportResults(job.id, out);
-    const csv = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    const csv = Papa.parse<string[]>(readFileSync(out, 'utf8').replace(/^\uFEFF/, '').trimEnd()).data;
     expect(csv[0]).toEqual(['listing_id', 'square_footage', 'bedrooms', 'bathrooms', 'location', 'v1.predicted_price', 'v2.predicted_price', 'difference', 'v1.status', 'v1.error', 'v2.status', 'v2.error']);
     expect(csv[2]!.slice(5, 8)).toEqual([String(price(3)), String(price(3) + move(3)), String(move(3))]);
     expect(csv[76]!.slice(5)).toEqual([String(price(77)), '', '', 'ok', '', 'prediction_error', 'The model failed.']);

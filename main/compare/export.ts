@@ -121,7 +121,8 @@ export async function exportComparison(store: ComparisonStore, job: JobRecord, c
       return { path, rows: summary.rows, bytes: statSync(path).size };
     }
     return await streamViaTemp(path, async (out) => {
-      const writer = new CsvWriter(out, { chunkSize: 1 << 16 });
+      // UTF-8 with a byte-order mark, as the job's own CSV export writes by default, so Excel reads it right.
+      const writer = new CsvWriter(out, { chunkSize: 1 << 16, bom: true });
       await writer.writeRow(layout.header);
       for (const page of pages(store, job.id)) for (const r of page) await writer.writeRow(comparisonCells(r, layout));
       await writer.end();

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvLine, flattenKeys, flattenObject, resultColumnNames } from '../sheets/csv-writer';
 import type { NewPrediction } from '../../shared/domain/prediction';
-import { exportHistoryCsv, HISTORY_COLUMNS } from './export';
+import { exportHistoryCsv, exportHistoryXlsx, HISTORY_COLUMNS } from './export';
 import { minutes, prediction, tempHistory } from './test-helpers';
 import { parseTime, type HistoryStore } from './store';
 
@@ -113,7 +117,8 @@ describe('history CSV export', () => {
     out = sink();
     const none = await exportHistoryCsv(store, { modelName: 'zzz' }, out.stream);
     expect(none.rows).toBe(0);
-    expect(out.text()).toBe(`${['status', 'error', 'request_id', ...HISTORY_COLUMNS].join(',')}\r\n`);
+    // UTF-8 with a byte-order mark by default, so Excel reads accents right.
+    expect(out.text()).toBe(`\uFEFF${['status', 'error', 'request_id', ...HISTORY_COLUMNS].join(',')}\r\n`);
   });
 
   it('streams a large export in chunks through a slow file without losing or repeating rows', async () => {
@@ -152,7 +157,7 @@ describe('history CSV export', () => {
         e.status, e.errorMessage, e.requestId, e.createdAt, e.profileName, e.modelName, e.modelVersion, e.source, e.httpStatus, e.roundTripMs, e.processingTimeMs, e.attempts, e.jobId, e.rowNumber,
       ]);
     });
-    expect(out.text()).toBe(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
+    expect(out.text()).toBe(`\uFEFF${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`);
   });
 
 });
@@ -219,7 +224,7 @@ describe('history CSV export of awkward values', () => {
         ]);
       });
     // Through UTF-8, as the file holds it (a lone surrogate becomes U+FFFD).
-    expect(out.text()).toBe(Buffer.from(`${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`).toString('utf8'));
+    expect(out.text()).toBe(Buffer.from(`\uFEFF${csvLine(summary.columns)}\r\n${lines.map((l) => `${l}\r\n`).join('')}`).toString('utf8'));
   });
 
   it('stores JSON exactly as JSON.stringify writes it', () => {
@@ -241,5 +246,45 @@ describe('parseTime', () => {
     samples.push('2026-01-01T12:60:00.000Z', '2026-01-01T12:59:60.000Z', '2026-01-01T12:5x:00.000Z', '2026-01-01T12:00:00.000+01:00', '2026-01-01T12:00:00+01:00', 'not a date', '', '+010000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z');
     const again = [...samples, ...samples.slice(0, 50).reverse()];
     for (const s of again) expect(parseTime(s)).toStrictEqual(Date.parse(s));
+  });
+});
+
+describe('history export as a workbook', () => {
+  it('writes the CSV export’s columns and rows with types kept: numbers, dates, text that is never a formula', async () => {
+    store.add(prediction({ createdAt: minutes(1), input: { customer: 'Núñez', tenure: 12, note: '=cmd()' }, result: { predicted_price: 389480.5, confidence: 0.82 }, requestId: 'r1' }));
+    store.add(prediction({ createdAt: minutes(2), input: { customer: '00123', tenure: 3 }, result: null, status: 'timeout', errorMessage: 'No answer in 30 s.', requestId: 'r2' }));
+    const dir = mkdtempSync(join(tmpdir(), 'history-xlsx-'));
+    try {
+      const path = join(dir, 'history.xlsx');
+      const progress: number[] = [];
+      const summary = await exportHistoryXlsx(store, {}, path, { chunkRows: 1, onProgress: (n) => progress.push(n) });
+      expect(summary.rows).toBe(2);
+      expect(progress.at(-1)).toBe(2);
+      const out = sink();
+      await exportHistoryCsv(store, {}, out.stream);
+      const csv = parse(out.text().replace(/^\uFEFF/, ''));
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(path);
+      const sheet = book.worksheets[0]!;
+      expect(sheet.name).toBe('Prediction history');
+      const header = csv[0]!;
+      expect(summary.columns).toEqual(header);
+      expect(header.map((_, c) => sheet.getRow(1).getCell(c + 1).text)).toEqual(header);
+      expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+      const cell = (row: number, col: string) => sheet.getRow(row).getCell(header.indexOf(col) + 1);
+      // Newest first, as the CSV.
+      expect(cell(2, 'customer').text).toBe('00123');
+      expect(cell(3, 'customer').text).toBe('Núñez');
+      expect(cell(3, 'tenure').value).toBe(12);
+      expect(cell(3, 'predicted_price').value).toBe(389480.5);
+      expect(cell(3, 'note').type).not.toBe(ExcelJS.ValueType.Formula);
+      expect(cell(3, 'note').text).toBe('=cmd()');
+      expect(cell(3, 'created_at').value).toBeInstanceOf(Date);
+      expect((cell(3, 'created_at').value as Date).toISOString()).toBe(csv[2]![header.indexOf('created_at')]);
+      expect(cell(2, 'status').text).toBe('timeout');
+      expect(cell(3, 'attempts').value).toBe(Number(csv[2]![header.indexOf('attempts')]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
+import { writeXlsx, type XlsxColumn, type XlsxColumnKind } from '../sheets/xlsx-writer';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
-  /** Start with a UTF-8 byte-order mark (for Excel). Off by default. */
+  /** Start with a UTF-8 byte-order mark, so Excel reads accents right. On by default. */
   bom?: boolean;
   /** Rows read per keyset page; the database is free for other work between pages. */
   chunkRows?: number;
@@ -42,6 +43,47 @@ type ExportRow = [
   rowNumber: number | null,
 ];
 
+/** The history export's columns and its rows, newest first (see exportHistoryCsv for the layout). */
+function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: number) {
+  const f = store.filterSql(filters, 'export');
+  const { input: inputColumns, result: resultFields } = store.exportFields(f);
+  const resultColumns = resultColumnNames(inputColumns, resultFields);
+  const leading = [...inputColumns, ...resultColumns];
+  const columns = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
+  const series = store.seriesById();
+  const ni = inputColumns.length;
+  const nr = resultFields.length;
+
+  /** Pages of rows, each row written into one reused array; the statement is finished before each page is handed out. */
+  function* rows(): Generator<unknown[]> {
+    const cells = new Array<unknown>(columns.length);
+    let cursor: { createdAt: number; id: number } | null = null;
+    for (;;) {
+      const page = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
+      for (const r of page) {
+        pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, 0);
+        if (r[4] === null) cells.fill(undefined, ni, ni + nr);
+        else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, ni);
+        const s = series.get(r[2]);
+        let k = ni + nr;
+        cells[k++] = r[5];
+        cells[k++] = r[6];
+        cells[k++] = r[7];
+        cells[k++] = new Date(r[1]).toISOString();
+        cells[k++] = s?.profileName;
+        cells[k++] = s?.modelName;
+        cells[k++] = s?.modelVersion;
+        for (let i = 8; i < 15; i++) cells[k++] = r[i];
+        yield cells;
+      }
+      const last = page[page.length - 1];
+      if (page.length < chunkRows || !last) return;
+      cursor = { createdAt: last[1], id: last[0] };
+    }
+  }
+  return { columns, leading: leading.length, rows };
+}
+
 /**
  * Streams the filtered history as CSV, newest first, with the bulk export's column rules: input fields
  * flattened with dots, then one column per result field (`prediction_` prefix on a name clash), then
@@ -51,45 +93,49 @@ type ExportRow = [
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
   const chunkRows = options.chunkRows ?? 5_000;
-  const f = store.filterSql(filters, 'export');
-  const { input: inputColumns, result: resultFields } = store.exportFields(f);
-  const resultColumns = resultColumnNames(inputColumns, resultFields);
-  const leading = [...inputColumns, ...resultColumns];
-  const columns = [...leading, ...uniqueAfter(leading, [...STATUS_COLUMNS, ...HISTORY_COLUMNS])];
-  const series = store.seriesById();
-
+  const { columns, rows } = historyRows(store, filters, chunkRows);
   // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
-  const writer = new CsvWriter(out, { bom: options.bom ?? false, chunkSize: 1 << 16 });
+  const writer = new CsvWriter(out, { bom: options.bom ?? true, chunkSize: 1 << 16 });
   await writer.writeRow(columns);
-  const cells = new Array<unknown>(columns.length);
-  const ni = inputColumns.length;
-  const nr = resultFields.length;
-  let cursor: { createdAt: number; id: number } | null = null;
-  for (;;) {
-    const rows = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
-    for (const r of rows) {
-      pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, 0);
-      if (r[4] === null) cells.fill(undefined, ni, ni + nr);
-      else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, ni);
-      const s = series.get(r[2]);
-      let k = ni + nr;
-      cells[k++] = r[5];
-      cells[k++] = r[6];
-      cells[k++] = r[7];
-      cells[k++] = new Date(r[1]).toISOString();
-      cells[k++] = s?.profileName;
-      cells[k++] = s?.modelName;
-      cells[k++] = s?.modelVersion;
-      for (let i = 8; i < 15; i++) cells[k++] = r[i];
-      await writer.writeRow(cells);
-    }
-    options.onProgress?.(writer.rows - 1);
-    const last = rows[rows.length - 1];
-    if (rows.length < chunkRows || !last) break;
-    cursor = { createdAt: last[1], id: last[0] };
+  let n = 0;
+  for (const cells of rows()) {
+    await writer.writeRow(cells);
+    if (++n % chunkRows === 0) options.onProgress?.(n);
   }
+  options.onProgress?.(n);
   await writer.end();
   return { rows: writer.rows - 1, columns };
+}
+
+/** Kinds of the history's own columns in a workbook: the time as a date, counts and times as numbers, the rest as text. */
+const HISTORY_KINDS: Record<(typeof STATUS_COLUMNS | typeof HISTORY_COLUMNS)[number], XlsxColumnKind> = {
+  status: 'text',
+  error: 'text',
+  request_id: 'text',
+  created_at: 'date',
+  account: 'text',
+  model: 'text',
+  model_version: 'text',
+  source: 'text',
+  http_status: 'number',
+  round_trip_ms: 'number',
+  processing_time_ms: 'number',
+  attempts: 'number',
+  job_id: 'text',
+  row_number: 'number',
+};
+
+/**
+ * The same export as an .xlsx workbook through the one streaming writer: the same columns and rows,
+ * inputs and results by their values' types (a text value never becomes a formula), the time as a
+ * date, bold frozen header; more rows than a sheet holds continue on the next sheet.
+ */
+export async function exportHistoryXlsx(store: HistoryStore, filters: HistoryFilters, path: string, options: ExportOptions = {}): Promise<ExportSummary & { notices: string[] }> {
+  const { columns, leading, rows } = historyRows(store, filters, options.chunkRows ?? 5_000);
+  const tail = [...STATUS_COLUMNS, ...HISTORY_COLUMNS];
+  const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: i < leading ? 'auto' : HISTORY_KINDS[tail[i - leading]!] }));
+  const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
+  return { rows: summary.rows, columns, notices: summary.notices.map((n) => n.message) };
 }
 
 /** Keeps the fixed trailing names, suffixing `_2`, `_3`… if an input or result column already has one. */

@@ -1,12 +1,11 @@
-import type { Database } from 'better-sqlite3';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
+import { join, list, sql, trusted, type Sql, type Statements } from '../store/sql';
 
-/** A WHERE clause over `predictions p`, with its named parameters. */
+/** The conditions of a history filter over `predictions p`. */
 export interface FilterSql {
-  /** Always a valid expression; `1` when nothing is filtered. */
-  where: string;
-  params: Record<string, string | number>;
+  /** Every condition except the series one, joined with AND; `1` when nothing else is filtered. */
+  where: Sql;
   /** Series the filter limits rows to; null when it does not limit them. Empty = nothing can match. */
   seriesIds: number[] | null;
   /**
@@ -16,18 +15,15 @@ export interface FilterSql {
   failedOnly: boolean;
 }
 
-/** The marker in `where` that `seriesCondition` fills in. */
-export const SERIES_MARK = '__series__';
-
-/** `where` with the series condition for `ids` (one series, or several). */
-export function whereForSeries(f: FilterSql, ids: readonly number[] | null): string {
-  if (!f.where.includes(SERIES_MARK)) return f.where;
+/** The whole condition: the series in `ids` (default: the filter's own) and the rest of the filter. */
+export function whereForSeries(f: FilterSql, ids: readonly number[] | null = f.seriesIds): Sql {
+  if (ids === null) return f.where;
+  if (ids.length === 0) return trusted('0');
   // With the failed-only filter, `+` keeps SQLite from using the series index, so that it walks the
   // small partial index of failed rows (predictions_failed_by_time) instead.
-  const column = f.failedOnly ? '+p.series_id' : 'p.series_id';
-  const list = ids ?? f.seriesIds ?? [];
-  const cond = list.length === 1 ? `${column} = ${list[0]}` : `${column} IN (${list.join(',')})`;
-  return f.where.replace(SERIES_MARK, cond);
+  const column = trusted(f.failedOnly ? '+p.series_id' : 'p.series_id');
+  const series = ids.length === 1 ? sql`${column} = ${ids[0]}` : sql`${column} IN (${list(ids)})`;
+  return sql`${series} AND ${f.where}`;
 }
 
 const MAX_WORDS = 16;
@@ -49,24 +45,13 @@ export function toMillis(iso: string, field: string): number {
 }
 
 /** Series (account + model combinations) matching the model and account filters. */
-export function matchingSeries(db: Database, filters: HistoryFilters): number[] | null {
+export function matchingSeries(q: Statements, filters: HistoryFilters): number[] | null {
   if (filters.modelName === undefined && filters.profileId === undefined) return null;
-  const clauses: string[] = [];
-  const params: Record<string, string> = {};
-  if (filters.modelName !== undefined) {
-    clauses.push('model_name = @modelName');
-    params.modelName = filters.modelName;
-  }
-  if (filters.modelVersion !== undefined) {
-    clauses.push('model_version = @modelVersion');
-    params.modelVersion = filters.modelVersion;
-  }
-  if (filters.profileId !== undefined) {
-    clauses.push('profile_id = @profileId');
-    params.profileId = filters.profileId;
-  }
-  const rows = db.prepare(`SELECT id FROM prediction_series WHERE ${clauses.join(' AND ')} ORDER BY id`).pluck().all(params) as number[];
-  return rows;
+  const clauses: Sql[] = [];
+  if (filters.modelName !== undefined) clauses.push(sql`model_name = ${filters.modelName}`);
+  if (filters.modelVersion !== undefined) clauses.push(sql`model_version = ${filters.modelVersion}`);
+  if (filters.profileId !== undefined) clauses.push(sql`profile_id = ${filters.profileId}`);
+  return q.column<number>(sql`SELECT id FROM prediction_series WHERE ${join(clauses, ' AND ')} ORDER BY id`);
 }
 
 /**
@@ -79,68 +64,50 @@ export function matchingSeries(db: Database, filters: HistoryFilters): number[] 
 export type TextMode = 'list' | 'list-probe';
 
 /**
- * Builds the WHERE clause for the filters. Text search uses the FTS5 index for rows it already covers
+ * Builds the conditions for the filters. Text search uses the FTS5 index for rows it already covers
  * (id ≤ `indexedUpto`) and a direct LIKE over the few newer rows it has not reached yet.
  */
 export function filterSql(filters: HistoryFilters, seriesIds: number[] | null, indexedUpto: number, textMode: TextMode = 'list'): FilterSql {
-  const clauses: string[] = [];
-  const params: Record<string, string | number> = {};
-  if (seriesIds !== null) {
-    if (seriesIds.length === 0) return { where: '0', params: {}, seriesIds, failedOnly: false };
-    clauses.push(SERIES_MARK);
-  }
+  const clauses: Sql[] = [];
   if (filters.status !== undefined) {
-    clauses.push('p.status = @status');
-    params.status = filters.status;
-    // Lets SQLite use the partial index of failed rows.
-    if (filters.status !== 'ok') clauses.push("p.status <> 'ok'");
+    clauses.push(sql`p.status = ${filters.status}`);
+    // Says in a form SQLite can match that the partial index of failed rows holds every such row.
+    if (filters.status !== 'ok') clauses.push(trusted("p.status <> 'ok'"));
   }
-  if (filters.outcome === 'ok') clauses.push("p.status = 'ok'");
-  if (filters.outcome === 'failed') clauses.push("p.status <> 'ok'");
-  if (filters.source !== undefined) {
-    clauses.push('p.source = @source');
-    params.source = filters.source;
-  }
-  if (filters.from !== undefined) {
-    clauses.push('p.created_at >= @from');
-    params.from = toMillis(filters.from, 'start');
-  }
-  if (filters.to !== undefined) {
-    clauses.push('p.created_at < @to');
-    params.to = toMillis(filters.to, 'end');
-  }
+  if (filters.outcome === 'ok') clauses.push(trusted("p.status = 'ok'"));
+  if (filters.outcome === 'failed') clauses.push(trusted("p.status <> 'ok'"));
+  if (filters.source !== undefined) clauses.push(sql`p.source = ${filters.source}`);
+  if (filters.from !== undefined) clauses.push(sql`p.created_at >= ${toMillis(filters.from, 'start')}`);
+  if (filters.to !== undefined) clauses.push(sql`p.created_at < ${toMillis(filters.to, 'end')}`);
   const text = filters.text?.trim() ?? '';
   if (text !== '') {
     const words = searchWords(text);
     if (words.length === 0) {
       // Only punctuation: no word to look up in the index, so look for the text itself.
-      params.rawLike = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      clauses.push(likeAll('p', '@rawLike'));
+      clauses.push(likeAll('p', `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
     } else {
-      params.fts = ftsQuery(words);
-      params.indexedUpto = indexedUpto;
       // One list of ids: what the index finds, plus matching rows it has not reached yet.
       // A word matching many rows (list-probe): `+` keeps SQLite from driving the query from the id list,
       // so it walks the time index and probes the list for each row instead (see TextMode).
-      const column = textMode === 'list-probe' ? '+p.id' : 'p.id';
-      clauses.push(`${column} IN (SELECT rowid FROM predictions_fts WHERE predictions_fts MATCH @fts UNION ALL SELECT t.id FROM predictions t WHERE t.id > @indexedUpto AND ${likeWords(words, 't', params)})`);
+      const column = trusted(textMode === 'list-probe' ? '+p.id' : 'p.id');
+      clauses.push(
+        sql`${column} IN (SELECT rowid FROM predictions_fts WHERE predictions_fts MATCH ${ftsQuery(words)} UNION ALL SELECT t.id FROM predictions t WHERE t.id > ${indexedUpto} AND ${likeWords(words, 't')})`,
+      );
     }
   }
   const failedOnly = filters.outcome === 'failed' || (filters.status !== undefined && filters.status !== 'ok');
-  return { where: clauses.length === 0 ? '1' : clauses.join(' AND '), params, seriesIds, failedOnly };
+  return { where: join(clauses, ' AND ', trusted('1')), seriesIds, failedOnly };
 }
 
-/** Every word somewhere in the row's text (for rows the index has not reached); sets `@w0`, `@w1`… */
-export function likeWords(words: readonly string[], alias: string, params: Record<string, string | number>): string {
-  return words
-    .map((w, i) => {
-      params[`w${i}`] = `%${w}%`;
-      return likeAll(alias, `@w${i}`);
-    })
-    .join(' AND ');
+/** Every word somewhere in the row's text (for rows the index has not reached). */
+export function likeWords(words: readonly string[], alias: 'p' | 't'): Sql {
+  return join(
+    words.map((w) => likeAll(alias, `%${w}%`)),
+    ' AND ',
+  );
 }
 
-function likeAll(alias: string, param: string): string {
-  const a = alias;
-  return `(${a}.input LIKE ${param} ESCAPE '\\' OR ${a}.result LIKE ${param} ESCAPE '\\' OR ${a}.error_message LIKE ${param} ESCAPE '\\' OR ${a}.request_id LIKE ${param} ESCAPE '\\')`;
+function likeAll(alias: 'p' | 't', pattern: string): Sql {
+  const a = trusted(alias);
+  return sql`(${a}.input LIKE ${pattern} ESCAPE '\\' OR ${a}.result LIKE ${pattern} ESCAPE '\\' OR ${a}.error_message LIKE ${pattern} ESCAPE '\\' OR ${a}.request_id LIKE ${pattern} ESCAPE '\\')`;
 }

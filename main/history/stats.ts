@@ -1,6 +1,6 @@
-import type { Database } from 'better-sqlite3';
 import { historyStatsRequestSchema, type Distribution, type HistoryStats, type HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
+import { list, sql, type Sql, type Statements } from '../store/sql';
 import { matchingSeries, toMillis } from './filters';
 
 const HOUR = 3_600_000;
@@ -36,7 +36,7 @@ function jsonPath(field: string): string {
  * Monitoring figures for one model over a period: requests and errors (by code) per bucket, round-trip
  * and processing latency p50/p95 per bucket, and the distribution of one result field.
  */
-export function computeStats(db: Database, raw: HistoryStatsRequest): HistoryStats {
+export function computeStats(q: Statements, raw: HistoryStatsRequest): HistoryStats {
   const req = historyStatsRequestSchema.parse(raw);
   const from = toMillis(req.from, 'start');
   const to = toMillis(req.to, 'end');
@@ -53,7 +53,7 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
     throw new AppError('period_too_long', `That period has ${count} ${bucket}s, more than the ${MAX_BUCKETS} a chart can show. Choose a shorter period or a larger step.`, { field: 'bucket' });
   }
 
-  const seriesIds = matchingSeries(db, { modelName: req.modelName, modelVersion: req.modelVersion, profileId: req.profileId });
+  const seriesIds = matchingSeries(q, { modelName: req.modelName, modelVersion: req.modelVersion, profileId: req.profileId });
   const buckets: HistoryStats['buckets'] = [];
   for (let i = 0; i < count; i++) {
     buckets.push({ start: new Date(first + i * bucketMs).toISOString(), count: 0, errors: 0, errorsByCode: {}, roundTripP50: null, roundTripP95: null, processingP50: null, processingP95: null });
@@ -61,12 +61,11 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
   const empty: HistoryStats = { bucket, bucketMs, buckets, total: 0, errors: 0, errorsByCode: [], resultFields: [], distribution: null };
   if (seriesIds === null || seriesIds.length === 0) return empty;
 
-  const where = `p.series_id IN (${seriesIds.join(',')}) AND p.created_at >= @from AND p.created_at < @to`;
-  const params = { from, to, bucketMs, shift };
+  const where = sql`p.series_id IN (${list(seriesIds)}) AND p.created_at >= ${from} AND p.created_at < ${to}`;
   // Whole-number division: bound JS numbers may arrive as REAL.
-  const bucketExpr = 'CAST((p.created_at + @shift) / @bucketMs AS INTEGER)';
+  const bucketOf = sql`CAST((p.created_at + ${shift}) / ${bucketMs} AS INTEGER)`;
 
-  const byStatus = db.prepare(`SELECT ${bucketExpr} AS b, p.status AS status, count(*) AS n FROM predictions p WHERE ${where} GROUP BY b, status`).all(params) as { b: number; status: string; n: number }[];
+  const byStatus = q.all<{ b: number; status: string; n: number }>(sql`SELECT ${bucketOf} AS b, p.status AS status, count(*) AS n FROM predictions p WHERE ${where} GROUP BY b, status`);
   const firstIndex = Math.floor((first + shift) / bucketMs);
   const totalsByCode = new Map<string, number>();
   let total = 0;
@@ -87,8 +86,7 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
   // Percentiles need the values themselves: gather them per bucket in typed arrays, then sort each.
   const roundTrips: number[][] = buckets.map(() => []);
   const processing: number[][] = buckets.map(() => []);
-  const latency = db.prepare(`SELECT ${bucketExpr}, p.round_trip_ms, p.processing_time_ms FROM predictions p WHERE ${where}`).raw();
-  for (const row of latency.iterate(params) as IterableIterator<[number, number | null, number | null]>) {
+  for (const row of q.iterateArrays<[number, number | null, number | null]>(sql`SELECT ${bucketOf}, p.round_trip_ms, p.processing_time_ms FROM predictions p WHERE ${where}`)) {
     const i = row[0] - firstIndex;
     if (row[1] !== null) roundTrips[i]?.push(row[1]);
     if (row[2] !== null) processing[i]?.push(row[2]);
@@ -102,12 +100,12 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
     b.processingP95 = percentile(pt, 95);
   });
 
-  const resultFields = db
-    .prepare(`SELECT DISTINCT j.key FROM (SELECT p.result FROM predictions p WHERE ${where} AND p.status = 'ok' AND p.result IS NOT NULL ORDER BY p.created_at DESC LIMIT 500) r, json_each(r.result) j WHERE j.type NOT IN ('object', 'array')`)
-    .pluck()
-    .all(params) as string[];
+  // The result fields of the newest 500 answers (a model's output rarely changes shape).
+  const resultFields = q.column<string>(
+    sql`SELECT DISTINCT j.key FROM (SELECT p.result FROM predictions p WHERE ${where} AND p.status = 'ok' AND p.result IS NOT NULL ORDER BY p.created_at DESC LIMIT 500) r, json_each(r.result) j WHERE j.type NOT IN ('object', 'array')`,
+  );
   const field = req.field !== undefined && resultFields.includes(req.field) ? req.field : (resultFields.find((f) => f === 'prediction') ?? resultFields[0]);
-  const distribution = field === undefined ? null : distributionOf(db, where, params, field);
+  const distribution = field === undefined ? null : distributionOf(q, where, field);
 
   return {
     bucket,
@@ -121,12 +119,13 @@ export function computeStats(db: Database, raw: HistoryStatsRequest): HistorySta
   };
 }
 
-function distributionOf(db: Database, where: string, baseParams: Record<string, number>, field: string): Distribution {
-  const params = { ...baseParams, path: jsonPath(field) };
-  const okWhere = `${where} AND p.status = 'ok' AND p.result IS NOT NULL`;
-  const kinds = db
-    .prepare(`SELECT json_type(p.result, @path) AS t, count(*) AS n, count(DISTINCT json_extract(p.result, @path)) AS d, min(json_extract(p.result, @path)) AS lo, max(json_extract(p.result, @path)) AS hi FROM predictions p WHERE ${okWhere} GROUP BY t`)
-    .all(params) as { t: string | null; n: number; d: number; lo: number | string | null; hi: number | string | null }[];
+function distributionOf(q: Statements, where: Sql, field: string): Distribution {
+  const path = jsonPath(field);
+  const okWhere = sql`${where} AND p.status = 'ok' AND p.result IS NOT NULL`;
+  const value = sql`json_extract(p.result, ${path})`;
+  const kinds = q.all<{ t: string | null; n: number; d: number; lo: number | string | null; hi: number | string | null }>(
+    sql`SELECT json_type(p.result, ${path}) AS t, count(*) AS n, count(DISTINCT ${value}) AS d, min(${value}) AS lo, max(${value}) AS hi FROM predictions p WHERE ${okWhere} GROUP BY t`,
+  );
   const numeric = kinds.filter((k) => k.t === 'integer' || k.t === 'real');
   const present = kinds.filter((k) => k.t !== null && k.t !== 'null');
   const numericCount = numeric.reduce((s, k) => s + k.n, 0);
@@ -135,9 +134,9 @@ function distributionOf(db: Database, where: string, baseParams: Record<string, 
     const lo = Math.min(...numeric.map((k) => Number(k.lo)));
     const hi = Math.max(...numeric.map((k) => Number(k.hi)));
     const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 1;
-    const counts = db
-      .prepare(`SELECT min(CAST((json_extract(p.result, @path) - @lo) / @width AS INTEGER), ${HISTOGRAM_BINS - 1}) AS bin, count(*) AS n FROM predictions p WHERE ${okWhere} AND json_type(p.result, @path) IN ('integer', 'real') GROUP BY bin`)
-      .all({ ...params, lo, width }) as { bin: number; n: number }[];
+    const counts = q.all<{ bin: number; n: number }>(
+      sql`SELECT min(CAST((${value} - ${lo}) / ${width} AS INTEGER), ${HISTOGRAM_BINS - 1}) AS bin, count(*) AS n FROM predictions p WHERE ${okWhere} AND json_type(p.result, ${path}) IN ('integer', 'real') GROUP BY bin`,
+    );
     const bins = Array.from({ length: HISTOGRAM_BINS }, (_, i) => ({ from: lo + i * width, to: lo + (i + 1) * width, count: 0 }));
     for (const c of counts) {
       const b = bins[c.bin];
@@ -145,9 +144,9 @@ function distributionOf(db: Database, where: string, baseParams: Record<string, 
     }
     return { kind: 'histogram', field, bins };
   }
-  const rows = db
-    .prepare(`SELECT json_type(p.result, @path) AS t, json_extract(p.result, @path) AS v, count(*) AS n FROM predictions p WHERE ${okWhere} GROUP BY t, v ORDER BY n DESC LIMIT ${MAX_CLASSES}`)
-    .all(params) as { t: string | null; v: unknown; n: number }[];
+  const rows = q.all<{ t: string | null; v: unknown; n: number }>(
+    sql`SELECT json_type(p.result, ${path}) AS t, ${value} AS v, count(*) AS n FROM predictions p WHERE ${okWhere} GROUP BY t, v ORDER BY n DESC LIMIT ${MAX_CLASSES}`,
+  );
   const totalOk = kinds.reduce((s, k) => s + k.n, 0);
   const classes = rows.map((r) => ({ label: classLabel(r.t, r.v), count: r.n }));
   const listed = classes.reduce((s, c) => s + c.count, 0);

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { Statements } from '../store/sql';
+import { sql, Statements, trusted, type Sql } from '../store/sql';
 import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
@@ -32,11 +32,13 @@ export interface PredictionRow {
   shape_id: number;
 }
 
-/** Rows are read with `predictions p CROSS JOIN prediction_series s`: CROSS JOIN keeps SQLite from driving the
- * query from the (tiny) series table, which would lose the time-ordered index walk. */
-export const ROW_COLUMNS = `p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
+/** What a list or detail reads of a row: `predictions p` joined with its series `s`. */
+export const ROW_COLUMNS = trusted(`p.id, p.created_at, s.profile_id, s.profile_name, s.model_name, s.model_version, p.source, p.input, p.result,
   p.status, p.error_message, p.error_details, p.http_status, p.request_id, p.round_trip_ms, p.processing_time_ms, p.attempts,
-  p.job_id, p.row_number, p.shape_id`;
+  p.job_id, p.row_number, p.shape_id`);
+
+/** The order of every list and export: newest first, the id breaking ties (the keyset's order). */
+const NEWEST_FIRST = trusted('ORDER BY p.created_at DESC, p.id DESC');
 
 export function toRecord(r: PredictionRow): PredictionRecord {
   return {
@@ -174,10 +176,6 @@ export class HistoryStore implements HistoryWriter {
   private readonly insertStmt: Statement;
   private readonly insertGroupStmt: Statement;
   private readonly insertParams: unknown[] = new Array<unknown>(INSERT_GROUP * INSERT_COLUMNS).fill(null);
-  private readonly seriesFind: Statement<[string, string, string, string], number>;
-  private readonly seriesInsert: Statement<[string, string, string, string]>;
-  private readonly shapeFind: Statement<[string, string], number>;
-  private readonly shapeInsert: Statement<[string, string]>;
   private readonly addManyTx: (entries: readonly NewPrediction[]) => number[];
 
   private readonly pageProbeAbove: number;
@@ -190,15 +188,12 @@ export class HistoryStore implements HistoryWriter {
     this.q = new Statements(db);
     this.pageProbeAbove = options.pageProbeAbove ?? PAGE_PROBE_ABOVE;
     this.listProbeAbove = options.listProbeAbove ?? LIST_PROBE_ABOVE;
+    // The multi-row insert is the one statement written out by hand: its text depends on the group size.
     const insert = `INSERT OR FAIL INTO predictions (created_at, series_id, source, input, result, status, error_message, error_details,
       http_status, request_id, round_trip_ms, processing_time_ms, attempts, job_id, row_number, shape_id) VALUES `;
     const tuple = `(${new Array(INSERT_COLUMNS).fill('?').join(', ')})`;
     this.insertStmt = db.prepare(insert + tuple);
     this.insertGroupStmt = db.prepare(insert + new Array(INSERT_GROUP).fill(tuple).join(', '));
-    this.seriesFind = db.prepare('SELECT id FROM prediction_series WHERE profile_id = ? AND profile_name = ? AND model_name = ? AND model_version = ?').pluck() as Statement<[string, string, string, string], number>;
-    this.seriesInsert = db.prepare('INSERT INTO prediction_series (profile_id, profile_name, model_name, model_version) VALUES (?, ?, ?, ?)');
-    this.shapeFind = db.prepare('SELECT id FROM prediction_shapes WHERE input_paths = ? AND result_paths = ?').pluck() as Statement<[string, string], number>;
-    this.shapeInsert = db.prepare('INSERT INTO prediction_shapes (input_paths, result_paths) VALUES (?, ?)');
     this.addManyTx = db.transaction((entries: readonly NewPrediction[]) => this.insertAll(entries));
   }
 
@@ -280,29 +275,31 @@ export class HistoryStore implements HistoryWriter {
   }
 
   private seriesId(e: NewPrediction): number {
-    const found = this.seriesFind.get(e.profileId, e.profileName, e.modelName, e.modelVersion);
+    const found = this.q.value<number>(
+      sql`SELECT id FROM prediction_series WHERE profile_id = ${e.profileId} AND profile_name = ${e.profileName} AND model_name = ${e.modelName} AND model_version = ${e.modelVersion}`,
+    );
     if (found !== undefined) return found;
-    return Number(this.seriesInsert.run(e.profileId, e.profileName, e.modelName, e.modelVersion).lastInsertRowid);
+    return Number(this.q.run(sql`INSERT INTO prediction_series (profile_id, profile_name, model_name, model_version) VALUES (${e.profileId}, ${e.profileName}, ${e.modelName}, ${e.modelVersion})`).lastInsertRowid);
   }
 
   private shapeId(e: NewPrediction): number {
     const inputPaths = JSON.stringify(flattenPaths(e.input));
     const resultPaths = JSON.stringify(e.result === null ? [] : flattenPaths(e.result));
-    const found = this.shapeFind.get(inputPaths, resultPaths);
+    const found = this.q.value<number>(sql`SELECT id FROM prediction_shapes WHERE input_paths = ${inputPaths} AND result_paths = ${resultPaths}`);
     if (found !== undefined) return found;
-    return Number(this.shapeInsert.run(inputPaths, resultPaths).lastInsertRowid);
+    return Number(this.q.run(sql`INSERT INTO prediction_shapes (input_paths, result_paths) VALUES (${inputPaths}, ${resultPaths})`).lastInsertRowid);
   }
 
   // ---- reading -------------------------------------------------------------------------------
 
   /** Rows up to this id are in the text index; newer ones are searched directly. */
   textIndexedUpto(): number {
-    return this.q.prepare('SELECT indexed_upto FROM predictions_fts_state WHERE id = 1', 'pluck').get() as number;
+    return this.q.value<number>(sql`SELECT indexed_upto FROM predictions_fts_state WHERE id = 1`) ?? 0;
   }
 
   filterSql(filters: HistoryFilters = {}, use: 'page' | 'count' | 'export' = 'page'): FilterSql {
     const indexedUpto = this.textIndexedUpto();
-    return filterSql(filters, matchingSeries(this.db, filters), indexedUpto, this.textMode(filters, indexedUpto, use));
+    return filterSql(filters, matchingSeries(this.q, filters), indexedUpto, this.textMode(filters, indexedUpto, use));
   }
 
   /** Picks how a text search joins the query, from how many rows the words match (see TextMode). */
@@ -322,7 +319,7 @@ export class HistoryStore implements HistoryWriter {
     const key = `${indexedUpto}\u0000${String(this.db.pragma('data_version', { simple: true }))}\u0000${fts}`;
     let n = this.matchCounts.get(key);
     if (n === undefined) {
-      n = this.q.prepare('SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ?', 'pluck').get(fts) as number;
+      n = this.q.value<number>(sql`SELECT count(*) FROM predictions_fts WHERE predictions_fts MATCH ${fts}`) ?? 0;
       if (this.matchCounts.size > 50) this.matchCounts.clear();
       this.matchCounts.set(key, n);
     }
@@ -346,10 +343,8 @@ export class HistoryStore implements HistoryWriter {
 
   /** Rows for a page, as objects with the series joined in. */
   pageRows(f: FilterSql, cursor: Cursor | null, limit: number): PredictionRow[] {
-    const sql = (where: string, keyset: string) =>
-      `SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
-    const rows = this.keysetQuery(f, cursor, limit, sql, false) as PredictionRow[];
-    return rows;
+    const query = (where: Sql) => sql`SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE ${where} ${NEWEST_FIRST} LIMIT ${limit}`;
+    return this.keysetQuery(f, cursor, limit, query, (q) => this.q.all<PredictionRow>(q));
   }
 
   /**
@@ -357,8 +352,8 @@ export class HistoryStore implements HistoryWriter {
    * over `predictions p` (no join; the export maps series ids itself).
    */
   exportRows(f: FilterSql, cursor: Cursor | null, limit: number, columns: string): unknown[][] {
-    const sql = (where: string, keyset: string) => `SELECT ${columns} FROM predictions p WHERE ${where}${keyset} ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`;
-    return this.keysetQuery(f, cursor, limit, sql, true) as unknown[][];
+    const query = (where: Sql) => sql`SELECT ${trusted(columns)} FROM predictions p WHERE ${where} ${NEWEST_FIRST} LIMIT ${limit}`;
+    return this.keysetQuery(f, cursor, limit, query, (q) => this.q.arrays(q));
   }
 
   /** The flattened input and result field names of the rows `f` selects, in the order their shapes were first recorded. */
@@ -366,10 +361,9 @@ export class HistoryStore implements HistoryWriter {
     const input = new Set<string>();
     const result = new Set<string>();
     if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [] };
-    const shapes = this.q.prepare(
-      `SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f, null)}) ORDER BY id`,
-      'raw',
-    ).all(f.params) as [string, string][];
+    const shapes = this.q.arrays<[string, string]>(
+      sql`SELECT input_paths, result_paths FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f)}) ORDER BY id`,
+    );
     for (const [i, r] of shapes) {
       for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
       for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
@@ -379,32 +373,34 @@ export class HistoryStore implements HistoryWriter {
 
   /** Every series: id → account and model. */
   seriesById(): Map<number, { profileId: string; profileName: string; modelName: string; modelVersion: string }> {
-    const rows = this.q.prepare('SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series').all() as { id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }[];
+    const rows = this.q.all<{ id: number; profile_id: string; profile_name: string; model_name: string; model_version: string }>(sql`SELECT id, profile_id, profile_name, model_name, model_version FROM prediction_series`);
     return new Map(rows.map((r) => [r.id, { profileId: r.profile_id, profileName: r.profile_name, modelName: r.model_name, modelVersion: r.model_version }]));
   }
 
-  private keysetQuery(f: FilterSql, cursor: Cursor | null, limit: number, sql: (where: string, keyset: string) => string, raw: boolean): unknown[] {
+  /**
+   * Rows newest first after `cursor`: `query` builds the statement around a WHERE condition (which ends
+   * with the keyset condition), `read` runs it. Rows of a few series are read per series and merged.
+   */
+  private keysetQuery<T>(f: FilterSql, cursor: Cursor | null, limit: number, query: (where: Sql) => Sql, read: (q: Sql) => T[]): T[] {
     if (f.seriesIds !== null && f.seriesIds.length === 0) return [];
-    const keyset = cursor ? ' AND (p.created_at < @cursorAt OR (p.created_at = @cursorAt AND p.id < @cursorId))' : '';
-    const params: Record<string, string | number> = { ...f.params, limit };
-    if (cursor) {
-      params.cursorAt = cursor.createdAt;
-      params.cursorId = cursor.id;
-    }
-    const run = (where: string): unknown[] => {
-      return this.q.prepare(sql(where, keyset), raw ? 'raw' : 'rows').all(params);
-    };
+    // `created_at <= at` on its own gives the index walk its starting point; the OR alone would not.
+    const at = cursor?.createdAt;
+    const keyset = cursor ? sql` AND p.created_at <= ${at} AND (p.created_at < ${at} OR p.id < ${cursor.id})` : trusted('');
+    const run = (ids: readonly number[] | null): T[] => read(query(sql`${whereForSeries(f, ids)}${keyset}`));
     if (f.seriesIds !== null && f.seriesIds.length > 1 && f.seriesIds.length <= MAX_MERGED_SERIES) {
       // SQLite cannot walk `series_id IN (…)` in time order, so read each series in order and merge.
-      const at = raw ? (r: unknown) => (r as unknown[])[1] as number : (r: unknown) => (r as PredictionRow).created_at;
-      const id = raw ? (r: unknown) => (r as unknown[])[0] as number : (r: unknown) => (r as PredictionRow).id;
-      const merged: unknown[] = [];
-      for (const sid of f.seriesIds) merged.push(...run(whereForSeries(f, [sid])));
-      merged.sort((a, b) => at(b) - at(a) || id(b) - id(a));
+      const key = (r: T): [number, number] => (Array.isArray(r) ? [r[1] as number, r[0] as number] : [(r as PredictionRow).created_at, (r as PredictionRow).id]);
+      const merged: T[] = [];
+      for (const sid of f.seriesIds) merged.push(...run([sid]));
+      merged.sort((a, b) => {
+        const [at, ai] = key(a);
+        const [bt, bi] = key(b);
+        return bt - at || bi - ai;
+      });
       if (merged.length > limit) merged.length = limit;
       return merged;
     }
-    return run(whereForSeries(f, null));
+    return run(f.seriesIds);
   }
 
   count(filters: HistoryFilters = {}): number {
@@ -423,36 +419,38 @@ export class HistoryStore implements HistoryWriter {
     if (words.length > 0 && Object.values(others).every((v) => v === undefined)) {
       // Text alone: the index counts its rows itself; only rows it has not reached are read.
       const indexedUpto = this.textIndexedUpto();
-      const params: Record<string, string | number> = { indexedUpto };
-      const pending = this.q.prepare(`SELECT count(*) FROM predictions p WHERE p.id > @indexedUpto AND ${likeWords(words, 'p', params)}`, 'pluck').get(params) as number;
+      const pending = this.q.value<number>(sql`SELECT count(*) FROM predictions p WHERE p.id > ${indexedUpto} AND ${likeWords(words, 'p')}`) ?? 0;
       return this.textMatches(ftsQuery(words), indexedUpto) + pending;
     }
     const f = this.filterSql(filters, 'count');
     if (f.seriesIds !== null && f.seriesIds.length === 0) return 0;
-    return this.q.prepare(`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f, null)}`, 'pluck').get(f.params) as number;
+    return this.q.value<number>(sql`SELECT count(*) FROM predictions p WHERE ${whereForSeries(f)}`) ?? 0;
   }
 
   get(id: number): PredictionRecord | undefined {
-    const row = this.q.prepare(`SELECT ${ROW_COLUMNS} FROM predictions p CROSS JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ?`).get(id) as PredictionRow | undefined;
+    const row = this.q.get<PredictionRow>(sql`SELECT ${ROW_COLUMNS} FROM predictions p JOIN prediction_series s ON s.id = p.series_id WHERE p.id = ${id}`);
     return row ? toRecord(row) : undefined;
   }
 
   /** What the filter lists offer: models, accounts and statuses that have at least one entry. */
   facets(): HistoryFacets {
-    const has = 'EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s.id)';
-    const models = this.q.prepare(`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s WHERE ${has} ORDER BY 1, 2`).all() as HistoryFacets['models'];
-    const profiles = this.q.prepare(
-      `SELECT s.profile_id AS profileId, s.profile_name AS profileName FROM prediction_series s
-       WHERE s.id = (SELECT max(s2.id) FROM prediction_series s2 WHERE s2.profile_id = s.profile_id AND EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s2.id))
-       ORDER BY 2, 1`,
-    ).all() as HistoryFacets['profiles'];
-    const failed = this.q.prepare("SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1", 'pluck').all() as string[];
-    const anyOk = this.q.prepare("SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1").get() !== undefined;
+    const models = this.q.all<HistoryFacets['models'][number]>(
+      sql`SELECT DISTINCT s.model_name AS modelName, s.model_version AS modelVersion FROM prediction_series s
+          WHERE EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s.id) ORDER BY 1, 2`,
+    );
+    // Each account under the name of its newest series that has entries (an account may have been renamed).
+    const profiles = this.q.all<HistoryFacets['profiles'][number]>(
+      sql`SELECT s.profile_id AS profileId, s.profile_name AS profileName FROM prediction_series s
+          WHERE s.id = (SELECT max(s2.id) FROM prediction_series s2 WHERE s2.profile_id = s.profile_id AND EXISTS (SELECT 1 FROM predictions p WHERE p.series_id = s2.id))
+          ORDER BY 2, 1`,
+    );
+    const failed = this.q.column<string>(sql`SELECT DISTINCT status FROM predictions WHERE status <> 'ok' ORDER BY 1`);
+    const anyOk = this.q.get(sql`SELECT 1 FROM predictions WHERE status = 'ok' LIMIT 1`) !== undefined;
     return { models, profiles, statuses: anyOk ? ['ok', ...failed] : failed };
   }
 
   stats(request: HistoryStatsRequest): HistoryStats {
-    return computeStats(this.db, request);
+    return computeStats(this.q, request);
   }
 
   // ---- tidying up ----------------------------------------------------------------------------
@@ -460,8 +458,7 @@ export class HistoryStore implements HistoryWriter {
   delete(ids: readonly number[]): number {
     this.matchCounts.clear();
     let deleted = 0;
-    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(?))');
-    const run = this.db.transaction((chunk: readonly number[]) => stmt.run(JSON.stringify(chunk)).changes);
+    const run = this.db.transaction((chunk: readonly number[]) => this.q.run(sql`DELETE FROM predictions WHERE id IN (SELECT value FROM json_each(${JSON.stringify(chunk)}))`).changes);
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) deleted += run(ids.slice(i, i + DELETE_CHUNK));
     return deleted;
   }
@@ -472,10 +469,10 @@ export class HistoryStore implements HistoryWriter {
     return this.db.transaction(() => {
       // Empty the text index in one step, then move its watermark past every id ever used, so the
       // per-row trigger has nothing to do while the rows go.
-      this.db.exec("INSERT INTO predictions_fts (predictions_fts) VALUES ('delete-all')");
-      this.db.exec("UPDATE predictions_fts_state SET indexed_upto = 0 WHERE id = 1");
-      const deleted = this.db.prepare('DELETE FROM predictions').run().changes;
-      this.db.exec("UPDATE predictions_fts_state SET indexed_upto = coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'predictions'), 0) WHERE id = 1");
+      this.q.run(sql`INSERT INTO predictions_fts (predictions_fts) VALUES ('delete-all')`);
+      this.q.run(sql`UPDATE predictions_fts_state SET indexed_upto = 0 WHERE id = 1`);
+      const deleted = this.q.run(sql`DELETE FROM predictions`).changes;
+      this.q.run(sql`UPDATE predictions_fts_state SET indexed_upto = coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'predictions'), 0) WHERE id = 1`);
       return deleted;
     }).immediate();
   }
@@ -485,8 +482,7 @@ export class HistoryStore implements HistoryWriter {
     if (!Number.isInteger(days) || days < 1) throw new AppError('invalid_retention', `The retention period must be a whole number of days, 1 or more (got ${days}).`);
     const cutoff = now.getTime() - days * 86_400_000;
     this.matchCounts.clear();
-    const stmt = this.q.prepare('DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ? LIMIT ?)');
-    const run = this.db.transaction(() => stmt.run(cutoff, DELETE_CHUNK).changes);
+    const run = this.db.transaction(() => this.q.run(sql`DELETE FROM predictions WHERE id IN (SELECT id FROM predictions WHERE created_at < ${cutoff} LIMIT ${DELETE_CHUNK})`).changes);
     let deleted = 0;
     for (;;) {
       const n = run();
@@ -504,14 +500,14 @@ export class HistoryStore implements HistoryWriter {
   indexPendingText(maxRows = 5000): number {
     return this.db.transaction(() => {
       const from = this.textIndexedUpto();
-      const upto = this.q.prepare('SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ? ORDER BY id LIMIT ?)', 'pluck').get(from, maxRows) as number | null;
+      const upto = this.q.value<number | null>(sql`SELECT max(id) FROM (SELECT id FROM predictions WHERE id > ${from} ORDER BY id LIMIT ${maxRows})`) ?? null;
       if (upto === null) return 0;
-      const added = this.q.prepare(
-        `INSERT INTO predictions_fts (rowid, body)
-         SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
-         FROM predictions WHERE id > ? AND id <= ?`,
-      ).run(from, upto).changes;
-      this.q.prepare('UPDATE predictions_fts_state SET indexed_upto = ? WHERE id = 1').run(upto);
+      const added = this.q.run(
+        sql`INSERT INTO predictions_fts (rowid, body)
+            SELECT id, input || ' ' || coalesce(result, '') || ' ' || coalesce(error_message, '') || ' ' || coalesce(request_id, '')
+            FROM predictions WHERE id > ${from} AND id <= ${upto}`,
+      ).changes;
+      this.q.run(sql`UPDATE predictions_fts_state SET indexed_upto = ${upto} WHERE id = 1`);
       return added;
     }).immediate();
   }
@@ -521,14 +517,16 @@ export class HistoryStore implements HistoryWriter {
    * false when there was nothing to merge. The background catch-up calls it when it is otherwise idle.
    */
   mergeTextIndex(pages = 100): boolean {
-    const before = this.q.prepare('SELECT total_changes()', 'pluck').get() as number;
-    this.q.prepare("INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ?)").run(pages);
-    return (this.q.prepare('SELECT total_changes()', 'pluck').get() as number) !== before + 1;
+    const changes = () => this.q.value<number>(sql`SELECT total_changes()`) ?? 0;
+    const before = changes();
+    this.q.run(sql`INSERT INTO predictions_fts (predictions_fts, rank) VALUES ('merge', ${pages})`);
+    // The merge command itself counts as one change; more means it merged something.
+    return changes() !== before + 1;
   }
 
   /** Rows the text index has not reached yet. */
   pendingTextRows(): number {
-    return this.q.prepare('SELECT count(*) FROM predictions WHERE id > ?', 'pluck').get(this.textIndexedUpto()) as number;
+    return this.q.value<number>(sql`SELECT count(*) FROM predictions WHERE id > ${this.textIndexedUpto()}`) ?? 0;
   }
 
 }

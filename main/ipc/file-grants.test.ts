@@ -19,10 +19,15 @@ let dir: string;
 let services: Services;
 let opened: string[] = [];
 let saveTo: string;
+let openedPaths: string[] = [];
 const host: HostPorts = {
   kind: 'test',
   chooseSavePath: async () => saveTo,
   showInFolder: async () => true,
+  openPath: async (path) => {
+    openedPaths.push(path);
+    return null;
+  },
   openExternal: async () => true,
   notify: () => {},
   takeOpenedFiles: () => opened.splice(0),
@@ -103,6 +108,32 @@ describe('file channels take only files the person chose', () => {
     // A save grant does not make the file readable as a spreadsheet, nor its neighbours writable.
     refused(await call('jobs:preview-file', { path: saveTo }));
     refused(await call('history:export-csv', { filters: {}, path: join(dir, 'chosen2.csv') }));
+  });
+
+  it('opens only a file this session saved, of a kind an export writes (app:open-path)', async () => {
+    openedPaths = [];
+    const input = join(dir, 'input.csv');
+    writeFileSync(input, houseCsv(2));
+    expect(await call('app:register-file', { path: input })).toMatchObject({ ok: true });
+    // Made up, only read (the person's own input), or granted but not a kind the export writes: not opened.
+    for (const path of ['/etc/passwd', input, join(dir, 'data', 'plexe.db')]) {
+      expect(await call('app:open-path', { path })).toEqual({ ok: true, value: { opened: false, message: expect.stringContaining('only opens files it saved for you') } });
+    }
+    saveTo = join(dir, 'run.sh');
+    await call('app:choose-save-path', { suggestedName: 'run.sh', kind: 'csv' });
+    writeFileSync(saveTo, 'echo hi');
+    expect(((await call('app:open-path', { path: saveTo })) as { value: { opened: boolean } }).value.opened).toBe(false);
+    // Granted but not written yet (the export failed or was cancelled): says so.
+    saveTo = join(dir, 'later.xlsx');
+    await call('app:choose-save-path', { suggestedName: 'later.xlsx', kind: 'xlsx' });
+    expect(await call('app:open-path', { path: saveTo })).toEqual({ ok: true, value: { opened: false, message: expect.stringContaining('no longer there') } });
+    expect(openedPaths).toEqual([]);
+    // A saved export opens, through the host.
+    saveTo = join(dir, 'export.csv');
+    await call('app:choose-save-path', { suggestedName: 'export.csv', kind: 'csv' });
+    expect((await call('history:export-csv', { filters: {}, path: saveTo })).ok).toBe(true);
+    expect(await call('app:open-path', { path: saveTo })).toEqual({ ok: true, value: { opened: true, message: null } });
+    expect(openedPaths).toEqual([saveTo]);
   });
 
   it('keeps the grant channel away from the page: window.plexe has no registerFile', () => {

@@ -4,7 +4,10 @@ import type { HistoryChannelName, HistoryFilters } from '../../shared/ipc/histor
 import { AppError } from '../../shared/ipc/errors';
 import type { SettingsRepository } from '../store/repositories';
 import type { HistoryStore } from '../history/store';
-import { exportHistoryCsv } from '../history/export';
+import { exportHistoryCsv, exportHistoryXlsx } from '../history/export';
+import { offeredHistoryFormat, rememberHistoryFormat } from '../jobs/export-choice';
+import type { HistoryExportFormat } from '../../shared/ipc/export';
+import type { EventBus } from './events';
 import { streamViaTemp } from '../files/write-via-temp';
 import { getRetentionDays, setRetentionDays } from '../history/retention';
 import type { FileGrants } from '../shell/file-grants';
@@ -15,17 +18,26 @@ export interface HistoryIpcDeps {
   settings: SettingsRepository;
   /** Places the person chose to save to this run: the only ones written. */
   grants: FileGrants;
+  /** For `event:export-progress`. */
+  events?: EventBus;
 }
 
 /** A failed export never leaves half a file under the chosen name (see streamViaTemp). */
-async function exportTo(deps: HistoryIpcDeps, filters: HistoryFilters, target: string) {
+async function exportTo(deps: HistoryIpcDeps, filters: HistoryFilters, target: string, format: HistoryExportFormat, exportId: string | undefined) {
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) {
     throw new AppError('export_folder_missing', `The folder ${dir} does not exist. Choose another place to save the export.`, { field: 'path' });
   }
+  const total = exportId === undefined ? 0 : deps.history.count(filters);
+  const onProgress = exportId === undefined || !deps.events ? undefined : (rows: number) => deps.events?.emit('event:export-progress', { exportId, rows, total });
+  const options = onProgress ? { onProgress } : {};
   try {
-    const summary = await streamViaTemp(target, (out) => exportHistoryCsv(deps.history, filters, out, { bom: true }));
-    return { rows: summary.rows, columns: summary.columns, path: target };
+    if (format === 'xlsx') {
+      const summary = await exportHistoryXlsx(deps.history, filters, target, options);
+      return { rows: summary.rows, columns: summary.columns, path: target, notices: summary.notices };
+    }
+    const summary = await streamViaTemp(target, (out) => exportHistoryCsv(deps.history, filters, out, { bom: true, ...options }));
+    return { rows: summary.rows, columns: summary.columns, path: target, notices: [] };
   } catch (error) {
     if (error instanceof AppError) throw error;
     const code = (error as { code?: unknown }).code;
@@ -41,7 +53,12 @@ export function registerHistoryIpc(deps: HistoryIpcDeps): PartialHandlers<Histor
     'history:get-entry': ({ id }) => history.get(id) ?? null,
     'history:count-entries': ({ filters }) => ({ count: history.count(filters) }),
     'history:get-stats': (request) => history.stats(request),
-    'history:export-csv': ({ filters, path: target }) => exportTo(deps, filters, deps.grants.checkWrite(target)),
+    'history:export-csv': async ({ filters, path: target, format, exportId }) => {
+      const written = await exportTo(deps, filters, deps.grants.checkWrite(target), format ?? 'csv', exportId);
+      if (format) rememberHistoryFormat(settings, format);
+      return written;
+    },
+    'history:export-format': () => ({ format: offeredHistoryFormat(settings) }),
     'history:delete-entries': ({ ids }) => ({ deleted: history.delete(ids) }),
     'history:clear-all': () => ({ deleted: history.clear() }),
     'history:set-retention': ({ days }) => {

@@ -57,6 +57,7 @@ const host: HostPorts = {
   kind: 'test',
   chooseSavePath: async () => null,
   showInFolder: async () => true,
+  openPath: async () => null,
   openExternal: async () => true,
   notify: () => {},
   takeOpenedFiles: () => [],

@@ -107,8 +107,9 @@ describe('export', () => {
     const job = store.require(jobId);
     let expected = csvLine(exportHeader(job.columns, job.resultFields).header) + '\r\n';
     for (const r of store.resultsPage(jobId, 0, rows, false)) expected += csvLine(exportCells(r, columns.length, job.resultFields)) + '\r\n';
+    // UTF-8 with a byte-order mark unless asked otherwise.
     const text = readFileSync(out, 'utf8');
-    expect(text).toBe(expected);
+    expect(text).toBe(`\uFEFF${expected}`);
     expect(text).toContain('\r\n8002,v8002,24006,z,2000.5,\'=formula,,ok,,req-8002\r\n');
     expect(text).toContain('\r\n3001,v3001,9003,z,750.25,"has, comma",,ok,,req-3001\r\n');
     expect(text).toContain(',not_sent,');
@@ -189,7 +190,7 @@ describe('import writer', () => {
     const written = await exportJob(store, store.require(viaThread.id), out);
     expect(written.rows).toBe(viaThread.counts.total);
     const text = readFileSync(out, 'utf8');
-    expect(text.startsWith('id,name,note,status,error,request_id\r\n1,"n1, jr","line\nbreak ",not_sent,')).toBe(true);
+    expect(text.startsWith('\uFEFFid,name,note,status,error,request_id\r\n1,"n1, jr","line\nbreak ",not_sent,')).toBe(true);
   });
 
   it('keeps a value holding the separators intact when it first appears deep in the file', async () => {

@@ -9,10 +9,14 @@ export function jsonPath(field: string): string {
   return '$' + field.split('.').map((p) => `."${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join('');
 }
 
+/**
+ * A plain label for a number, never with an exponent. Only a fallback: numeric bins also carry
+ * `from` and `to` (equal for a class), and the page formats those in the field's unit.
+ */
 function label(n: number): string {
   const a = Math.abs(n);
-  if (a !== 0 && (a >= 1e6 || a < 0.01)) return n.toPrecision(3);
-  return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  if (a !== 0 && a < 0.01) return n.toLocaleString('en-US', { maximumSignificantDigits: 3 });
+  return n.toLocaleString('en-US', { maximumFractionDigits: a >= 1000 ? 0 : 2 });
 }
 
 /**
@@ -29,7 +33,9 @@ export function chartSummary(store: JobStore, job: JobRecord, field?: string): C
   if (present === 0) return { field: chosen, kind: 'none', bins: [], rows: 0 };
   const classes = store.resultClasses(job.id, path, MAX_CLASSES + 1);
   if (numeric < present / 2 || classes.length <= MAX_CLASSES) {
-    const shown = classes.slice(0, MAX_CLASSES).map((c) => ({ label: c.value === null ? '(empty)' : typeof c.value === 'number' ? label(c.value) : String(c.value), count: c.n }));
+    const shown: ChartSummary['bins'] = classes
+      .slice(0, MAX_CLASSES)
+      .map((c) => (typeof c.value === 'number' ? { label: label(c.value), count: c.n, from: c.value, to: c.value } : { label: c.value === null ? '(empty)' : String(c.value), count: c.n }));
     const rest = present - shown.reduce((s, b) => s + b.count, 0);
     if (rest > 0) shown.push({ label: 'other', count: rest });
     return { field: chosen, kind: 'classes', bins: shown, rows: present };
@@ -42,7 +48,7 @@ export function chartSummary(store: JobStore, job: JobRecord, field?: string): C
   const bins = Array.from({ length: BINS }, (_, i) => {
     const from = lo + i * width;
     const to = i === BINS - 1 ? hi : lo + (i + 1) * width;
-    return { label: `${label(from)}–${label(to)}`, count: counts.get(i) ?? 0, from, to };
+    return { label: `${label(from)} – ${label(to)}`, count: counts.get(i) ?? 0, from, to };
   });
   return { field: chosen, kind: 'histogram', bins, rows: range.n };
 }

@@ -4,6 +4,8 @@ import type { RowProblem } from '../../shared/ipc/jobs';
 import { AppError } from '../../shared/ipc/errors';
 import { streamViaTemp } from '../files/write-via-temp';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
+import { csvOutput, DEFAULT_CSV_FORMAT, likeInputFormat, type ExportFormat } from '../sheets/csv-options';
+import { encodingLabel } from '../sheets/sniff';
 import { guessColumnKinds, xlsxColumns } from '../sheets/xlsx-columns';
 import { writeXlsx } from '../sheets/xlsx-writer';
 import { decodeCells } from './cells';
@@ -80,25 +82,50 @@ function* exportRows(store: JobStore, job: JobRecord): Generator<unknown[]> {
  * page shows (numbers as numbers, dates as dates, identifiers such as "00123" as text), results by
  * their values' types, status, error and request_id as text.
  */
-async function exportJobXlsx(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
+async function exportJobXlsx(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<JobExportSummary> {
   const { header } = exportHeader(job.columns, job.resultFields);
   const sample = store.resultsPage(job.id, 0, PAGE, false).map((r) => decodeCells(r.cells));
   const columns = xlsxColumns(header, guessColumnKinds(sample, job.columns.length));
   const summary = await writeXlsx(path, columns, exportRows(store, job), onProgress ? { onProgress } : {});
-  return { path, rows: summary.rows, bytes: statSync(path).size };
+  return { path, rows: summary.rows, bytes: statSync(path).size, notices: summary.notices.map((n) => n.message) };
+}
+
+export interface JobExportSummary {
+  path: string;
+  rows: number;
+  bytes: number;
+  /** What the person should be told about the file: rows continued on a second sheet, characters the encoding could not hold. */
+  notices: string[];
+}
+
+/** What the export offers: an Excel workbook, CSV as Excel reads it (UTF-8 with a mark), or CSV "like the file I loaded". */
+export type ExportChoice = 'xlsx' | 'csv' | 'like-input';
+
+/** The file format a choice means for this job: "like-input" takes the separator and encoding its import found. */
+export function exportFormatFor(choice: ExportChoice, job: Pick<JobRecord, 'importInfo'>): ExportFormat {
+  if (choice === 'xlsx') return { kind: 'xlsx' };
+  if (choice === 'csv') return { ...DEFAULT_CSV_FORMAT };
+  const { encoding, delimiter } = job.importInfo;
+  return likeInputFormat({ encoding: encoding ?? 'utf-8', ...(delimiter ? { delimiter } : {}) });
+}
+
+/** The format a path means when none is given (the command line): .xlsx gives a workbook, anything else CSV UTF-8 with a mark. */
+export function formatForPath(path: string): ExportFormat {
+  return extname(path).toLowerCase() === '.xlsx' ? { kind: 'xlsx' } : { ...DEFAULT_CSV_FORMAT };
 }
 
 /**
- * Streams a job's rows to a CSV file in row order, page by page through the CSV writer (bounded
- * memory whatever the size), into a temporary file renamed at the end; a path ending in `.xlsx`
- * gets an Excel workbook instead.
+ * Streams a job's rows to a file in row order, page by page (bounded memory whatever the size),
+ * into a temporary file renamed at the end: CSV through the one CSV writer in the format's
+ * separator and encoding, or an Excel workbook. Without a format the path's ending decides.
  */
-export async function exportJob(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
+export async function exportJob(store: JobStore, job: JobRecord, path: string, onProgress?: (rows: number) => void, format: ExportFormat = formatForPath(path)): Promise<JobExportSummary> {
   try {
-    if (extname(path).toLowerCase() === '.xlsx') return await exportJobXlsx(store, job, path, onProgress);
-    return await streamViaTemp(path, async (out) => {
+    if (format.kind === 'xlsx') return await exportJobXlsx(store, job, path, onProgress);
+    return await streamViaTemp(path, async (file) => {
+      const output = csvOutput(format, file);
       // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
-      const writer = new CsvWriter(out, { chunkSize: 1 << 16 });
+      const writer = new CsvWriter(output.sink, { ...output.writerOptions, chunkSize: 1 << 16 });
       await writer.writeRow(exportHeader(job.columns, job.resultFields).header);
       for (let after = 0; ; ) {
         const page = store.resultsPage(job.id, after, PAGE, false);
@@ -110,7 +137,9 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string, o
         after = last.row_number;
       }
       await writer.end();
-      return { path, rows: writer.rows - 1, bytes: out.bytesWritten };
+      const replaced = output.replacedChars();
+      const notices = replaced > 0 ? [`${replaced.toLocaleString('en')} ${replaced === 1 ? 'character' : 'characters'} could not be written in ${encodingLabel(format.encoding)} and became "?". Export as CSV (UTF-8) or .xlsx to keep every character.`] : [];
+      return { path, rows: writer.rows - 1, bytes: file.bytesWritten, notices };
     });
   } catch (e) {
     const opening = (e as { syscall?: string }).syscall === 'open';

@@ -12,7 +12,7 @@ import type { Database } from 'better-sqlite3';
 import { chartSummary } from './chart';
 import { checkJob } from './check';
 import { estimateRun } from './estimate';
-import { exportJob, statusCells } from './export';
+import { exportFormatFor, exportJob, formatForPath, statusCells, type ExportChoice, type JobExportSummary } from './export';
 import { importIntoJob } from './import-job';
 import { NOTIFY_AFTER_MS, runJob, type RunEnd } from './runner';
 import { decodeCells, DEFAULT_JOB_SETTINGS, JobStore, type JobRecord, type NewJob } from './store';
@@ -326,8 +326,10 @@ export class JobService {
     return chartSummary(this.store, this.store.require(jobId), field);
   }
 
-  async exportResults(jobId: number, path: string, onProgress?: (rows: number) => void): Promise<{ path: string; rows: number; bytes: number }> {
-    return exportJob(this.store, this.store.require(jobId), path, onProgress);
+  /** Writes the job's rows to `path`: as `choice` says, or (no choice: the command line) as the path's ending says. */
+  async exportResults(jobId: number, path: string, onProgress?: (rows: number) => void, choice?: ExportChoice): Promise<JobExportSummary> {
+    const job = this.store.require(jobId);
+    return exportJob(this.store, job, path, onProgress, choice ? exportFormatFor(choice, job) : formatForPath(path));
   }
 
   async delete(jobId: number): Promise<boolean> {

@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { encodingLabel } from './sniff';
@@ -122,13 +121,12 @@ export function csvOutput(format: CsvExportFormat, file: Writable): CsvOutput {
 }
 
 /**
- * Text in (strings, or UTF-8 bytes from CsvWriter.writeBytes), bytes of `encoding` out to `out`.
+ * Text in, bytes of `encoding` out to `out`.
  * Honours `out`'s back-pressure, and emits 'finish' only once `out` has finished, so CsvWriter.end()
  * resolves when the file is complete.
  */
 class EncodingWritable extends Writable {
   private readonly encoder: { write(text: string): Buffer; end(): Buffer | undefined };
-  private readonly utf8 = new StringDecoder('utf8');
   private readonly countReplaced: boolean;
   replaced = 0;
 
@@ -143,20 +141,14 @@ class EncodingWritable extends Writable {
     out.on('error', (error) => this.destroy(error));
   }
 
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.write(chunk);
-    this.push(text, callback);
+  override _write(chunk: string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.push(chunk, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const rest = this.utf8.end();
     const tail = this.encoder.end();
-    const finish = () => {
-      if (tail && tail.length > 0) this.out.write(tail);
-      this.out.end(() => callback());
-    };
-    if (rest) this.push(rest, finish);
-    else finish();
+    if (tail && tail.length > 0) this.out.write(tail);
+    this.out.end(() => callback());
   }
 
   private push(text: string, callback: () => void): void {

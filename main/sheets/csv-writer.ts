@@ -197,28 +197,6 @@ export class CsvWriter {
     return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
   }
 
-  /**
-   * Adds lines already formatted by the caller (each ending in this writer's newline, `rows` of
-   * them): the fast path for exports that build a whole page of text at once.
-   */
-  writeLines(text: string, rows: number): Promise<void> {
-    this.buffer = this.buffer === '' ? text : this.buffer + text;
-    this.rowsWritten += rows;
-    return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
-  }
-
-  /**
-   * Adds bytes of lines already formatted and encoded by the caller (`rows` of them); the writer does
-   * not keep or reuse `bytes` after handing them to the stream, so the caller must not change them.
-   */
-  async writeBytes(bytes: Buffer, rows: number): Promise<void> {
-    await this.flush();
-    if (this.failure) throw this.failure;
-    this.rowsWritten += rows;
-    if (!this.out.write(bytes)) await this.waitForDrain();
-    if (this.failure) throw this.failure;
-  }
-
   /** Hands what is gathered to the stream, waiting for 'drain' when its buffer is full. */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;

@@ -64,6 +64,11 @@ export class FileGrants {
   }
 
   /** Either kind of grant (showing a file in its folder). */
+  /** A place the person chose in a save dialog this session. */
+  isWritable(path: string): boolean {
+    return this.writable.has(resolve(path));
+  }
+
   isGranted(path: string): boolean {
     const p = resolve(path);
     return this.readable.has(p) || this.writable.has(p);

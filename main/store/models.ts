@@ -1,6 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { savedModelSchema, type SavedModel } from '../../shared/domain/model';
 import type { ModelRepository } from './repositories';
+import { sql, Statements } from './sql';
 
 interface ModelRow {
   id: string;
@@ -26,45 +27,32 @@ function toModel(r: ModelRow): SavedModel {
 }
 
 export class SqliteModels implements ModelRepository {
-  private readonly listStmt: Statement<[string], ModelRow>;
-  private readonly getStmt: Statement<[string], ModelRow>;
-  private readonly saveStmt: Statement;
-  private readonly deleteStmt: Statement<[string]>;
+  private readonly q: Statements;
 
   constructor(db: Database) {
-    this.listStmt = db.prepare('SELECT * FROM models WHERE profile_id = ? ORDER BY created_at, id');
-    this.getStmt = db.prepare('SELECT * FROM models WHERE id = ?');
-    this.saveStmt = db.prepare(`
-      INSERT INTO models (id, profile_id, ref, display_name, schema, output_schema, created_at)
-      VALUES (@id, @profileId, @ref, @displayName, @schema, @outputSchema, @createdAt)
-      ON CONFLICT (id) DO UPDATE SET profile_id = excluded.profile_id, ref = excluded.ref, display_name = excluded.display_name,
-        schema = excluded.schema, output_schema = excluded.output_schema, created_at = excluded.created_at`);
-    this.deleteStmt = db.prepare('DELETE FROM models WHERE id = ?');
+    this.q = new Statements(db);
   }
 
   listForProfile(profileId: string): SavedModel[] {
-    return this.listStmt.all(profileId).map(toModel);
+    return this.q.all<ModelRow>(sql`SELECT * FROM models WHERE profile_id = ${profileId} ORDER BY created_at, id`).map(toModel);
   }
 
   get(id: string): SavedModel | undefined {
-    const row = this.getStmt.get(id);
+    const row = this.q.get<ModelRow>(sql`SELECT * FROM models WHERE id = ${id}`);
     return row ? toModel(row) : undefined;
   }
 
   /** Insert or update by id. The profile must exist (foreign key). */
   save(model: SavedModel): void {
-    this.saveStmt.run({
-      id: model.id,
-      profileId: model.profileId,
-      ref: JSON.stringify(model.ref),
-      displayName: model.displayName,
-      schema: JSON.stringify(model.schema),
-      outputSchema: model.outputSchema === null ? null : JSON.stringify(model.outputSchema),
-      createdAt: model.createdAt,
-    });
+    const outputSchema = model.outputSchema === null ? null : JSON.stringify(model.outputSchema);
+    this.q.run(sql`
+      INSERT INTO models (id, profile_id, ref, display_name, schema, output_schema, created_at)
+      VALUES (${model.id}, ${model.profileId}, ${JSON.stringify(model.ref)}, ${model.displayName}, ${JSON.stringify(model.schema)}, ${outputSchema}, ${model.createdAt})
+      ON CONFLICT (id) DO UPDATE SET profile_id = excluded.profile_id, ref = excluded.ref, display_name = excluded.display_name,
+        schema = excluded.schema, output_schema = excluded.output_schema, created_at = excluded.created_at`);
   }
 
   delete(id: string): void {
-    this.deleteStmt.run(id);
+    this.q.run(sql`DELETE FROM models WHERE id = ${id}`);
   }
 }

@@ -1,6 +1,7 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Profile } from '../../shared/domain/profile';
 import type { ProfileRepository } from './repositories';
+import { sql, Statements } from './sql';
 
 interface ProfileRow {
   id: string;
@@ -17,37 +18,31 @@ function toProfile(r: ProfileRow): Profile {
 }
 
 export class SqliteProfiles implements ProfileRepository {
-  private readonly listStmt: Statement<[], ProfileRow>;
-  private readonly getStmt: Statement<[string], ProfileRow>;
-  private readonly saveStmt: Statement;
-  private readonly deleteStmt: Statement<[string]>;
+  private readonly q: Statements;
 
   constructor(db: Database) {
-    this.listStmt = db.prepare('SELECT * FROM profiles ORDER BY created_at, id');
-    this.getStmt = db.prepare('SELECT * FROM profiles WHERE id = ?');
-    this.saveStmt = db.prepare(`
-      INSERT INTO profiles (id, name, base_url, rpm, concurrency, is_demo, created_at)
-      VALUES (@id, @name, @baseUrl, @rpm, @concurrency, @isDemo, @createdAt)
-      ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, rpm = excluded.rpm,
-        concurrency = excluded.concurrency, is_demo = excluded.is_demo, created_at = excluded.created_at`);
-    // Saved models go with the profile (ON DELETE CASCADE); history rows carry their own copy of the name.
-    this.deleteStmt = db.prepare('DELETE FROM profiles WHERE id = ?');
+    this.q = new Statements(db);
   }
 
   list(): Profile[] {
-    return this.listStmt.all().map(toProfile);
+    return this.q.all<ProfileRow>(sql`SELECT * FROM profiles ORDER BY created_at, id`).map(toProfile);
   }
 
   get(id: string): Profile | undefined {
-    const row = this.getStmt.get(id);
+    const row = this.q.get<ProfileRow>(sql`SELECT * FROM profiles WHERE id = ${id}`);
     return row ? toProfile(row) : undefined;
   }
 
-  save(profile: Profile): void {
-    this.saveStmt.run({ ...profile, isDemo: profile.isDemo ? 1 : 0 });
+  save(p: Profile): void {
+    this.q.run(sql`
+      INSERT INTO profiles (id, name, base_url, rpm, concurrency, is_demo, created_at)
+      VALUES (${p.id}, ${p.name}, ${p.baseUrl}, ${p.rpm}, ${p.concurrency}, ${p.isDemo ? 1 : 0}, ${p.createdAt})
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, base_url = excluded.base_url, rpm = excluded.rpm,
+        concurrency = excluded.concurrency, is_demo = excluded.is_demo, created_at = excluded.created_at`);
   }
 
+  /** Saved models go with the profile (ON DELETE CASCADE); history rows carry their own copy of the name. */
   delete(id: string): void {
-    this.deleteStmt.run(id);
+    this.q.run(sql`DELETE FROM profiles WHERE id = ${id}`);
   }
 }

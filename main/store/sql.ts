@@ -40,6 +40,17 @@ export function trusted(text: string): Sql {
   return make(text, []);
 }
 
+/** The parts joined by `separator` (text the code chose, such as ' AND '); `empty` when there are none. */
+export function join(parts: readonly Sql[], separator: string, empty: Sql = trusted('')): Sql {
+  if (parts.length === 0) return empty;
+  return make(parts.map((p) => p.text).join(separator), parts.flatMap((p) => p.params));
+}
+
+/** One parameter per value, comma-separated: `IN (${list(ids)})`. */
+export function list(values: readonly unknown[]): Sql {
+  return make(values.map(() => '?').join(', '), values);
+}
+
 type Mode = 'rows' | 'raw' | 'pluck';
 
 /**
@@ -82,5 +93,20 @@ export class Statements {
   /** The first column of the first row. */
   value<T>(q: Sql): T | undefined {
     return this.prepare(q.text, 'pluck').get(...q.params) as T | undefined;
+  }
+
+  /** The first column of every row. */
+  column<T>(q: Sql): T[] {
+    return this.prepare(q.text, 'pluck').all(...q.params) as T[];
+  }
+
+  /** Every row as an array of values in SELECT order (cheaper than objects for long reads). */
+  arrays<T extends unknown[]>(q: Sql): T[] {
+    return this.prepare(q.text, 'raw').all(...q.params) as T[];
+  }
+
+  /** The rows one at a time as arrays, without holding them all. */
+  iterateArrays<T extends unknown[]>(q: Sql): IterableIterator<T> {
+    return this.prepare(q.text, 'raw').iterate(...q.params) as IterableIterator<T>;
   }
 }

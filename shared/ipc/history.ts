@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from './define';
 import { predictionRecordSchema } from '../domain/prediction';
+import { exportIdSchema, historyExportFormatSchema } from './export';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -122,10 +123,13 @@ export const historyChannels = {
   'history:get-entry': channel(z.object({ id: z.number().int().positive() }), predictionRecordSchema.nullable()),
   'history:count-entries': channel(z.object({ filters: historyFiltersSchema.default({}) }), z.object({ count: z.number().int() })),
   'history:get-stats': channel(historyStatsRequestSchema, historyStatsSchema),
+  /** CSV (UTF-8 with a byte-order mark) or, with `format: 'xlsx'`, a workbook; the format is remembered; progress on `event:export-progress`. */
   'history:export-csv': channel(
-    z.object({ filters: historyFiltersSchema.default({}), path: z.string().min(1).max(4096) }),
-    z.object({ rows: z.number().int(), columns: z.array(z.string()), path: z.string() }),
+    z.object({ filters: historyFiltersSchema.default({}), path: z.string().min(1).max(4096), format: historyExportFormatSchema.optional(), exportId: exportIdSchema.optional() }),
+    z.object({ rows: z.number().int(), columns: z.array(z.string()), path: z.string(), notices: z.array(z.string()).optional() }),
   ),
+  /** The history export's format offered first: the last one chosen, CSV before any. */
+  'history:export-format': channel(z.undefined(), z.object({ format: historyExportFormatSchema })),
   'history:delete-entries': channel(z.object({ ids: z.array(z.number().int().positive()).min(1).max(100_000) }), z.object({ deleted: z.number().int() })),
   'history:clear-all': channel(z.object({ confirm: z.literal(true) }), z.object({ deleted: z.number().int() })),
   'history:set-retention': channel(retentionSchema, retentionSchema),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { channel } from './define';
 import { fieldSpecSchema } from '../domain/model';
+import { exportChoiceSchema, exportIdSchema, exportOptionSchema, exportResultSchema } from './export';
+
+export type { ExportChoice, ExportOption, HistoryExportFormat } from './export';
 
 /**
  * Bulk jobs: a spreadsheet imported into SQLite, mapped to a model's fields, checked, run through
@@ -235,8 +238,10 @@ export const jobChannels = {
     z.object({ columns: z.array(z.string()), resultFields: z.array(z.string()), rows: z.array(resultRowSchema), next: z.number().int().nullable() }),
   ),
   'jobs:chart-summary': channel(jobId.extend({ field: z.string().optional() }), chartSummarySchema),
-  /** Writes the results as CSV to `path` (from `app:choose-save-path`). */
-  'jobs:export-results': channel(jobId.extend({ path: z.string().min(1) }), z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int() })),
+  /** Writes the results to `path` (from `app:choose-save-path`) as `format` says (remembered for next time); progress on `event:export-progress`. */
+  'jobs:export-results': channel(jobId.extend({ path: z.string().min(1), format: exportChoiceSchema.optional(), exportId: exportIdSchema.optional() }), exportResultSchema),
+  /** The formats the export offers for this job and the one offered first (the last chosen, or .xlsx for an .xlsx input, else CSV). */
+  'jobs:export-options': channel(jobId, z.object({ offered: exportChoiceSchema, options: z.array(exportOptionSchema) })),
   'jobs:delete-job': channel(jobId, z.object({ deleted: z.boolean() })),
 } as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatNumber, humanize, keyAge, outputLabel, summarizeResult, typicalError } from './format';
+import { binLabel, formatMs, formatNumber, formatRange, formatResultValue, humanize, keyAge, outputLabel, resultUnit, summarizeResult, typicalError } from './format';
 
 describe('summarizeResult', () => {
   it('finds a class and its confidence', () => {
@@ -36,5 +36,35 @@ describe('formatting', () => {
     expect(keyAge('2026-05-01T08:00:00Z', now)).toMatchObject({ text: 'saved 31 days ago', rotate: false });
     expect(keyAge(null, now).text).toBe('date unknown');
     expect(keyAge('2026-05-01T08:00:00Z', now, 30).rotate).toBe(true);
+  });
+});
+
+describe('numbers formatted one way (results, charts, history, Monitoring)', () => {
+  it('takes the unit from the model card, else from the field name', () => {
+    expect(resultUnit('predicted_price')).toBe('currency');
+    expect(resultUnit('confidence')).toBe('percent');
+    expect(resultUnit('probabilities.churn')).toBe('percent');
+    expect(resultUnit('prediction')).toBeNull();
+    expect(resultUnit('prediction', 'Demo regression model: estimates a sale price in US dollars.')).toBe('currency');
+    expect(resultUnit('estimate', 'Forecasts demand in units.')).toBeNull();
+  });
+
+  it('shows money with its sign, shares as percentages, and never an exponent', () => {
+    expect(formatResultValue(389480, 'predicted_price')).toBe('$389,480');
+    expect(formatResultValue(1_015_016.4, 'predicted_price')).toBe('$1,015,016');
+    expect(formatResultValue(0.8123, 'confidence')).toBe('81.2%');
+    expect(formatResultValue(1050000, 'prediction', 'currency')).toBe('$1,050,000');
+    expect(formatNumber(1.23e7)).toBe('12,300,000');
+    expect(formatNumber(0.0000123)).toBe('0.0000123');
+    expect(formatResultValue('stay', 'predicted_class')).toBe('stay');
+    expect(formatResultValue(true, 'flag')).toBe('yes');
+  });
+
+  it('labels histogram bins as Monitoring does, from the numbers the bins carry', () => {
+    expect(formatRange(984000, 1123000, 'predicted_price')).toBe('$984,000 – $1,123,000');
+    expect(binLabel({ label: '1.05e+6–1.12e+6', from: 1_050_000, to: 1_120_000 }, 'predicted_price')).toBe('$1,050,000 – $1,120,000');
+    expect(binLabel({ label: '0.8', from: 0.8, to: 0.8 }, 'confidence')).toBe('80%');
+    expect(binLabel({ label: 'churn' }, 'predicted_class')).toBe('churn');
+    expect(binLabel({ label: '1,000–2,000', from: 1000, to: 2000 }, 'prediction', 'currency')).toBe('$1,000 – $2,000');
   });
 });

@@ -15,12 +15,50 @@ function isProbabilityMap(v: unknown): v is Record<string, number> {
   return values.length > 0 && values.every((x) => typeof x === 'number' && x >= 0 && x <= 1);
 }
 
-export function formatNumber(n: number, field = ''): string {
-  const money = /price|cost|amount|charge|revenue|salary|income|value|usd|dollar/i.test(field);
+/** How a number is shown: as money, as a share (0.82 → "82%"), or plain. */
+export type NumberUnit = 'currency' | 'percent' | null;
+
+const MONEY_FIELD = /price|cost|amount|charge|revenue|salary|income|value|usd|dollar/i;
+const PERCENT_FIELD = /confidence|probabilit|proba\b|^p_|likelihood|certainty/i;
+const MONEY_WORDS = /\b(?:in|of|as) (?:US dollars|dollars|USD|euros|EUR|pounds|GBP)\b|\$|€|£/i;
+
+/**
+ * The unit of a model's output field: money when the model card says its prediction is in a
+ * currency ("estimates a sale price in US dollars") or the field's name says so (price, cost,
+ * revenue…), a share for confidences and probabilities, nothing otherwise. The one rule for the
+ * form, results, charts, history and Monitoring.
+ */
+export function resultUnit(field: string, modelDescription?: string | null): NumberUnit {
+  const name = field.split('.').pop() ?? field;
+  if (PERCENT_FIELD.test(field)) return 'percent';
+  if (MONEY_FIELD.test(name)) return 'currency';
+  if (modelDescription && MONEY_WORDS.test(modelDescription) && /predict|estimate|forecast|^value$|^result$|^output$/i.test(name)) return 'currency';
+  return null;
+}
+
+function plain(n: number, money: boolean): string {
   const abs = Math.abs(n);
+  if (abs !== 0 && abs < 0.0001) return n.toLocaleString('en-US', { maximumSignificantDigits: 3 });
   const digits = Number.isInteger(n) ? 0 : abs >= 1000 ? 0 : abs >= 1 ? 2 : 4;
-  const text = n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: money && !Number.isInteger(n) && abs < 1000 ? 2 : 0 });
-  return money && abs >= 1 ? `$${text}`.replace('$-', '-$') : text;
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: money && !Number.isInteger(n) && abs < 1000 && abs >= 1 ? 2 : 0 });
+}
+
+/**
+ * One number as a person reads it: grouped thousands and never an exponent ("1,050,000", not
+ * "1.05e+6"); money with its sign ("$389,480", "$12.50"); a share of 0–1 as a percentage ("82.4%").
+ * The unit is the field's (see resultUnit) unless given.
+ */
+export function formatNumber(n: number, field = '', unit: NumberUnit = resultUnit(field)): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (unit === 'percent' && n >= 0 && n <= 1) return `${(n * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`;
+  const money = unit === 'currency';
+  const text = plain(n, money);
+  return money && Math.abs(n) >= 1 ? `$${text}`.replace('$-', '-$') : text;
+}
+
+/** A histogram bin or any range: "$984,000 – $1,123,000", "80% – 90%". */
+export function formatRange(from: number, to: number, field = '', unit: NumberUnit = resultUnit(field)): string {
+  return from === to ? formatNumber(from, field, unit) : `${formatNumber(from, field, unit)} – ${formatNumber(to, field, unit)}`;
 }
 
 export function formatValue(v: unknown): string {
@@ -29,6 +67,11 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '—';
   return JSON.stringify(v);
+}
+
+/** A value of a model's output field, in the field's unit (results grid, history, Monitoring). */
+export function formatResultValue(v: unknown, field: string, unit: NumberUnit = resultUnit(field)): string {
+  return typeof v === 'number' ? formatNumber(v, field, unit) : formatValue(v);
 }
 
 /** The predicted class with its confidence, or the predicted number, or each returned field. */
@@ -56,7 +99,7 @@ export function summarizeResult(result: Record<string, unknown>): ResultSummary 
   if (first && Object.keys(result).length <= 3 && /predict/i.test(first[0])) {
     return { kind: 'number', field: first[0], value: first[1], text: formatNumber(first[1], first[0]) };
   }
-  return { kind: 'other', entries: Object.entries(result).map(([field, v]) => ({ field, text: formatValue(v) })) };
+  return { kind: 'other', entries: Object.entries(result).map(([field, v]) => ({ field, text: formatResultValue(v, field) })) };
 }
 
 /** "predicted_price" → "Predicted price" (the one labelling rule, shared with main's messages). */
@@ -87,4 +130,9 @@ export function keyAge(savedAt: string | null, now: Date = new Date(), rotateAft
   const days = Math.max(0, Math.floor((now.getTime() - t) / 86_400_000));
   const text = days === 0 ? 'saved today' : days === 1 ? 'saved yesterday' : `saved ${days} days ago`;
   return { text, rotate: days >= rotateAfterDays, days };
+}
+
+/** A chart bin's label: a numeric bin's range (or value) in the field's unit, any other bin's own label. */
+export function binLabel(bin: { label: string; from?: number | undefined; to?: number | undefined }, field: string, unit: NumberUnit = resultUnit(field)): string {
+  return bin.from !== undefined && bin.to !== undefined ? formatRange(bin.from, bin.to, field, unit) : bin.label;
 }

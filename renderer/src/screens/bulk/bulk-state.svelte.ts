@@ -1,5 +1,5 @@
 import type { SavedModel } from '../../../../shared/domain/model';
-import type { ChartSummary, CheckSummary, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../../../shared/ipc/jobs';
+import type { ChartSummary, CheckSummary, ExportOption, FieldMapping, JobDetail, JobEstimate, JobProgress, JobSummary, ResultRow, RowProblem } from '../../../../shared/ipc/jobs';
 import { errorMessage, newCallId, plexe, unwrap } from '../../lib/api';
 import { session } from '../../lib/session.svelte';
 import { pushPoint } from './bulk-view';
@@ -54,7 +54,9 @@ export class BulkState {
   resultFields = $state.raw<string[]>([]);
   resultsNext = $state<number | null>(null);
   chart = $state.raw<ChartSummary | null>(null);
-  saved = $state<{ path: string; rows: number } | null>(null);
+  saved = $state<{ path: string; rows: number; notices: string[] } | null>(null);
+  /** Rows written so far by the export under way. */
+  exporting = $state<{ rows: number; total: number | null } | null>(null);
   private loadingResults = false;
   /** Bumped by each load, so an answer to a superseded load (another filter, another job) is dropped. */
   private resultsGeneration = 0;
@@ -309,13 +311,24 @@ export class BulkState {
     void this.loadResults(true);
   }
 
-  readonly exportResults = () =>
+  /** Asks where to save (the dialog's file type follows the format), then writes the results with progress. */
+  readonly exportResults = (option: ExportOption) =>
     this.act(async (job) => {
       const base = job.fileName.replace(/\.[^.]+$/, '');
-      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - predictions.csv`, kind: 'csv' }));
+      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - predictions${option.extension}`, kind: option.extension.slice(1) as 'csv' | 'tsv' | 'xlsx' }));
       if (!path) return;
-      const r = await unwrap(plexe.jobs.exportResults({ jobId: job.id, path }));
-      this.saved = { path: r.path, rows: r.rows };
+      const exportId = newCallId('export');
+      this.exporting = { rows: 0, total: job.counts.total };
+      const stop = plexe.on.exportProgress((p) => {
+        if (p.exportId === exportId) this.exporting = { rows: p.rows, total: p.total };
+      });
+      try {
+        const r = await unwrap(plexe.jobs.exportResults({ jobId: job.id, path, format: option.choice, exportId }));
+        this.saved = { path: r.path, rows: r.rows, notices: r.notices };
+      } finally {
+        stop();
+        this.exporting = null;
+      }
     });
 
   /** Deletes a job that is not running (a running job is cancelled first, by the person). */

@@ -47,7 +47,7 @@ describe('history filter form', () => {
 
 describe('history row text', () => {
   it('previews the answer or the error, and the first inputs', () => {
-    expect(answerPreview(record())).toBe('prediction: stay · probability: 0.25');
+    expect(answerPreview(record())).toBe('prediction: stay · probability: 25%');
     expect(answerPreview(record({ status: 'timeout', result: null, errorMessage: 'No answer in 30 s.' }))).toBe('No answer in 30 s.');
     expect(inputPreview(record())).toBe('customer=Alice, age=42, plan=pro, owner=yes');
     expect(statusLabel('rate_limit_exceeded')).toBe('rate limit exceeded');

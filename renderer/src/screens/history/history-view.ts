@@ -1,6 +1,6 @@
 import type { PredictionRecord } from '../../../../shared/domain/prediction';
 import type { HistoryFilters } from '../../../../shared/ipc/history';
-import { formatValue } from '../../lib/format';
+import { formatResultValue, formatValue } from '../../lib/format';
 
 /** What the filter bar holds: plain strings, as the form controls give them. */
 export interface FilterForm {
@@ -62,7 +62,7 @@ export function answerPreview(r: PredictionRecord): string {
   if (!r.result) return '—';
   return Object.entries(r.result)
     .slice(0, 3)
-    .map(([k, v]) => `${k}: ${formatValue(v)}`)
+    .map(([k, v]) => `${k}: ${formatResultValue(v, k)}`)
     .join(' · ');
 }
 
