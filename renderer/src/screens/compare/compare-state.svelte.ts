@@ -94,8 +94,8 @@ export class CompareState {
     this.busy = true;
     try {
       const base = fileName.replace(/\.[^.]+$/, '');
-      // The save dialog's kinds are csv and json; the file's extension decides the format written.
-      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - comparison.${format}`, kind: 'csv' }));
+      // The file's extension decides the format written.
+      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - comparison.${format}`, kind: format }));
       if (!path) return;
       const r = await unwrap(plexe.compare.export({ jobId, path }));
       this.saved = { path: r.path, rows: r.rows };
