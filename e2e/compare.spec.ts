@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { SavedModel } from '../shared/domain/model';
 import { predictFor } from '../sandbox/models';
@@ -118,6 +119,14 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
     expect(r['v2.predicted_class']).toBe(predictFor('customer-churn', '2', churnInput(r)).predicted_class);
   }
   expect(scored.filter((r) => r['changed'] === 'yes')).toHaveLength(changed);
+  await page.getByRole('button', { name: 'Export Excel…' }).click();
+  const xlsxStatus = page.getByRole('status').filter({ hasText: /comparison\.xlsx/ });
+  await expect(xlsxStatus).toBeVisible();
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await xlsxStatus.locator('code').textContent())!);
+  const sheet = book.worksheets[0]!;
+  expect(sheet.rowCount).toBe(csv.length + 1);
+  expect([8, 9, 10, 11, 12].map((i) => sheet.getRow(1).getCell(i).text)).toEqual(['v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed']);
 
   // History lists it with its title and opens it again.
   await page.getByRole('button', { name: '← Score another file' }).click();
