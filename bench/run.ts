@@ -25,6 +25,7 @@ const suites: Suite[] = [
   { name: 'history', run: async () => (await import('./history.bench')).runHistoryBench({ rows: quick ? 100_000 : 1_000_000 }) },
   { name: 'xlsx', run: async () => (await import('./xlsx.bench')).runXlsxBench({ rows: quick ? 100_000 : 1_000_000 }) },
   { name: 'evaluate', run: async () => (await import('./evaluate.bench')).runEvaluateBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir, repeats: 3 }) },
+  { name: 'compare', run: async () => (await import('./compare.bench')).runCompareBench({ rows: quick ? 100_000 : 1_000_000, dir: dataDir, repeats: 3 }) },
 ];
 
 const figures: BenchFigure[] = [];

@@ -9,6 +9,7 @@ import { HistoryStore } from './history/store';
 import { EventBus } from './ipc/events';
 import { readEngineSettings } from './ipc/settings';
 import { JobService } from './jobs/service';
+import { CompareService } from './compare/service';
 import { EvaluationService } from './evaluate/service';
 import { KeyStore, loadKeytar, type KeytarLike } from './keys/keystore';
 import { silentLogger, type Logger } from './log';
@@ -69,6 +70,8 @@ export interface Core {
   modelsService: ModelsService;
   predict: PredictService;
   jobs: JobService;
+  /** Comparisons of two models on one job (the second model runs beside the job). */
+  compare: CompareService;
   evaluations: EvaluationService;
   log: Logger;
   /** Pauses running jobs, stops the background work and closes the database. */
@@ -114,8 +117,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const predict = new PredictService({ accounts, models: modelsService, engine, history, events, logger: log });
+  let compare: CompareService | null = null;
   const jobs = new JobService({
     db,
+    alongside: (jobId) => compare?.alongside(jobId) ?? null,
     engine,
     history,
     profileAndKey: (id) => accounts.profileAndKey(id),
@@ -131,6 +136,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store: jobs.store,
     getModel: (id) => models.get(id),
     describeFigures: async (job) => (await modelsService.describe(job.profileId, job.modelRef)).performanceMetrics,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  compare = new CompareService({
+    evaluations,
+    db,
+    jobs,
+    engine,
+    history,
+    profileAndKey: (id) => accounts.profileAndKey(id),
+    getProfile: (id) => profiles.get(id),
+    getModel: (id) => models.get(id),
     ...(options.now ? { now: options.now } : {}),
   });
   const interrupted = jobs.recover();
@@ -157,6 +173,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     modelsService,
     predict,
     jobs,
+    compare,
     evaluations,
     log,
     close: async () => {

@@ -111,6 +111,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       logFile: options.logFile ?? null,
     },
     jobs: { jobs: core.jobs, grants, settings: core.settings, events: core.events },
+    compare: { compare: core.compare, grants },
     evaluate: { evaluations: core.evaluations, grants },
     settings: { settings: core.settings },
   });

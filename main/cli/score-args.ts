@@ -26,6 +26,11 @@ writes the rows back with one column per prediction field, then status, error an
   --retries N          retries of a request that failed for a passing reason (default 4)
   --data-dir DIR       where the job is kept; run the same command with the same DIR to resume
   --profile NAME       use the API key saved in the app for the account NAME (OS keychain)
+  --compare NAME/VERSION  also score every row with this second model (e.g. another version) in the
+                       same run; the output gets both result sets and the difference, and a summary
+                       of what changed is printed. Same account unless:
+  --compare-key-env VAR   the second model's API key is in the environment variable VAR
+  --compare-base-url URL  the second model's Plexe server (default: the first one's)
   --outcome COLUMN     the column holding the known outcome: never sent; the model's answers are
                        compared with it and the figures printed and written to OUT.evaluation.json
   -h, --help           show this text
@@ -47,6 +52,10 @@ export interface ScoreArgs {
   retries: number | null;
   dataDir: string | null;
   profile: string | null;
+  /** The second model (--compare), its key's environment variable and server when another account's. */
+  compare: ModelRef | null;
+  compareKeyEnv: string | null;
+  compareBaseUrl: string | null;
   /** The known-outcome column to evaluate the model against (--outcome). */
   outcome?: string | null;
   /** How a CSV output is written: 'excel' (UTF-8 with a mark, commas) or 'like-input'. */
@@ -62,7 +71,7 @@ export interface ScoreArgs {
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--header-row', '--map', '--mapping', '--values', '--outcome']);
+const VALUE_FLAGS = new Set(['--in', '--out', '--endpoint', '--base-url', '--model', '--sheet', '--rpm', '--concurrency', '--batch', '--timeout-ms', '--retries', '--data-dir', '--profile', '--csv', '--header-row', '--map', '--mapping', '--values', '--outcome', '--compare', '--compare-key-env', '--compare-base-url']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--map']);
 
@@ -101,7 +110,7 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     if (values.has(name)) throw new UsageError(`${name} is given twice.`);
     values.set(name, value);
   }
-  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, csv: 'excel', headerRow: null, maps: [], mappingFile: null, valuesFile: null, help };
+  const empty: ScoreArgs = { inPath: '', outPath: '', baseUrl: null, ref: null, sheet: null, rpm: null, concurrency: null, batch: null, timeoutMs: null, retries: null, dataDir: null, profile: null, csv: 'excel', headerRow: null, maps: [], mappingFile: null, valuesFile: null, compare: null, compareKeyEnv: null, compareBaseUrl: null, help };
   if (help) return empty;
   const inPath = values.get('--in');
   const outPath = values.get('--out');
@@ -134,6 +143,24 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
       }
     }
   }
+  let compare: ModelRef | null = null;
+  const compareText = values.get('--compare');
+  if (compareText !== undefined) {
+    const m = /^([^/\s]+)\/([^/\s]+)$/.exec(compareText.trim());
+    if (!m) throw new UsageError(`--compare must be NAME/VERSION, e.g. house-prices/2 (got "${compareText}").`);
+    compare = { kind: 'model', name: m[1]!, version: m[2]! };
+  } else if (values.has('--compare-key-env') || values.has('--compare-base-url')) {
+    throw new UsageError('--compare-key-env and --compare-base-url go with --compare NAME/VERSION (the second model).');
+  }
+  let compareBaseUrl: string | null = null;
+  const compareBase = values.get('--compare-base-url');
+  if (compareBase) {
+    try {
+      compareBaseUrl = normalizeBaseUrl(compareBase);
+    } catch (e) {
+      throw new UsageError(`--compare-base-url: ${(e as Error).message}`);
+    }
+  }
   const num = (flag: string, min: number, max: number): number | null => {
     const v = values.get(flag);
     return v === undefined ? null : intFlag(flag, v, min, max);
@@ -158,6 +185,9 @@ export function parseScoreArgs(argv: readonly string[]): ScoreArgs {
     maps: repeated.get('--map') ?? [],
     mappingFile: values.get('--mapping') ?? null,
     valuesFile: values.get('--values') ?? null,
+    compare,
+    compareKeyEnv: values.get('--compare-key-env') ?? null,
+    compareBaseUrl,
     outcome: values.get('--outcome') ?? null,
     help,
   };

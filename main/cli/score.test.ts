@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSoak } from '../../bench/soak';
 import { predictFor } from '../../sandbox/models';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { churnCsv } from '../compare/test-support';
 import { houseCsv } from '../jobs/test-support';
 import { mappingFileText } from '../sheets/mapping-memory';
 import type { MessyFile } from '../../e2e/fixtures-data/make-messy';
@@ -299,6 +300,115 @@ describe('npm run score on messy sheets', () => {
     const notAFile = await scoreMessy([...base, '--out', join(work, 'p4.csv'), '--data-dir', join(work, 'p4'), '--map', 'Rooms']);
     expect(notAFile).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--map "Rooms" is not COLUMN=FIELD') });
   }, 60_000);
+});
+
+describe('npm run score -- --compare', () => {
+  const churnInput = (r: string[]) => ({ tenure_months: Number(r[1]), monthly_charges: Number(r[2]), contract: r[3], support_calls: Number(r[4]), paperless_billing: r[5] === 'true' });
+  const churnArgs = () => ['--base-url', sandbox.url, '--model', 'customer-churn/1', '--compare', 'customer-churn/2', '--rpm', '100000'];
+
+  /** Every row of a comparison export against the two demo versions computed here. */
+  function checkBothAnswers(out: string, rows: number): number {
+    const csv = Papa.parse<string[]>(readFileSync(out, 'utf8').trimEnd()).data;
+    expect(csv[0]!.slice(6)).toEqual(['v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed', 'v1.status', 'v1.error', 'v2.status', 'v2.error']);
+    expect(csv).toHaveLength(rows + 1);
+    let changed = 0;
+    for (const r of csv.slice(1)) {
+      const a = predictFor('customer-churn', '1', churnInput(r));
+      const b = predictFor('customer-churn', '2', churnInput(r));
+      expect(r.slice(6)).toEqual([a.predicted_class, String(a.confidence), b.predicted_class, String(b.confidence), a.predicted_class === b.predicted_class ? 'no' : 'yes', 'ok', '', 'ok', '']);
+      if (a.predicted_class !== b.predicted_class) changed++;
+    }
+    return changed;
+  }
+
+  it('scores with both versions in one run, writes both result sets and prints the change matrix', async () => {
+    const input = join(dir, 'churn.csv');
+    writeFileSync(input, churnCsv(90));
+    const out = join(dir, 'churn-compared.csv');
+    const r = await score(['--in', input, '--out', out, ...churnArgs(), '--data-dir', join(dir, 'c1'), '--batch', '8']);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(EXIT.ok);
+    const changed = checkBothAnswers(out, 90);
+    expect(changed).toBeGreaterThan(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Scored 90 rows with customer-churn v1: 90 ok, 0 failed, 0 invalid/);
+    expect(lines[1]).toBe(`Comparison of customer-churn v1 and v2 on churn.csv, 90 rows, ${changed} changed class.`);
+    expect(lines[2]).toBe('Rows by predicted_class (v1 down, v2 across):');
+    // The matrix's cells add up to the rows, and its off-diagonal to the rows that changed.
+    const cells = lines.slice(4, 6).map((l) => l.trim().split(/\s{2,}/).slice(1).map((n) => Number(n.replace(/,/g, ''))));
+    expect(cells.flat().reduce((t, n) => t + n, 0)).toBe(90);
+    expect(cells[0]![1]! + cells[1]![0]!).toBe(changed);
+
+    // An unknown second model: the run stops and says which model could not answer.
+    const bad = await score(['--in', input, '--out', join(dir, 'x.csv'), '--base-url', sandbox.url, '--model', 'customer-churn/1', '--compare', 'customer-churn/7', '--data-dir', join(dir, 'c1b')]);
+    expect(bad.code).toBe(EXIT.refused);
+    expect(bad.stderr).toMatch(/customer-churn v7 \(the model compared with\)/);
+    expect(await score(['--in', input, '--out', 'x.csv', '--model', 'a/1', '--compare', 'b'])).toMatchObject({ code: EXIT.usage, stderr: expect.stringContaining('--compare must be NAME/VERSION') });
+    expect(await score(['--in', input, '--out', 'x.csv', ...churnArgs(), '--compare-key-env', 'NO_SUCH_VAR_19', '--data-dir', join(dir, 'c1c')])).toMatchObject({
+      code: EXIT.usage,
+      stderr: expect.stringContaining('NO_SUCH_VAR_19'),
+    });
+  }, 30_000);
+
+  it('killed with SIGKILL mid-run and run again: every row has both answers, none counted or sent twice', async () => {
+    const input = join(dir, 'churn-kill.csv');
+    writeFileSync(input, churnCsv(400));
+    const out = join(dir, 'churn-kill-out.csv');
+    const data = join(dir, 'c2');
+    const args = ['--in', input, '--out', out, ...churnArgs(), '--data-dir', data, '--batch', '4', '--concurrency', '2'];
+    sandbox.setFaults({ latencyMs: 15 });
+    sandbox.clearRequestLog();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/score.ts', ...args], { cwd: ROOT, env: { ...process.env, PLEXE_API_KEY: sandbox.key }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_code, signal) => res(signal)));
+    const saved = () => {
+      try {
+        const db = new Database(join(data, 'plexe.db'), { readonly: true });
+        try {
+          const a = db.prepare('SELECT coalesce(sum(n_ok), 0) FROM jobs').pluck().get() as number;
+          const b = db.prepare('SELECT coalesce(sum(n_ok), 0) FROM comparisons').pluck().get() as number;
+          return { a, b };
+        } finally {
+          db.close();
+        }
+      } catch {
+        return { a: 0, b: 0 };
+      }
+    };
+    for (let i = 0; i < 600; i++) {
+      const s = saved();
+      if (s.a >= 40 && s.b >= 40) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    sandbox.setFaults({ latencyMs: 0 });
+    const before = saved();
+    expect(before.a).toBeGreaterThan(0);
+    expect(before.b).toBeGreaterThan(0);
+    expect(Math.min(before.a, before.b)).toBeLessThan(400);
+    sandbox.clearRequestLog();
+
+    const again = await score(args);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stderr).toMatch(/Resuming job \d+/);
+    checkBothAnswers(out, 400);
+    const db = new Database(join(data, 'plexe.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT n_ok, n_pending FROM jobs').get()).toEqual({ n_ok: 400, n_pending: 0 });
+      expect(db.prepare('SELECT n_ok, n_failed FROM comparisons').get()).toEqual({ n_ok: 400, n_failed: 0 });
+      expect(db.prepare('SELECT count(*) FROM compare_rows').pluck().get()).toBe(400);
+      // One history entry per row and model: nothing recorded twice.
+      const perRow = db.prepare(`SELECT row_number, count(*) AS n, count(DISTINCT series_id) AS models FROM predictions GROUP BY row_number`).all() as { n: number; models: number }[];
+      expect(perRow).toHaveLength(400);
+      expect(perRow.every((r) => r.n === 2 && r.models === 2)).toBe(true);
+    } finally {
+      db.close();
+    }
+    // Rows saved before the kill were not sent again to either model.
+    const sent = (model: string) => sandbox.requestLog().filter((e) => e.status === 200 && e.model === model).reduce((t, e) => t + e.rows, 0);
+    expect(sent('customer-churn/1')).toBeLessThanOrEqual(400 - before.a);
+    expect(sent('customer-churn/2')).toBeLessThanOrEqual(400 - before.b);
+  }, 90_000);
 });
 
 describe('npm run score --outcome', () => {

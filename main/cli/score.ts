@@ -19,6 +19,7 @@ import { parseMapSpec, parseMappingFile, type MapSpec, type SavedMapping } from 
 import type { RunEnd } from '../jobs/runner';
 import { DEFAULT_JOB_SETTINGS, type JobRecord } from '../jobs/store';
 import { SCORE_USAGE, parseScoreArgs, type ScoreArgs } from './score-args';
+import { comparisonReport, prepareComparison, secondAccount } from '../compare/cli';
 import { evaluationJsonPath, evaluationTable } from './evaluation-output';
 
 /**
@@ -79,7 +80,7 @@ function progressLine(p: JobProgress): string {
 function resumeKey(args: ScoreArgs, baseUrl: string, ref: ModelRef, inPath: string, mapping: MappingArgs): string {
   const st = statSync(inPath);
   // Another header row, mapping or value map makes another job: its rows would be read differently.
-  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref, headerRow: args.headerRow, ...(mapping.key ? { mapping: mapping.key } : {}) };
+  const identity = { in: inPath, size: st.size, mtime: Math.floor(st.mtimeMs), sheet: args.sheet, baseUrl, ref, headerRow: args.headerRow, ...(mapping.key ? { mapping: mapping.key } : {}), ...(args.compare ? { compare: [args.compare, args.compareBaseUrl, args.compareKeyEnv] } : {}) };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }
 
@@ -257,6 +258,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       concurrency: concurrency ?? 4,
     };
     const tty = io.tty ?? false;
+    let second: ReturnType<typeof secondAccount> | null = null;
+    if (args.compare) {
+      try {
+        second = secondAccount(args, env, { profile, apiKey });
+      } catch (e) {
+        io.stderr(`${(e as Error).message}\n`);
+        return EXIT.usage;
+      }
+    }
 
     // The job: the one this same command started before, or a new import.
     const key = resumeKey(args, baseUrl, ref, inPath, mappingArgs);
@@ -361,6 +371,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       }
     }
 
+    if (second && args.compare) {
+      const retried = prepareComparison(core.compare, job.id, args.compare, second, engineSettings);
+      if (retried > 0) io.stderr(`${fmt(retried)} rows the second model failed for a passing reason will be tried again.\n`);
+    }
     const check = await jobs.check(job.id);
     for (const note of check.readingNotes ?? []) io.stderr(`note: ${note}\n`);
     if (check.needAttention > 0) {
@@ -371,7 +385,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       }
     }
 
-    if (store.counts(job.id).pending > 0) {
+    if (store.counts(job.id).pending > 0 || (second && core.compare.store.pendingCount(job.id) > 0)) {
       let lastLine = 0;
       const unsubscribe = core.events.subscribe((name, payload) => {
         if (name !== 'event:job-progress') return;
@@ -410,8 +424,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     }
     // A path ending in .xlsx gets a workbook; otherwise CSV as --csv says (a workbook input has no CSV style to copy).
     const asLikeInput = args.csv === 'like-input' && extname(outPath).toLowerCase() !== '.xlsx' && store.require(job.id).importInfo.encoding !== 'xlsx';
-    const written = await jobs.exportResults(job.id, outPath, undefined, asLikeInput ? 'like-input' : undefined);
-    for (const notice of written.notices) io.stderr(`note: ${notice}\n`);
+    const written: { path: string; notices?: readonly string[] } = second
+      ? await core.compare.exportResults(job.id, outPath)
+      : await jobs.exportResults(job.id, outPath, undefined, asLikeInput ? 'like-input' : undefined);
+    for (const notice of written.notices ?? []) io.stderr(`note: ${notice}\n`);
     const c = store.counts(job.id);
     const finished = store.require(job.id);
     const notOk = c.failed + c.invalid + c.skipped;
@@ -423,6 +439,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       const jsonPath = evaluationJsonPath(outPath);
       writeFileSync(jsonPath, JSON.stringify(evaluation, null, 2) + '\n');
       io.stdout(`\n${evaluationTable(evaluation)}\nFigures written to ${jsonPath}\n`);
+    }
+    if (second) {
+      const summary = core.compare.summary(job.id);
+      io.stdout(comparisonReport(summary));
+      if (summary.rows.secondFailed + summary.rows.secondPending > 0) return EXIT.someFailed;
     }
     return notOk === 0 ? EXIT.ok : EXIT.someFailed;
   } catch (e) {

@@ -123,7 +123,7 @@ describe('accounts, models and predict over their channels', () => {
     const status = await value('accounts:save-key', { profileId, key: ONLY_CHURN_KEY });
     expect(status).toMatchObject({ saved: true, lastFour: '0000', storage: 'keychain' });
     expect(await value('accounts:save-key', { profileId, key: KEY })).toMatchObject({ saved: true, lastFour: 'QRST' });
-    expect(await value('accounts:test-connection', { profileId })).toMatchObject({ ok: true, modelCount: 3, error: null });
+    expect(await value('accounts:test-connection', { profileId })).toMatchObject({ ok: true, modelCount: 4, error: null });
     expect(await value('accounts:set-active', { id: profileId })).toEqual({ activeId: profileId });
     const list = await value<{ accounts: { key: { lastFour: string } }[]; activeId: string }>('accounts:list-accounts');
     expect(list.activeId).toBe(profileId);

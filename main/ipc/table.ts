@@ -7,6 +7,7 @@ import { registerHistoryIpc, type HistoryIpcDeps } from './history';
 import { registerDiagnosticsIpc, type DiagnosticsIpcDeps } from './diagnostics';
 import { registerJobsIpc, type JobsIpcDeps } from './jobs';
 import { registerSettingsIpc, type SettingsIpcDeps } from './settings';
+import { registerCompareIpc, type CompareIpcDeps } from './compare';
 import { registerEvaluateIpc, type EvaluateIpcDeps } from './evaluate';
 
 export interface HandlerDeps {
@@ -18,6 +19,7 @@ export interface HandlerDeps {
   diagnostics: DiagnosticsIpcDeps;
   jobs: JobsIpcDeps;
   settings: SettingsIpcDeps;
+  compare: CompareIpcDeps;
   evaluate: EvaluateIpcDeps;
 }
 
@@ -32,6 +34,7 @@ export function createHandlerTable(deps: HandlerDeps): HandlerTable {
     ...registerDiagnosticsIpc(deps.diagnostics),
     ...registerJobsIpc(deps.jobs),
     ...registerSettingsIpc(deps.settings),
+    ...registerCompareIpc(deps.compare),
     ...registerEvaluateIpc(deps.evaluate),
   };
 }

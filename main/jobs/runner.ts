@@ -44,6 +44,11 @@ export interface RunJobOptions {
   source?: 'bulk' | 'cli';
   onProgress?: (p: JobProgress) => void;
   now?: () => number;
+  /**
+   * Work that runs beside the job's rows and ends with the run (a comparison's second model): it
+   * gets a signal that aborts with the run, and if it fails the run stops with its error.
+   */
+  alongside?: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunJobDeps {
@@ -210,12 +215,17 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   opts.onProgress?.(progress('running'));
   let end: RunEnd;
   try {
-    await engine.scoreRows(opts.profile, opts.apiKey, job.modelRef, pending(), {
-      ...(opts.signal ? { signal: opts.signal } : {}),
+    const both = opts.alongside ? new AbortController() : null;
+    if (both) opts.signal?.addEventListener('abort', () => both.abort(opts.signal?.reason), { once: true });
+    const signal = both?.signal ?? opts.signal;
+    const scoring = engine.scoreRows(opts.profile, opts.apiKey, job.modelRef, pending(), {
+      ...(signal ? { signal } : {}),
       ...(opts.batchSize ? { batchSize: opts.batchSize } : { batchSize: job.settings.batchSize }),
       ...(opts.settings ? { settings: opts.settings } : {}),
       onOutcome,
     });
+    if (both && opts.alongside) await together(scoring, opts.alongside(both.signal), both);
+    else await scoring;
     flush();
     if (writeError) throw writeError;
     end = { state: 'done' };
@@ -246,6 +256,18 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   Object.assign(counts, finalCounts);
   opts.onProgress?.(progress(end.state, endError ? { code: endError.code, message: endError.message } : null));
   return end;
+}
+
+/** Waits for both; the first to fail stops the other, and its error is the one thrown once both have stopped. */
+async function together(a: Promise<unknown>, b: Promise<unknown>, stop: AbortController): Promise<void> {
+  let first: { error: unknown } | null = null;
+  const watch = (p: Promise<unknown>) =>
+    p.catch((e: unknown) => {
+      first ??= { error: e };
+      if (!stop.signal.aborted) stop.abort('failed');
+    });
+  await Promise.all([watch(a), watch(b)]);
+  if (first) throw (first as { error: unknown }).error;
 }
 
 function errorText(e: unknown): string {

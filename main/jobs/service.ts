@@ -35,6 +35,8 @@ export interface JobServiceDeps {
   /** OS notification (HostPorts.notify). */
   notify?(title: string, body: string): void;
   now?: () => number;
+  /** What runs beside a job every time it starts (a comparison's second model), or null. */
+  alongside?(jobId: number): { pending: number; run: (signal: AbortSignal) => Promise<void> } | null;
 }
 
 export interface StartOptions {
@@ -304,7 +306,8 @@ export class JobService {
         { invalid: counts.invalid },
       );
     }
-    if (counts.pending === 0) throw new AppError('nothing_to_send', 'Every row of this job already has an answer. Use "Retry failed rows" to send failed rows again.');
+    const alongside = this.deps.alongside?.(jobId) ?? null;
+    if (counts.pending === 0 && (alongside?.pending ?? 0) === 0) throw new AppError('nothing_to_send', 'Every row of this job already has an answer. Use "Retry failed rows" to send failed rows again.');
     const { profile, apiKey } = opts.account ?? (await this.deps.profileAndKey(job.profileId));
     const controller = new AbortController();
     opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason), { once: true });
@@ -318,6 +321,7 @@ export class JobService {
       ...(opts.engineSettings ? { settings: opts.engineSettings } : {}),
       now: this.now,
       onProgress: (p) => this.deps.onProgress?.(p),
+      ...(alongside ? { alongside: alongside.run } : {}),
     }).then(
       (end) => {
         this.running.delete(jobId);

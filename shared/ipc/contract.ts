@@ -9,6 +9,7 @@ import { historyChannels } from './history';
 import { diagnosticsChannels, diagnosticsEvents } from './diagnostics';
 import { jobChannels, jobEvents } from './jobs';
 import { settingsChannels } from './settings';
+import { compareChannels } from './compare';
 import { evaluateChannels } from './evaluate';
 
 /**
@@ -25,6 +26,7 @@ export const channels = {
   ...diagnosticsChannels,
   ...jobChannels,
   ...settingsChannels,
+  ...compareChannels,
   ...evaluateChannels,
 } as const satisfies Record<string, ChannelDef>;
 

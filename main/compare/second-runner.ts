@@ -1,0 +1,153 @@
+import type { NewPrediction } from '../../shared/domain/prediction';
+import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from '../engine';
+import { isPlexeError, PlexeError } from '../plexe/errors';
+import { flattenKeys } from '../sheets/csv-writer';
+import { FLUSH_MS, FLUSH_ROWS } from '../jobs/runner';
+import { createJobRowMapper } from '../jobs/row-input';
+import type { JobRecord, JobStore } from '../jobs/store';
+import type { ComparisonRecord, ComparisonStore, SecondOutcomeWrite } from './store';
+
+const PAGE_ROWS = 500;
+
+export interface SecondRunOptions {
+  profile: EngineProfile & { name: string };
+  apiKey: string;
+  signal: AbortSignal;
+  batchSize: number;
+  settings?: Partial<EngineSettings>;
+  source: 'bulk' | 'cli';
+  now?: () => number;
+}
+
+/**
+ * Sends a job's rows to its second model and writes each answer beside the first model's, with
+ * the same durability as the job's own run (main/jobs/runner.ts): rows come from SQLite in keyset
+ * pages of rows without a second answer, answers are written in batched transactions with their
+ * history entries, and a row that has a second answer is never read again. The input sent is the
+ * one the job's mapping gives, so both models see the same row. It runs through the engine with its
+ * own account's limiter, alongside the first model's run. A failure of the whole run (the key was
+ * refused, the model is not there) rejects with the second model named in the message.
+ */
+export async function runSecondModel(deps: { jobs: JobStore; comparisons: ComparisonStore; engine: Engine }, job: JobRecord, comparison: ComparisonRecord, opts: SecondRunOptions): Promise<void> {
+  const { comparisons, engine } = deps;
+  const now = opts.now ?? Date.now;
+  const mapper = createJobRowMapper(deps.jobs, job);
+  const ref = comparison.modelRef;
+  const names = ref.kind === 'model' ? { modelName: ref.name, modelVersion: ref.version } : { modelName: ref.deploymentId, modelVersion: 'deployment' };
+  const resultFields = [...comparison.resultFields];
+  const known = new Set(resultFields);
+  let fieldsChanged = false;
+  const inputs = new Map<number, Record<string, unknown>>();
+  let buffer: SecondOutcomeWrite[] = [];
+  let history: NewPrediction[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let writeError: unknown = null;
+
+  const flush = () => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (buffer.length === 0 && !fieldsChanged) return;
+    const writes = buffer;
+    const entries = history;
+    buffer = [];
+    history = [];
+    comparisons.writeOutcomes(job.id, writes, entries, fieldsChanged ? [...resultFields] : null);
+    fieldsChanged = false;
+  };
+
+  async function* pending(): AsyncGenerator<ScoreRow> {
+    let after = 0;
+    for (;;) {
+      if (writeError) throw writeError;
+      const page = comparisons.pendingRows(job.id, after, PAGE_ROWS);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.rowNumber;
+      for (const row of page) {
+        const r = mapper.toInput(row.cells);
+        // A row the mapping cannot read is marked invalid by the first model's run; nothing is sent.
+        if (!r.ok) continue;
+        inputs.set(row.rowNumber, r.input);
+        yield { id: row.rowNumber, input: r.input };
+      }
+    }
+  }
+
+  const onOutcome = (o: RowOutcome) => {
+    if (writeError) throw writeError;
+    const input = inputs.get(o.id) ?? {};
+    inputs.delete(o.id);
+    const e = o.error;
+    const w: SecondOutcomeWrite = {
+      rowNumber: o.id,
+      status: o.ok ? 'ok' : 'failed',
+      result: o.ok ? (o.result ?? {}) : null,
+      errorCode: e?.code ?? null,
+      errorMessage: e ? [e.message, e.action].filter(Boolean).join(' ') : null,
+      retryable: e?.retryable ?? false,
+      httpStatus: e?.httpStatus ?? null,
+      requestId: o.requestId,
+      attempts: o.reused ? 0 : o.attempts,
+      roundTripMs: o.reused ? null : o.roundTripMs,
+      processingTimeMs: o.processingTimeMs,
+    };
+    buffer.push(w);
+    if (w.result) {
+      for (const key of flattenKeys(w.result)) {
+        if (!known.has(key)) {
+          known.add(key);
+          resultFields.push(key);
+          fieldsChanged = true;
+        }
+      }
+    }
+    history.push({
+      createdAt: new Date(now()).toISOString(),
+      profileId: opts.profile.id,
+      profileName: opts.profile.name,
+      ...names,
+      source: opts.source,
+      input,
+      result: w.result,
+      status: o.ok ? 'ok' : (w.errorCode ?? 'failed'),
+      errorMessage: w.errorMessage,
+      errorDetails: e?.details ?? null,
+      httpStatus: w.httpStatus,
+      requestId: w.requestId,
+      roundTripMs: w.roundTripMs,
+      processingTimeMs: w.processingTimeMs,
+      attempts: w.attempts,
+      jobId: String(job.id),
+      rowNumber: o.id,
+    });
+    if (buffer.length >= FLUSH_ROWS) flush();
+    else if (!timer) {
+      timer = setTimeout(() => {
+        timer = null;
+        try {
+          flush();
+        } catch (err) {
+          writeError = err;
+        }
+      }, FLUSH_MS);
+    }
+  };
+
+  try {
+    await engine.scoreRows(opts.profile, opts.apiKey, ref, pending(), {
+      signal: opts.signal,
+      batchSize: ref.kind === 'model' ? opts.batchSize : 1,
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      onOutcome,
+    });
+  } catch (e) {
+    if (isPlexeError(e)) throw new PlexeError({ ...e.info, message: `${comparison.modelLabel} (the model compared with): ${e.info.message}` });
+    throw e;
+  } finally {
+    if (timer) clearTimeout(timer);
+    // Whatever happened, the answers received so far are kept.
+    flush();
+  }
+  if (writeError) throw writeError;
+}
