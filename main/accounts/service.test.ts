@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoModels } from '../../sandbox/models';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { KeyStore, type KeytarLike } from '../keys/keystore';
 import { PlexeClient } from '../plexe/client';
@@ -75,7 +76,7 @@ describe('connecting an account', () => {
   it('a passing test saves the account and its key, verified', async () => {
     const { accounts } = setUp();
     const r = await accounts.connect({ account: { name: 'Team', baseUrl: sandbox.url, rpm: 100 }, key: KEY });
-    expect(r).toMatchObject({ saved: true, account: { name: 'Team', verified: true, key: { saved: true } }, test: { ok: true, modelCount: 3 } });
+    expect(r).toMatchObject({ saved: true, account: { name: 'Team', verified: true, key: { saved: true } }, test: { ok: true, modelCount: demoModels.length } });
   });
 
   it('replacing a key keeps the account id (so its models and history), and a wrong new key leaves the old one', async () => {

@@ -124,7 +124,12 @@ export async function exportComparison(store: ComparisonStore, job: JobRecord, c
       // UTF-8 with a byte-order mark, as the job's own CSV export writes by default, so Excel reads it right.
       const writer = new CsvWriter(out, { chunkSize: 1 << 16, bom: true });
       await writer.writeRow(layout.header);
-      for (const page of pages(store, job.id)) for (const r of page) await writer.writeRow(comparisonCells(r, layout));
+      for (const page of pages(store, job.id)) {
+        for (const r of page) {
+          const wait = writer.writeRow(comparisonCells(r, layout));
+          if (wait) await wait;
+        }
+      }
       await writer.end();
       return { path, rows: writer.rows - 1, bytes: out.bytesWritten };
     });

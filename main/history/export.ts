@@ -107,7 +107,8 @@ export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilt
   await writer.writeRow(columns);
   let n = 0;
   for (const cells of rows()) {
-    await writer.writeRow(cells);
+    const wait = writer.writeRow(cells);
+    if (wait) await wait;
     if (++n % chunkRows === 0) options.onProgress?.(n);
   }
   options.onProgress?.(n);

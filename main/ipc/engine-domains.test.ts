@@ -19,6 +19,7 @@ import { toIpcError } from './dispatch';
 import { EventBus } from './events';
 import { registerModelsIpc } from './models';
 import { registerPredictIpc } from './predict';
+import { demoModels } from '../../sandbox/models';
 
 /**
  * The accounts, models and predict channels end to end (real services, the sandbox over HTTP),
@@ -123,7 +124,7 @@ describe('accounts, models and predict over their channels', () => {
     const status = await value('accounts:save-key', { profileId, key: ONLY_CHURN_KEY });
     expect(status).toMatchObject({ saved: true, lastFour: '0000', storage: 'keychain' });
     expect(await value('accounts:save-key', { profileId, key: KEY })).toMatchObject({ saved: true, lastFour: 'QRST' });
-    expect(await value('accounts:test-connection', { profileId })).toMatchObject({ ok: true, modelCount: 4, error: null });
+    expect(await value('accounts:test-connection', { profileId })).toMatchObject({ ok: true, modelCount: demoModels.length, error: null });
     expect(await value('accounts:set-active', { id: profileId })).toEqual({ activeId: profileId });
     const list = await value<{ accounts: { key: { lastFour: string } }[]; activeId: string }>('accounts:list-accounts');
     expect(list.activeId).toBe(profileId);

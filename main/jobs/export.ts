@@ -131,7 +131,10 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string, o
       for (let after = 0; ; ) {
         const page = store.resultsPage(job.id, after, PAGE, false);
         const cells = new Array<unknown>(job.columns.length + job.resultFields.length + 3);
-        for (const r of page) await writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
+        for (const r of page) {
+          const wait = writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
+          if (wait) await wait;
+        }
         onProgress?.(writer.rows - 1);
         const last = page[page.length - 1];
         if (page.length < PAGE || !last) break;

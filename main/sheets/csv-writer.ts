@@ -13,7 +13,6 @@ import type { Writable } from 'node:stream';
  */
 
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const RESOLVED: Promise<void> = Promise.resolve();
 const NEEDS_QUOTES_COMMA = /[",\r\n]/;
 
 export interface CsvWriterOptions {
@@ -79,7 +78,8 @@ function quoteIfNeeded(text: string, delimiter: string): string {
 
 /** One cell as it appears in the file: formula-safe, quoted when needed. */
 export function csvField(value: unknown, delimiter = ','): string {
-  // Finite numbers are the commonest result cell and never need either treatment.
+  // Empty cells (sparse exports have many) and finite numbers never need either treatment.
+  if (value === undefined || value === null) return '';
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return quoteIfNeeded(cellText(value), delimiter);
 }
@@ -190,11 +190,14 @@ export class CsvWriter {
     return this.rowsWritten;
   }
 
-  /** Adds one row; resolves at once unless the stream asked us to wait. */
-  writeRow(cells: readonly unknown[]): Promise<void> {
+  /**
+   * Adds one row. Returns a promise only when a chunk went to the stream (wait for it: the stream may
+   * be full), else null, so a loop over a million rows awaits once per chunk, not once per row.
+   */
+  writeRow(cells: readonly unknown[]): Promise<void> | null {
     this.buffer += csvLine(cells, this.delimiter) + this.newline;
     this.rowsWritten++;
-    return this.buffer.length >= this.chunkSize ? this.flush() : RESOLVED;
+    return this.buffer.length >= this.chunkSize ? this.flush() : null;
   }
 
   /** Hands what is gathered to the stream, waiting for 'drain' when its buffer is full. */
