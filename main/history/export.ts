@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
 import type { XlsxColumn, XlsxColumnKind } from '../sheets/xlsx-writer';
+import { useScanCache } from '../store/db';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -58,35 +59,43 @@ function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: nu
   const ni = inputColumns.length;
   const nr = resultFields.length;
 
-  /** Pages of rows, each row written into one reused array; the statement is finished before each page is handed out. */
+  /**
+   * Pages of rows, each row written into one reused array; the statement is finished before each page
+   * is handed out. The page cache stays small while the export reads (see useScanCache).
+   */
   function* rows(): Generator<unknown[]> {
     const cells = new Array<unknown>(columns.length);
     let cursor: { createdAt: number; id: number } | null = null;
-    for (;;) {
-      const page = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
-      for (const r of page) {
-        if (nl > 0) {
-          const label = r[15] === null ? null : (JSON.parse(r[15]) as Record<string, string>);
-          for (let i = 0; i < nl; i++) cells[i] = label?.[labelColumns[i]!];
+    const restoreCache = useScanCache(store.db);
+    try {
+      for (;;) {
+        const page = store.exportRows(f, cursor, chunkRows, ROW_SQL) as ExportRow[];
+        for (const r of page) {
+          if (nl > 0) {
+            const label = r[15] === null ? null : (JSON.parse(r[15]) as Record<string, string>);
+            for (let i = 0; i < nl; i++) cells[i] = label?.[labelColumns[i]!];
+          }
+          pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, nl);
+          if (r[4] === null) cells.fill(undefined, nl + ni, nl + ni + nr);
+          else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, nl + ni);
+          const s = series.get(r[2]);
+          let k = nl + ni + nr;
+          cells[k++] = r[5];
+          cells[k++] = r[6];
+          cells[k++] = r[7];
+          cells[k++] = new Date(r[1]).toISOString();
+          cells[k++] = s?.profileName;
+          cells[k++] = s?.modelName;
+          cells[k++] = s?.modelVersion;
+          for (let i = 8; i < 15; i++) cells[k++] = r[i];
+          yield cells;
         }
-        pickFlattened(JSON.parse(r[3]) as Record<string, unknown>, inputColumns, cells, nl);
-        if (r[4] === null) cells.fill(undefined, nl + ni, nl + ni + nr);
-        else pickFlattened(JSON.parse(r[4]) as Record<string, unknown>, resultFields, cells, nl + ni);
-        const s = series.get(r[2]);
-        let k = nl + ni + nr;
-        cells[k++] = r[5];
-        cells[k++] = r[6];
-        cells[k++] = r[7];
-        cells[k++] = new Date(r[1]).toISOString();
-        cells[k++] = s?.profileName;
-        cells[k++] = s?.modelName;
-        cells[k++] = s?.modelVersion;
-        for (let i = 8; i < 15; i++) cells[k++] = r[i];
-        yield cells;
+        const last = page[page.length - 1];
+        if (page.length < chunkRows || !last) return;
+        cursor = { createdAt: last[1], id: last[0] };
       }
-      const last = page[page.length - 1];
-      if (page.length < chunkRows || !last) return;
-      cursor = { createdAt: last[1], id: last[0] };
+    } finally {
+      restoreCache();
     }
   }
   return { columns, labels: nl, leading: leading.length, rows };

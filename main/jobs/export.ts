@@ -9,6 +9,7 @@ import { encodingLabel } from '../sheets/sniff';
 import { guessColumnKinds, xlsxColumns } from '../sheets/xlsx-columns';
 import { decodeCells } from './cells';
 import type { JobRecord, JobStore, StoredResultRow } from './store';
+import { useScanCache } from '../store/db';
 
 /** Rows read per page of the export. */
 const PAGE = 5_000;
@@ -128,17 +129,22 @@ export async function exportJob(store: JobStore, job: JobRecord, path: string, o
       // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
       const writer = new CsvWriter(output.sink, { ...output.writerOptions, chunkSize: 1 << 16 });
       await writer.writeRow(exportHeader(job.columns, job.resultFields).header);
-      for (let after = 0; ; ) {
-        const page = store.resultsPage(job.id, after, PAGE, false);
-        const cells = new Array<unknown>(job.columns.length + job.resultFields.length + 3);
-        for (const r of page) {
-          const wait = writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
-          if (wait) await wait;
+      const restoreCache = useScanCache(store.db);
+      try {
+        for (let after = 0; ; ) {
+          const page = store.resultsPage(job.id, after, PAGE, false);
+          const cells = new Array<unknown>(job.columns.length + job.resultFields.length + 3);
+          for (const r of page) {
+            const wait = writer.writeRow(exportCells(r, job.columns.length, job.resultFields, cells));
+            if (wait) await wait;
+          }
+          onProgress?.(writer.rows - 1);
+          const last = page[page.length - 1];
+          if (page.length < PAGE || !last) break;
+          after = last.row_number;
         }
-        onProgress?.(writer.rows - 1);
-        const last = page[page.length - 1];
-        if (page.length < PAGE || !last) break;
-        after = last.row_number;
+      } finally {
+        restoreCache();
       }
       await writer.end();
       const replaced = output.replacedChars();

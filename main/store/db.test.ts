@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/ipc/errors';
-import { checkMigrationOrder, openDatabase, type SqliteDatabase } from './db';
+import { checkMigrationOrder, openDatabase, useScanCache, type SqliteDatabase } from './db';
 import { migrations, type Migration } from './migrations';
 
 let dir: string;
@@ -63,6 +63,15 @@ describe('openDatabase', () => {
       expect(db.prepare('SELECT x FROM keep_me').pluck().get()).toBe(42);
       expect(tables(db)).toContain('predictions');
     }
+  });
+
+  it('keeps a 64 MB page cache, and a small one only while a long scan runs', () => {
+    const { db } = track(openDatabase(path.join(dir, 'cache.db')));
+    expect(db.pragma('cache_size', { simple: true })).toBe(-65536);
+    const restore = useScanCache(db);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-4096);
+    restore();
+    expect(db.pragma('cache_size', { simple: true })).toBe(-65536);
   });
 
   it('applies only the pending steps, in order, when the list grows', () => {

@@ -68,8 +68,24 @@ function configure(db: SqliteDatabase, busyTimeoutMs: number): void {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = ${APP_CACHE_KIB}`);
   useAppCheckpoints(db);
+}
+
+/** The page cache the app's connection keeps (64 MB): lists, searches and counts reuse it. */
+const APP_CACHE_KIB = -65536;
+/** While a long scan runs (an export reads every row once), a small cache holds everything it needs. */
+const SCAN_CACHE_KIB = -4096;
+
+/**
+ * Shrinks the page cache for a one-pass read over many rows, which would otherwise fill 64 MB with
+ * pages it never reads again; returns the function that puts the app's cache size back.
+ */
+export function useScanCache(db: SqliteDatabase): () => void {
+  db.pragma(`cache_size = ${SCAN_CACHE_KIB}`);
+  return () => {
+    if (db.open) db.pragma(`cache_size = ${APP_CACHE_KIB}`);
+  };
 }
 
 const HEADER = Buffer.from('SQLite format 3\0', 'latin1');
