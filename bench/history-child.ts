@@ -5,7 +5,7 @@
  * {seconds, cpuSeconds, rows, startRssMb, peakRssMb, samples}.
  */
 import { createWriteStream } from 'node:fs';
-import { exportHistoryCsv } from '../main/history/export';
+import { exportHistoryCsv, PAGE_ROWS } from '../main/history/export';
 import { benchCore } from './bench-job';
 
 const [dirPath, outPath] = process.argv.slice(2);
@@ -20,9 +20,8 @@ const samples: number[] = [];
 const started = performance.now();
 const cpuStart = process.cpuUsage();
 const summary = await exportHistoryCsv(store, {}, createWriteStream(outPath, { highWaterMark: 1 << 20 }), {
-  chunkRows: 5000,
   onProgress: (rows) => {
-    if (rows % 100_000 < 5000) samples.push(mb(process.memoryUsage.rss()));
+    if (rows % 100_000 < PAGE_ROWS) samples.push(mb(process.memoryUsage.rss()));
   },
 });
 const seconds = (performance.now() - started) / 1000;

@@ -24,6 +24,9 @@ export const STATUS_COLUMNS = ['status', 'error', 'request_id'] as const;
 /** What the history adds to the bulk export's layout, after `request_id`. */
 export const HISTORY_COLUMNS = ['created_at', 'account', 'model', 'model_version', 'source', 'http_status', 'round_trip_ms', 'processing_time_ms', 'attempts', 'job_id', 'row_number'] as const;
 
+/** Rows read per page: small enough that a page is gone before the young generation is collected. */
+export const PAGE_ROWS = 2_000;
+
 /** What an export reads of each row, in this order (see HistoryStore.exportRows). */
 const ROW_SQL = 'p.id, p.created_at, p.series_id, p.input, p.result, p.status, p.error_message, p.request_id, p.source, p.http_status, p.round_trip_ms, p.processing_time_ms, p.attempts, p.job_id, p.row_number, p.row_label';
 type ExportRow = [
@@ -109,7 +112,7 @@ function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: nu
  * pages and written through the CSV writer, so memory stays flat and no statement stays open across awaits.
  */
 export async function exportHistoryCsv(store: HistoryStore, filters: HistoryFilters, out: Writable, options: ExportOptions = {}): Promise<ExportSummary> {
-  const chunkRows = options.chunkRows ?? 5_000;
+  const chunkRows = options.chunkRows ?? PAGE_ROWS;
   const { columns, rows } = historyRows(store, filters, chunkRows);
   // Small chunks: the lines of a chunk are dropped before they outlive a young-generation collection.
   const writer = new CsvWriter(out, { bom: options.bom ?? true, chunkSize: 1 << 16 });
@@ -149,14 +152,14 @@ const HISTORY_KINDS: Record<(typeof STATUS_COLUMNS | typeof HISTORY_COLUMNS)[num
  * date, bold frozen header; more rows than a sheet holds continue on the next sheet.
  */
 export async function exportHistoryXlsx(store: HistoryStore, filters: HistoryFilters, path: string, options: ExportOptions = {}): Promise<ExportSummary & { notices: string[] }> {
-  const { columns, labels, leading, rows } = historyRows(store, filters, options.chunkRows ?? 5_000);
+  const { columns, labels, leading, rows } = historyRows(store, filters, options.chunkRows ?? PAGE_ROWS);
   const tail = [...STATUS_COLUMNS, ...HISTORY_COLUMNS];
   // Identifying columns stay text (an id such as 00123 keeps its zeros), inputs and results by their values.
   const kindAt = (i: number): XlsxColumnKind => (i < labels ? 'text' : i < labels + leading ? 'auto' : HISTORY_KINDS[tail[i - labels - leading]!]);
   const xlsx = columns.map((name, i): XlsxColumn => ({ name, kind: kindAt(i) }));
   // Loaded on first use: exceljs costs ~30 MB of memory that a CSV export does not need.
   const { writeXlsx } = await import('../sheets/xlsx-writer');
-  const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? 5_000 } : {}) });
+  const summary = await writeXlsx(path, xlsx, rows(), { sheetName: 'Prediction history', ...(options.onProgress ? { onProgress: options.onProgress, progressEvery: options.chunkRows ?? PAGE_ROWS } : {}) });
   return { rows: summary.rows, columns, notices: summary.notices.map((n) => n.message) };
 }
 
