@@ -1,7 +1,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { CsvWriter, cellText, csvLine, flattenKeys, flattenObject, flattenValues, neutraliseFormula, resultColumnNames } from './csv-writer';
+import { seededRandom } from '../../shared/seeded-random';
+import { CsvWriter, cellText, csvLine, flattenKeys, flattenObject, flattenValues, neutraliseFormula, pickFlattened, resultColumnNames } from './csv-writer';
 
 function collect(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
@@ -130,5 +131,40 @@ describe('CsvWriter', () => {
 
   it('refuses a delimiter that cannot work', () => {
     expect(() => new CsvWriter(collect().stream, { delimiter: '"' })).toThrow(/delimiter/);
+  });
+});
+
+describe('pickFlattened', () => {
+  /** The slow, obvious way: flatten the whole object, then look each name up. */
+  const slow = (obj: Record<string, unknown>, names: readonly string[]) => {
+    const flat = flattenObject(obj);
+    return names.map((n) => (Object.hasOwn(flat, n) ? flat[n] : undefined));
+  };
+
+  it('gives what flattenObject gives for every name, on generated nested objects with awkward keys', () => {
+    const random = seededRandom(20261207);
+    const keys = ['a', 'b', 'c.d', 'e', '', '__proto__x', 'x.y.z'];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth < 3 && r < 0.35) return node(depth + 1);
+      if (r < 0.45) return {};
+      if (r < 0.55) return [1, 'two'];
+      if (r < 0.65) return null;
+      if (r < 0.8) return Math.round(random() * 1000) / 10;
+      return `text ${Math.floor(random() * 100)}`;
+    };
+    const node = (depth: number): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      for (const k of keys) if (random() < 0.5) out[random() < 0.7 ? k.replace('.', '') : k] = value(depth);
+      return out;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const obj = node(0);
+      const names = [...new Set([...flattenKeys(obj), 'a.b', 'a.b.c', 'cd.e', 'c.d', 'a', 'missing', 'a.', '.a'])];
+      const out = new Array<unknown>(names.length + 2).fill('before');
+      pickFlattened(obj, names, out, 2);
+      expect(out.slice(2)).toEqual(slow(obj, names));
+      expect(out.slice(0, 2)).toEqual(['before', 'before']);
+    }
   });
 });

@@ -278,16 +278,24 @@ export function resultColumnNames(inputColumns: readonly string[], resultFields:
 
 /**
  * Puts into `out`, from `offset`, the value `flattenObject(obj)` has under each of `names` (undefined
- * where it has none), flattening only when a name has a dot: the exports' per-row step.
+ * where it has none): the exports' per-row step. A dotted name is looked up by walking its parts, so
+ * no flattened copy is built per row — unless some key of `obj` itself holds a dot, when two paths
+ * could give the same name and flattenObject's rule (the later one wins) decides.
  */
 export function pickFlattened(obj: Record<string, unknown>, names: readonly string[], out: unknown[], offset: number): void {
   let flat: Record<string, unknown> | null = null;
+  let dottedKeys: boolean | null = null;
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     let v: unknown;
     if (name.includes('.')) {
-      flat ??= flattenObject(obj);
-      v = Object.hasOwn(flat, name) ? flat[name] : undefined;
+      dottedKeys ??= hasDottedKey(obj);
+      if (dottedKeys) {
+        flat ??= flattenObject(obj);
+        v = Object.hasOwn(flat, name) ? flat[name] : undefined;
+      } else {
+        v = leafAt(obj, name);
+      }
     } else {
       v = Object.hasOwn(obj, name) ? obj[name] : undefined;
       // A non-empty object is flattened into dotted names, so it has no value under its own name.
@@ -295,4 +303,31 @@ export function pickFlattened(obj: Record<string, unknown>, names: readonly stri
     }
     out[offset + i] = v;
   }
+}
+
+/** The leaf `flattenObject` would put under the dotted `name`, for objects whose keys hold no dot. */
+function leafAt(obj: Record<string, unknown>, name: string): unknown {
+  let node: unknown = obj;
+  let from = 0;
+  for (;;) {
+    const dot = name.indexOf('.', from);
+    const key = dot === -1 ? name.slice(from) : name.slice(from, dot);
+    if (!isPlainObject(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+    if (dot === -1) return isPlainObject(node) && Object.keys(node).length > 0 ? undefined : node;
+    // Only a non-empty plain object is opened; anything else is a leaf with a shorter name.
+    if (!isPlainObject(node) || Object.keys(node).length === 0) return undefined;
+    from = dot + 1;
+  }
+}
+
+/** Whether any key, at any depth of nested plain objects, holds a dot. */
+function hasDottedKey(obj: Record<string, unknown>): boolean {
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    if (key.includes('.')) return true;
+    const v = obj[key];
+    if (isPlainObject(v) && hasDottedKey(v)) return true;
+  }
+  return false;
 }
