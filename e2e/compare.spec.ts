@@ -127,6 +127,17 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   const sheet = book.worksheets[0]!;
   expect(sheet.rowCount).toBe(csv.length + 1);
   expect([8, 9, 10, 11, 12].map((i) => sheet.getRow(1).getCell(i).text)).toEqual(['v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed']);
+  // The one-page report: the title, the change matrix, both versions on the known outcome, an inline chart and no script.
+  await page.getByRole('button', { name: 'Save report (HTML)' }).click();
+  const reportStatus = page.getByRole('status').filter({ hasText: /comparison report\.html/ });
+  await expect(reportStatus).toContainText(`Saved the report on ${m[1]} rows both models answered`);
+  await shots(page, 'report-saved');
+  const report = readFileSync((await reportStatus.locator('code').textContent())!, 'utf8');
+  expect(report).toContain(`Comparison of customer-churn v1 and v2 on churn-outcomes.csv, ${m[1]} rows, ${m[2]} changed class`);
+  expect(report).toContain('Change matrix');
+  expect(report).toMatch(/<th>Accuracy<\/th><td class="n">\d+%<\/td><td class="n">\d+%<\/td>/);
+  expect(report).toContain('<svg');
+  expect(report).not.toMatch(/<script|https?:\/\//i);
 
   // History lists it with its title and opens it again.
   await page.getByRole('button', { name: '← Score another file' }).click();
