@@ -138,6 +138,11 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   expect(report).toMatch(/<th>Accuracy<\/th><td class="n">\d+%<\/td><td class="n">\d+%<\/td>/);
   expect(report).toContain('<svg');
   expect(report).not.toMatch(/<script|https?:\/\//i);
+  const reportPage = await page.context().newPage();
+  await reportPage.setViewportSize({ width: 900, height: 600 });
+  await reportPage.setContent(report);
+  await reportPage.screenshot({ path: join(SHOTS, 'report19-comparison-report.png'), fullPage: true });
+  await reportPage.close();
 
   // History lists it with its title and opens it again.
   await page.getByRole('button', { name: '← Score another file' }).click();
