@@ -119,7 +119,9 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
     expect(r['v2.predicted_class']).toBe(predictFor('customer-churn', '2', churnInput(r)).predicted_class);
   }
   expect(scored.filter((r) => r['changed'] === 'yes')).toHaveLength(changed);
-  await page.getByRole('button', { name: 'Export Excel…' }).click();
+  // The Evaluation panel beside it has its own Export Excel… and Save report (HTML): these are the comparison's.
+  const comparisonPanel = page.locator('div.panel:has(> .row > h3:text-is("Comparison"))');
+  await comparisonPanel.getByRole('button', { name: 'Export Excel…' }).click();
   const xlsxStatus = page.getByRole('status').filter({ hasText: /comparison\.xlsx/ });
   await expect(xlsxStatus).toBeVisible();
   const book = new ExcelJS.Workbook();
@@ -127,6 +129,22 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   const sheet = book.worksheets[0]!;
   expect(sheet.rowCount).toBe(csv.length + 1);
   expect([8, 9, 10, 11, 12].map((i) => sheet.getRow(1).getCell(i).text)).toEqual(['v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed']);
+  // The one-page report: the title, the change matrix, both versions on the known outcome, an inline chart and no script.
+  await comparisonPanel.getByRole('button', { name: 'Save report (HTML)' }).click();
+  const reportStatus = page.getByRole('status').filter({ hasText: /comparison report\.html/ });
+  await expect(reportStatus).toContainText(`Saved the report on ${m[1]} rows both models answered`);
+  await shots(page, 'report-saved');
+  const report = readFileSync((await reportStatus.locator('code').textContent())!, 'utf8');
+  expect(report).toContain(`Comparison of customer-churn v1 and v2 on churn-outcomes.csv, ${m[1]} rows, ${m[2]} changed class`);
+  expect(report).toContain('Change matrix');
+  expect(report).toMatch(/<th>Accuracy<\/th><td class="n">\d+%<\/td><td class="n">\d+%<\/td>/);
+  expect(report).toContain('<svg');
+  expect(report).not.toMatch(/<script|https?:\/\//i);
+  const reportPage = await page.context().newPage();
+  await reportPage.setViewportSize({ width: 900, height: 600 });
+  await reportPage.setContent(report);
+  await reportPage.screenshot({ path: join(SHOTS, 'report19-comparison-report.png'), fullPage: true });
+  await reportPage.close();
 
   // History lists it with its title and opens it again.
   await page.getByRole('button', { name: '← Score another file' }).click();

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { predictFor } from '../sandbox/models';
 import { test, expect, seriousA11yViolations } from './fixtures';
@@ -96,6 +97,14 @@ test('known outcome: offered, never sent, figures beside the model card, listed 
   const html = readFileSync(htmlPath, 'utf8');
   expect(html).toContain('Confusion matrix');
   expect(html).toContain('<svg');
+  await view.getByRole('button', { name: 'Export Excel…' }).click();
+  const savedXlsx = view.getByRole('status').filter({ hasText: /Saved to .*\.xlsx/ });
+  await expect(savedXlsx).toBeVisible();
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(((await savedXlsx.textContent()) ?? '').replace(/^Saved to /, '').trim());
+  const accuracyRow = book.getWorksheet('Evaluation')!.getRows(1, 200)!.find((r) => r.getCell(1).text === 'Accuracy')!;
+  expect(typeof accuracyRow.getCell(2).value).toBe('number');
+  expect(`${Math.round(100 * (accuracyRow.getCell(2).value as number))}%`).toBe(accuracy);
 
   // History lists it and opens it again from the stored rows.
   await nav(page, 'History');

@@ -244,5 +244,15 @@ describe('comparing numbers', () => {
     expect(csv[0]).toEqual(['listing_id', 'square_footage', 'bedrooms', 'bathrooms', 'location', 'v1.predicted_price', 'v2.predicted_price', 'difference', 'v1.status', 'v1.error', 'v2.status', 'v2.error']);
     expect(csv[2]!.slice(5, 8)).toEqual([String(price(3)), String(price(3) + move(3)), String(move(3))]);
     expect(csv[76]!.slice(5)).toEqual([String(price(77)), '', '', 'ok', '', 'prediction_error', 'The model failed.']);
+
+    // A path ending .html gets the one-page report on the same figures.
+    const report = await h.compare.exportResults(job.id, join(h.dir, 'houses report.html'));
+    const html = readFileSync(report.path, 'utf8');
+    expect(report).toMatchObject({ rows: 100, bytes: Buffer.byteLength(html) });
+    expect(html).toContain(s.title.replace(/&/g, '&amp;'));
+    expect(html).toContain(`${d.up} rows went up and ${d.down} went down, out of 100`);
+    expect(html).toContain(`<td class="n">${slowTop[0]!.row}</td><td class="n">${price(slowTop[0]!.row).toLocaleString('en-US')}</td>`);
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|https?:\/\//i);
   });
 });

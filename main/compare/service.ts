@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { SavedModel } from '../../shared/domain/model';
 import { modelLabel } from '../../shared/domain/model';
@@ -15,6 +17,7 @@ import type { HistoryWriter } from '../store/repositories';
 import { EvaluationService } from '../evaluate/service';
 import type { JobStore } from '../jobs/store';
 import { exportComparison } from './export';
+import { comparisonHtml } from './report';
 import { runSecondModel } from './second-runner';
 import { ComparisonStore, type ComparisonRecord, type SecondModel } from './store';
 import { chooseField, comparisonSummary, fieldKind, sidePrefixes } from './summary';
@@ -189,8 +192,19 @@ export class CompareService {
     return { columns: job.columns, fields, field: chosen, firstPrefix, secondPrefix, rows, next: page.length > limit ? (rows[rows.length - 1]?.rowNumber ?? null) : null };
   }
 
+  /** Both result sets as CSV or .xlsx; a path ending .html gets the one-page report instead. */
   async exportResults(jobId: number, path: string): Promise<{ path: string; rows: number; bytes: number }> {
     const { job, comparison } = this.require(jobId);
+    if (extname(path).toLowerCase() === '.html') {
+      const s = this.summary(jobId);
+      const html = comparisonHtml(s, this.deps.now ? new Date(this.deps.now()) : new Date());
+      try {
+        await writeFile(path, html, 'utf8');
+      } catch (e) {
+        throw new AppError('export_failed', `The comparison report could not be saved to ${path}: ${(e as Error).message}. Choose a folder you can write to and check there is room on the disk.`, { path });
+      }
+      return { path, rows: s.rows.both, bytes: Buffer.byteLength(html) };
+    }
     return exportComparison(this.store, job, comparison, path);
   }
 

@@ -7,7 +7,8 @@ import { csvLine } from '../sheets/csv-writer';
  * anywhere without scripts or the network.
  */
 
-export function evaluationCsv(e: Evaluation): string {
+/** The figures table the CSV and .xlsx exports write, one array of cells per line (numbers kept as numbers). */
+export function evaluationTable(e: Evaluation): unknown[][] {
   const lines: unknown[][] = [[e.title], [], ['figure', 'on your data', "model card (Plexe's tests)", 'what it means']];
   for (const l of e.lines) lines.push([l.name, l.value ?? '', l.cardText ?? '', l.explanation]);
   lines.push([]);
@@ -33,19 +34,32 @@ export function evaluationCsv(e: Evaluation): string {
     lines.push(['residual from (predicted − actual)', 'residual to', 'rows']);
     for (const b of f.residualBins) lines.push([b.from, b.to, b.count]);
   }
-  return lines.map((cells) => csvLine(cells)).join('\r\n') + '\r\n';
+  return lines;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const W = 360;
-const H = 240;
-const PAD = 36;
+export function evaluationCsv(e: Evaluation): string {
+  return evaluationTable(e).map((cells) => csvLine(cells)).join('\r\n') + '\r\n';
+}
+
+/** The same table as evaluationCsv, as an .xlsx workbook: the title is the bold header row, numbers stay numbers. */
+export async function writeEvaluationXlsx(e: Evaluation, path: string): Promise<void> {
+  const [title, ...rest] = evaluationTable(e);
+  const width = Math.max(...rest.map((l) => l.length), 1);
+  const columns = Array.from({ length: width }, (_, i) => ({ name: i === 0 ? String(title![0]) : '', kind: 'auto' as const }));
+  const { writeXlsx } = await import('../sheets/xlsx-writer');
+  await writeXlsx(path, columns, rest, { sheetName: 'Evaluation' });
+}
+
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const W = 360;
+export const H = 240;
+export const PAD = 36;
 
 function axisLabels(xLabel: string, yLabel: string): string {
   return `<text x="${W / 2}" y="${H - 4}" text-anchor="middle">${esc(xLabel)}</text><text x="10" y="${H / 2}" transform="rotate(-90 10 ${H / 2})" text-anchor="middle">${esc(yLabel)}</text>`;
 }
 
-function svg(title: string, body: string): string {
+export function svg(title: string, body: string): string {
   return `<figure><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}" font-size="10" font-family="sans-serif"><rect x="${PAD}" y="8" width="${W - PAD - 8}" height="${H - PAD - 8}" fill="none" stroke="#bbb"/>${body}</svg><figcaption>${esc(title)}</figcaption></figure>`;
 }
 
@@ -64,7 +78,7 @@ function scatterSvg(f: RegressionFigures): string {
   return svg('Predicted against actual (the dashed line is a perfect answer)', dots + diagonal + ticks + axisLabels('actual', 'predicted'));
 }
 
-function barsSvg(title: string, bars: { label: string; value: number }[], xLabel: string, yLabel: string): string {
+export function barsSvg(title: string, bars: { label: string; value: number }[], xLabel: string, yLabel: string): string {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const w = (W - PAD - 8) / Math.max(1, bars.length);
   const body = bars

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SavedModel } from '../../shared/domain/model';
@@ -146,6 +147,41 @@ describe('evaluating customer-churn on churn-outcomes.csv', () => {
     expect(listed[0]).toMatchObject({ jobId: job.id, task: 'classification', rows: known, title: e.title });
     expect(evaluations.evaluate(job.id).figures).toEqual(e.figures);
     sandbox = await startSandbox({ port: 0 });
+  });
+
+  it('exports the CSV\'s figures table as an .xlsx workbook, numbers as numbers', async () => {
+    const job = await runJob('churn1', 'churn-outcomes.csv');
+    await evaluations.setOutcome(job.id, 'churned');
+    await finish(job.id);
+    const e = evaluations.evaluate(job.id);
+    const out = await evaluations.export(job.id, join(dir, 'e.xlsx'), 'xlsx');
+    expect(out.bytes).toBe(statSync(out.path).size);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(out.path);
+    const sheet = book.getWorksheet('Evaluation')!;
+    const plain = (v: ExcelJS.CellValue): unknown => (v !== null && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v);
+    const read: unknown[][] = [];
+    sheet.eachRow({ includeEmpty: true }, (row, n) => {
+      const cells: unknown[] = [];
+      row.eachCell({ includeEmpty: true }, (cell, c) => (cells[c - 1] = plain(cell.value)));
+      read[n - 1] = cells;
+    });
+    // The CSV's lines, read back from the CSV itself: same cells, with numbers typed as numbers in the workbook.
+    const csvText = await evaluations.export(job.id, join(dir, 'e.csv'), 'csv').then((r) => readFileSync(r.path, 'utf8'));
+    const csvLines = Papa.parse<string[]>(csvText.trim(), { skipEmptyLines: false }).data;
+    expect(read.length).toBe(csvLines.length);
+    expect(read[0]![0]).toBe(e.title);
+    csvLines.forEach((line, i) => {
+      const got = (read[i] ?? []).map((v) => (v === null || v === undefined ? '' : v));
+      while (got.length < line.length) got.push('');
+      expect(got.slice(0, line.length).map(String), `row ${i + 1}`).toEqual(line);
+    });
+    const accuracyRow = read.find((r) => r[0] === 'Accuracy')!;
+    expect(accuracyRow[1]).toBeCloseTo((e.figures as { accuracy: number }).accuracy, 10);
+    const matrixHead = read.findIndex((r) => r[0] === 'confusion matrix: actual \\ predicted');
+    expect(matrixHead).toBeGreaterThan(0);
+    const f = e.figures as { labels: string[]; matrix: number[][] };
+    f.labels.forEach((label, i) => expect(read[matrixHead + 1 + i]).toEqual([label, ...f.matrix[i]!]));
   });
 
   it('v2 scores better than v1 on the same outcomes', async () => {

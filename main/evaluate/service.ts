@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { modelLabel, type SavedModel } from '../../shared/domain/model';
 import { AppError } from '../../shared/ipc/errors';
 import type { Evaluation, EvaluationSummary, OutcomeChoice, OutcomeSuggestion } from '../../shared/ipc/evaluate';
@@ -22,7 +22,7 @@ import type { JobRecord, JobStore } from '../jobs/store';
 import { figureLines, headlineOf } from './lines';
 import { ClassificationAccumulator, RegressionAccumulator } from './metrics';
 import { confidenceFieldOf, matchOutcomeValues, normaliseOutcome, outputTargets, readNumber, suggestOutcomes } from './outcome-match';
-import { evaluationCsv, evaluationHtml } from './report';
+import { evaluationCsv, evaluationHtml, writeEvaluationXlsx } from './report';
 
 export interface EvaluationServiceDeps {
   store: JobStore;
@@ -321,8 +321,12 @@ export class EvaluationService {
     });
   }
 
-  async export(jobId: number, path: string, format: 'csv' | 'html'): Promise<{ path: string; bytes: number }> {
+  async export(jobId: number, path: string, format: 'csv' | 'html' | 'xlsx'): Promise<{ path: string; bytes: number }> {
     const evaluation = this.evaluate(jobId);
+    if (format === 'xlsx') {
+      await writeEvaluationXlsx(evaluation, path);
+      return { path, bytes: (await stat(path)).size };
+    }
     const text = format === 'csv' ? evaluationCsv(evaluation) : evaluationHtml(evaluation);
     await writeFile(path, text, 'utf8');
     return { path, bytes: Buffer.byteLength(text) };

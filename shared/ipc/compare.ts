@@ -110,7 +110,7 @@ export const compareChannels = {
     jobId.extend({ after: z.number().int().nullable().optional(), limit: z.number().int().min(1).max(1000).optional(), filter: z.enum(['all', 'changed']).optional(), field: z.string().optional() }),
     z.object({ columns: z.array(z.string()), fields: z.array(z.string()), field: z.string().nullable(), firstPrefix: z.string(), secondPrefix: z.string(), rows: z.array(pairedRowSchema), next: z.number().int().nullable() }),
   ),
-  /** Both result sets, the difference and both statuses, as CSV or (path ending .xlsx) Excel. */
+  /** Both result sets, the difference and both statuses, as CSV or (path ending .xlsx) Excel; a path ending .html gets the one-page report. */
   'compare:export': channel(jobId.extend({ path: z.string().min(1) }), z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int() })),
   /** Every saved comparison, newest first (History). */
   'compare:list': channel(z.undefined(), z.array(comparisonListItemSchema)),

@@ -139,6 +139,6 @@ export const evaluateChannels = {
   /** The figures, computed from the job's stored rows (works offline). */
   'evaluate:get-evaluation': channel(jobId, evaluationSchema),
   'evaluate:list-evaluations': channel(z.undefined(), z.array(evaluationSummarySchema)),
-  /** Writes the figures as CSV or a one-page HTML report to `path` (from `app:choose-save-path`). */
-  'evaluate:export-evaluation': channel(jobId.extend({ path: z.string().min(1), format: z.enum(['csv', 'html']) }), z.object({ path: z.string(), bytes: z.number().int() })),
+  /** Writes the figures as CSV, an .xlsx workbook or a one-page HTML report to `path` (from `app:choose-save-path`). */
+  'evaluate:export-evaluation': channel(jobId.extend({ path: z.string().min(1), format: z.enum(['csv', 'html', 'xlsx']) }), z.object({ path: z.string(), bytes: z.number().int() })),
 } as const;

@@ -15,7 +15,7 @@ export class CompareState {
   fields = $state.raw<string[]>([]);
   columns = $state.raw<string[]>([]);
   next = $state<number | null>(null);
-  saved = $state<{ path: string; rows: number } | null>(null);
+  saved = $state<{ path: string; rows: number; report: boolean } | null>(null);
   error = $state<string | null>(null);
   busy = $state(false);
   list = $state.raw<ComparisonListItem[]>([]);
@@ -86,8 +86,8 @@ export class CompareState {
     void this.load(true);
   }
 
-  /** Both result sets and the difference, as CSV or as an Excel workbook. */
-  async exportAs(format: 'csv' | 'xlsx', fileName: string): Promise<void> {
+  /** Both result sets and the difference, as CSV or as an Excel workbook, or the one-page HTML report. */
+  async exportAs(format: 'csv' | 'xlsx' | 'html', fileName: string): Promise<void> {
     const jobId = this.jobId;
     if (jobId === null) return;
     this.error = null;
@@ -95,10 +95,10 @@ export class CompareState {
     try {
       const base = fileName.replace(/\.[^.]+$/, '');
       // The file's extension decides the format written.
-      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - comparison.${format}`, kind: format }));
+      const { path } = await unwrap(plexe.app.chooseSavePath({ suggestedName: `${base} - comparison${format === 'html' ? ' report' : ''}.${format}`, kind: format }));
       if (!path) return;
       const r = await unwrap(plexe.compare.export({ jobId, path }));
-      this.saved = { path: r.path, rows: r.rows };
+      this.saved = { path: r.path, rows: r.rows, report: format === 'html' };
     } catch (e) {
       this.error = errorMessage(e);
     } finally {

@@ -15,7 +15,7 @@ export class EvaluateState {
   list = $state.raw<EvaluationSummary[]>([]);
   error = $state<string | null>(null);
   busy = $state(false);
-  saved = $state<{ path: string; format: 'csv' | 'html' } | null>(null);
+  saved = $state<{ path: string; format: 'csv' | 'html' | 'xlsx' } | null>(null);
   /** Bumped by every load and choice, so an answer to a superseded load never overwrites a newer choice. */
   private generation = 0;
 
@@ -82,8 +82,8 @@ export class EvaluateState {
     }
   }
 
-  /** Asks where to save, then writes the figures as CSV or as a one-page HTML report. */
-  async exportAs(format: 'csv' | 'html'): Promise<void> {
+  /** Asks where to save, then writes the figures as CSV, an Excel workbook or a one-page HTML report. */
+  async exportAs(format: 'csv' | 'html' | 'xlsx'): Promise<void> {
     const e = this.evaluation;
     if (!e) return;
     this.busy = true;
