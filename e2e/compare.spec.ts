@@ -106,7 +106,7 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   await shots(page, 'changed');
 
   // The export: both result sets side by side, each checked against the two demo versions.
-  await page.getByRole('button', { name: 'Export CSV…' }).click();
+  await page.getByRole('button', { name: 'Export both answers (CSV)…' }).click();
   const status = page.getByRole('status').filter({ hasText: /^Saved [\d,]+ rows with both answers to/ });
   await expect(status).toBeVisible();
   const path = (await status.locator('code').textContent())!;
@@ -119,9 +119,9 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
     expect(r['v2.predicted_class']).toBe(predictFor('customer-churn', '2', churnInput(r)).predicted_class);
   }
   expect(scored.filter((r) => r['changed'] === 'yes')).toHaveLength(changed);
-  // The Evaluation panel beside it has its own Export Excel… and Save report (HTML): these are the comparison's.
+  // The Evaluation panel beside it has its own export and report buttons: these are the comparison's.
   const comparisonPanel = page.locator('div.panel:has(> .row > h3:text-is("Comparison"))');
-  await comparisonPanel.getByRole('button', { name: 'Export Excel…' }).click();
+  await comparisonPanel.getByRole('button', { name: 'Export both answers (Excel)…' }).click();
   const xlsxStatus = page.getByRole('status').filter({ hasText: /comparison\.xlsx/ });
   await expect(xlsxStatus).toBeVisible();
   const book = new ExcelJS.Workbook();
@@ -130,7 +130,7 @@ test('compares customer-churn v1 and v2 on the demo spreadsheet: matrix, changed
   expect(sheet.rowCount).toBe(csv.length + 1);
   expect([8, 9, 10, 11, 12].map((i) => sheet.getRow(1).getCell(i).text)).toEqual(['v1.predicted_class', 'v1.confidence', 'v2.predicted_class', 'v2.confidence', 'changed']);
   // The one-page report: the title, the change matrix, both versions on the known outcome, an inline chart and no script.
-  await comparisonPanel.getByRole('button', { name: 'Save report (HTML)' }).click();
+  await comparisonPanel.getByRole('button', { name: 'Save comparison report (HTML)…' }).click();
   const reportStatus = page.getByRole('status').filter({ hasText: /comparison report\.html/ });
   await expect(reportStatus).toContainText(`Saved the report on ${m[1]} rows both models answered`);
   await shots(page, 'report-saved');

@@ -85,19 +85,19 @@ test('known outcome: offered, never sent, figures beside the model card, listed 
   expect(await seriousA11yViolations(page)).toEqual([]);
 
   // Exports: CSV and a one-page HTML report with inline SVG, through the save dialog.
-  await view.getByRole('button', { name: 'Export CSV' }).click();
+  await view.getByRole('button', { name: 'Export figures (CSV)…' }).click();
   const savedCsv = view.getByRole('status').filter({ hasText: 'Saved to' });
   await expect(savedCsv).toContainText('.csv');
   const csvPath = ((await savedCsv.textContent()) ?? '').replace(/^Saved to /, '').trim();
   expect(existsSync(csvPath)).toBe(true);
   expect(readFileSync(csvPath, 'utf8')).toContain('Accuracy');
-  await view.getByRole('button', { name: 'Save report (HTML)' }).click();
+  await view.getByRole('button', { name: 'Save evaluation report (HTML)…' }).click();
   await expect(view.getByRole('status').filter({ hasText: 'Saved to' })).toContainText('.html');
   const htmlPath = ((await view.getByRole('status').filter({ hasText: 'Saved to' }).textContent()) ?? '').replace(/^Saved to /, '').trim();
   const html = readFileSync(htmlPath, 'utf8');
   expect(html).toContain('Confusion matrix');
   expect(html).toContain('<svg');
-  await view.getByRole('button', { name: 'Export Excel…' }).click();
+  await view.getByRole('button', { name: 'Export figures (Excel)…' }).click();
   const savedXlsx = view.getByRole('status').filter({ hasText: /Saved to .*\.xlsx/ });
   await expect(savedXlsx).toBeVisible();
   const book = new ExcelJS.Workbook();
