@@ -36,7 +36,7 @@ test('connect an account: name, key, base URL under Advanced, test, list and add
   await form.getByRole('button', { name: 'Save and test connection' }).click();
 
   const card = page.getByRole('article', { name: 'Staging' });
-  await expect(card.getByTestId('connection-ok')).toContainText(/Connected in .*3 models on this account/);
+  await expect(card.getByTestId('connection-ok')).toContainText(/Connected in .*4 models on this account/);
   // The key is never shown back: only its last four characters.
   await expect(card.getByTestId('key-status')).toContainText(`…${KEY.slice(-4)}`);
   await expect(page.locator('body')).not.toContainText(KEY);
