@@ -2,7 +2,7 @@ import type { NewPrediction } from '../../shared/domain/prediction';
 import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from '../engine';
 import { isPlexeError, PlexeError } from '../plexe/errors';
 import { flattenKeys } from '../sheets/csv-writer';
-import { FLUSH_MS, FLUSH_ROWS } from '../jobs/runner';
+import { answerOf, FLUSH_MS, FLUSH_ROWS } from '../jobs/runner';
 import { createJobRowMapper } from '../jobs/row-input';
 import type { JobRecord, JobStore } from '../jobs/store';
 import type { ComparisonRecord, ComparisonStore, SecondOutcomeWrite } from './store';
@@ -78,20 +78,7 @@ export async function runSecondModel(deps: { jobs: JobStore; comparisons: Compar
     if (writeError) throw writeError;
     const input = inputs.get(o.id) ?? {};
     inputs.delete(o.id);
-    const e = o.error;
-    const w: SecondOutcomeWrite = {
-      rowNumber: o.id,
-      status: o.ok ? 'ok' : 'failed',
-      result: o.ok ? (o.result ?? {}) : null,
-      errorCode: e?.code ?? null,
-      errorMessage: e ? [e.message, e.action].filter(Boolean).join(' ') : null,
-      retryable: e?.retryable ?? false,
-      httpStatus: e?.httpStatus ?? null,
-      requestId: o.requestId,
-      attempts: o.reused ? 0 : o.attempts,
-      roundTripMs: o.reused ? null : o.roundTripMs,
-      processingTimeMs: o.processingTimeMs,
-    };
+    const w: SecondOutcomeWrite = answerOf(o);
     buffer.push(w);
     if (w.result) {
       for (const key of flattenKeys(w.result)) {
@@ -112,7 +99,7 @@ export async function runSecondModel(deps: { jobs: JobStore; comparisons: Compar
       result: w.result,
       status: o.ok ? 'ok' : (w.errorCode ?? 'failed'),
       errorMessage: w.errorMessage,
-      errorDetails: e?.details ?? null,
+      errorDetails: o.error?.details ?? null,
       httpStatus: w.httpStatus,
       requestId: w.requestId,
       roundTripMs: w.roundTripMs,

@@ -60,6 +60,25 @@ function modelNames(job: JobRecord): { modelName: string; modelVersion: string }
   return job.modelRef.kind === 'model' ? { modelName: job.modelRef.name, modelVersion: job.modelRef.version } : { modelName: job.modelRef.deploymentId, modelVersion: 'deployment' };
 }
 
+/** What a row's answer from the engine is stored as, by the job's run and by a comparison's second run. */
+export function answerOf(o: RowOutcome) {
+  const e = o.error;
+  return {
+    rowNumber: o.id,
+    status: o.ok ? ('ok' as const) : ('failed' as const),
+    result: o.ok ? (o.result ?? {}) : null,
+    errorCode: e?.code ?? null,
+    errorMessage: e ? [e.message, e.action].filter(Boolean).join(' ') : null,
+    retryable: e?.retryable ?? false,
+    httpStatus: e?.httpStatus ?? null,
+    requestId: o.requestId,
+    // A row answered from an earlier attempt's stored answer made no request of its own.
+    attempts: o.reused ? 0 : o.attempts,
+    roundTripMs: o.reused ? null : o.roundTripMs,
+    processingTimeMs: o.processingTimeMs,
+  };
+}
+
 export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptions): Promise<RunEnd> {
   const { store, engine } = deps;
   const now = opts.now ?? Date.now;
@@ -191,23 +210,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     if (writeError) throw writeError;
     const input = inputs.get(o.id) ?? null;
     inputs.delete(o.id);
-    const e = o.error;
-    record({
-      rowNumber: o.id,
-      input,
-      ok: o.ok,
-      status: o.ok ? 'ok' : 'failed',
-      result: o.ok ? (o.result ?? {}) : null,
-      errorCode: e?.code ?? null,
-      errorMessage: e ? [e.message, e.action].filter(Boolean).join(' ') : null,
-      errorDetails: e?.details ?? null,
-      retryable: e?.retryable ?? false,
-      httpStatus: e?.httpStatus ?? null,
-      requestId: o.requestId,
-      attempts: o.reused ? 0 : o.attempts,
-      roundTripMs: o.reused ? null : o.roundTripMs,
-      processingTimeMs: o.processingTimeMs,
-    });
+    record({ ...answerOf(o), input, ok: o.ok, errorDetails: o.error?.details ?? null });
     labels.delete(o.id);
   };
 
