@@ -3,6 +3,7 @@ import type { HistoryFilters } from '../../shared/ipc/history';
 import { CsvWriter, pickFlattened, resultColumnNames } from '../sheets/csv-writer';
 import type { XlsxColumn, XlsxColumnKind } from '../sheets/xlsx-writer';
 import { useScanCache } from '../store/db';
+import { formatTime } from './iso-time';
 import type { HistoryStore } from './store';
 
 export interface ExportOptions {
@@ -86,7 +87,7 @@ function historyRows(store: HistoryStore, filters: HistoryFilters, chunkRows: nu
           cells[k++] = r[5];
           cells[k++] = r[6];
           cells[k++] = r[7];
-          cells[k++] = new Date(r[1]).toISOString();
+          cells[k++] = formatTime(r[1]);
           cells[k++] = s?.profileName;
           cells[k++] = s?.modelName;
           cells[k++] = s?.modelVersion;

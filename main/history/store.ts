@@ -7,6 +7,7 @@ import type { HistoryWriter } from '../store/repositories';
 import { flattenPaths, isPlainObject } from '../sheets/csv-writer';
 import { filterSql, ftsQuery, likeWords, matchingSeries, searchWords, whereForSeries, type FilterSql, type TextMode } from './filters';
 import { computeStats } from './stats';
+import { parseTime } from './iso-time';
 
 /** A row as read from SQL: `predictions p` joined with its series. */
 export interface PredictionRow {
@@ -136,47 +137,6 @@ function shapeKeyOf(obj: Record<string, unknown>): string | null {
     }
   }
   return out;
-}
-
-let hourText = '\u0000';
-let hourMs = Number.NaN;
-
-/**
- * `Date.parse` for the times the app writes (`toISOString`: `2026-01-31T12:34:56.789Z`), cheaper in a bulk insert: the `YYYY-MM-DDTHH:` part is parsed once per hour (rows come in time order)
- * and the rest is arithmetic. Any other form, or any doubt, goes to `Date.parse`.
- */
-export function parseTime(text: string): number {
-  if (text.length === 24 && text.startsWith(hourText)) {
-    // The digits, each as 0–9 if it is one (no closure: this runs once per inserted row).
-    const m1 = text.charCodeAt(14) - 48;
-    const m2 = text.charCodeAt(15) - 48;
-    const s1 = text.charCodeAt(17) - 48;
-    const s2 = text.charCodeAt(18) - 48;
-    const f1 = text.charCodeAt(20) - 48;
-    const f2 = text.charCodeAt(21) - 48;
-    const f3 = text.charCodeAt(22) - 48;
-    const min = m1 * 10 + m2;
-    const sec = s1 * 10 + s2;
-    const milli = f1 * 100 + f2 * 10 + f3;
-    if (
-      text.charCodeAt(16) === 58 && text.charCodeAt(19) === 46 && text.charCodeAt(23) === 90 &&
-      // Each digit is 0–9, minutes and seconds below 60 (the >>> 0 turns a negative into a large number).
-      m1 >>> 0 < 6 && m2 >>> 0 < 10 && s1 >>> 0 < 6 && s2 >>> 0 < 10 && f1 >>> 0 < 10 && f2 >>> 0 < 10 && f3 >>> 0 < 10
-    ) {
-      return hourMs + min * 60_000 + sec * 1000 + milli;
-    }
-  }
-  const ms = Date.parse(text);
-  if (text.length === 24 && text.charCodeAt(23) === 90 && text.charCodeAt(13) === 58 && !Number.isNaN(ms)) {
-    // Remember this hour for the rows after it.
-    const start = ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000);
-    const prefix = text.slice(0, 14);
-    if (new Date(start).toISOString().slice(0, 14) === prefix) {
-      hourText = prefix;
-      hourMs = start;
-    }
-  }
-  return ms;
 }
 
 /**
