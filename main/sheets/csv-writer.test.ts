@@ -2,7 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../shared/seeded-random';
-import { CsvWriter, cellText, csvLine, flattenKeys, flattenObject, flattenValues, neutraliseFormula, pickFlattened, resultColumnNames } from './csv-writer';
+import { CsvWriter, cellText, csvLine, flattenKeys, flattenObject, flattenValues, neutraliseFormula, numberText, pickFlattened, resultColumnNames } from './csv-writer';
 
 function collect(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
@@ -61,6 +61,26 @@ describe('cells', () => {
     // A neutralised cell that needs quoting is both prefixed and quoted.
     expect(csvLine(['\nx,y'])).toBe('"\'\nx,y"');
     expect(csvLine(['a;b', 'c,d'], ';')).toBe('"a;b";c,d');
+  });
+});
+
+describe('numberText', () => {
+  it('writes every number exactly as String does: short decimals of every size and sign, long ones, and the edges', () => {
+    const random = seededRandom(20261207);
+    const samples: number[] = [0, -0, 1, -1, 0.001, -0.001, 0.5, 1e-7, 1.5e-7, 0.1 + 0.2, 999_999_999.999, 1e9 - 0.001, 1e9 + 0.5, 1e9, 1e21, 1.0005, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE, Number.MAX_VALUE, 304.6, 0.669, 45.123456789012344];
+    for (let i = 0; i < 200_000; i++) {
+      const places = i % 5; // 0–4 decimals, so the fast path and the fallback both run
+      const size = 10 ** Math.floor(random() * 13 - 3);
+      const v = Math.round(random() * size * 10 ** places) / 10 ** places;
+      samples.push(v, -v, random() * size, v + Number.EPSILON * size);
+    }
+    let short = 0;
+    for (const v of samples) {
+      expect(numberText(v), `${v}`).toBe(String(v));
+      if (/^-?\d+\.\d{1,3}$/.test(String(v)) && Math.abs(v) < 1e9) short++;
+    }
+    // The samples must exercise the fast path, not only the fallback.
+    expect(short).toBeGreaterThan(100_000);
   });
 });
 
