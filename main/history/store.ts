@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { sql, Statements, trusted, type Sql } from '../store/sql';
+import { useScanCache } from '../store/db';
 import type { NewPrediction, PredictionRecord } from '../../shared/domain/prediction';
 import type { HistoryFacets, HistoryFilters, HistoryPage, HistoryStats, HistoryStatsRequest } from '../../shared/ipc/history';
 import { AppError } from '../../shared/ipc/errors';
@@ -345,9 +346,16 @@ export class HistoryStore implements HistoryWriter {
     const result = new Set<string>();
     const label = new Set<string>();
     if (f.seriesIds !== null && f.seriesIds.length === 0) return { input: [], result: [], label: [] };
-    const shapes = this.q.arrays<[string, string, string]>(
-      sql`SELECT input_paths, result_paths, label_columns FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f)}) ORDER BY id`,
-    );
+    // A pass over every selected row: with the small page cache, as the export's own read (see useScanCache).
+    const restoreCache = useScanCache(this.db);
+    let shapes: [string, string, string][];
+    try {
+      shapes = this.q.arrays<[string, string, string]>(
+        sql`SELECT input_paths, result_paths, label_columns FROM prediction_shapes WHERE id IN (SELECT DISTINCT p.shape_id FROM predictions p WHERE ${whereForSeries(f)}) ORDER BY id`,
+      );
+    } finally {
+      restoreCache();
+    }
     for (const [i, r, l] of shapes) {
       for (const keys of JSON.parse(i) as string[][]) input.add(keys.join('.'));
       for (const keys of JSON.parse(r) as string[][]) result.add(keys.join('.'));
