@@ -294,58 +294,34 @@ export function resultColumnNames(inputColumns: readonly string[], resultFields:
   return names;
 }
 
+/** Each list of names' positions, made once: the exports pass the same list for every row. */
+const namePositions = new WeakMap<readonly string[], Map<string, number>>();
+
+function positionsOf(names: readonly string[]): Map<string, number> {
+  const positions = new Map(names.map((name, i) => [name, i]));
+  namePositions.set(names, positions);
+  return positions;
+}
+
 /**
- * Puts into `out`, from `offset`, the value `flattenObject(obj)` has under each of `names` (undefined
- * where it has none): the exports' per-row step. A dotted name is looked up by walking its parts, so
- * no flattened copy is built per row — unless some key of `obj` itself holds a dot, when two paths
- * could give the same name and flattenObject's rule (the later one wins) decides.
+ * Puts into `out`, from `offset`, the value `flattenObject(obj)` has under each of `names` (distinct;
+ * undefined where it has none): the exports' per-row step. It walks the row's own keys, usually far
+ * fewer than the export's columns, and flattens only the nested objects it meets; keys are visited in
+ * flattenObject's order, so when two paths give the same dotted name the later one wins there too.
  */
 export function pickFlattened(obj: Record<string, unknown>, names: readonly string[], out: unknown[], offset: number): void {
-  let flat: Record<string, unknown> | null = null;
-  let dottedKeys: boolean | null = null;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    let v: unknown;
-    if (name.includes('.')) {
-      dottedKeys ??= hasDottedKey(obj);
-      if (dottedKeys) {
-        flat ??= flattenObject(obj);
-        v = Object.hasOwn(flat, name) ? flat[name] : undefined;
-      } else {
-        v = leafAt(obj, name);
-      }
+  const positions = namePositions.get(names) ?? positionsOf(names);
+  out.fill(undefined, offset, offset + names.length);
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (isPlainObject(value) && Object.keys(value).length > 0) {
+      forEachLeaf(value, [key], (path, leaf) => {
+        const i = positions.get(path.join('.'));
+        if (i !== undefined) out[offset + i] = leaf;
+      });
     } else {
-      v = Object.hasOwn(obj, name) ? obj[name] : undefined;
-      // A non-empty object is flattened into dotted names, so it has no value under its own name.
-      if (isPlainObject(v) && Object.keys(v).length > 0) v = undefined;
+      const i = positions.get(key);
+      if (i !== undefined) out[offset + i] = value;
     }
-    out[offset + i] = v;
   }
-}
-
-/** The leaf `flattenObject` would put under the dotted `name`, for objects whose keys hold no dot. */
-function leafAt(obj: Record<string, unknown>, name: string): unknown {
-  let node: unknown = obj;
-  let from = 0;
-  for (;;) {
-    const dot = name.indexOf('.', from);
-    const key = dot === -1 ? name.slice(from) : name.slice(from, dot);
-    if (!isPlainObject(node) || !Object.hasOwn(node, key)) return undefined;
-    node = node[key];
-    if (dot === -1) return isPlainObject(node) && Object.keys(node).length > 0 ? undefined : node;
-    // Only a non-empty plain object is opened; anything else is a leaf with a shorter name.
-    if (!isPlainObject(node) || Object.keys(node).length === 0) return undefined;
-    from = dot + 1;
-  }
-}
-
-/** Whether any key, at any depth of nested plain objects, holds a dot. */
-function hasDottedKey(obj: Record<string, unknown>): boolean {
-  for (const key in obj) {
-    if (!Object.hasOwn(obj, key)) continue;
-    if (key.includes('.')) return true;
-    const v = obj[key];
-    if (isPlainObject(v) && hasDottedKey(v)) return true;
-  }
-  return false;
 }
