@@ -102,14 +102,14 @@ export function csvField(value: unknown, delimiter = ','): string {
   return quoteIfNeeded(cellText(value), delimiter);
 }
 
-/** One CSV line (without its terminator). */
+/**
+ * One CSV line (without its terminator). Joined in one step: adding the fields one by one would leave
+ * a chain of partial strings per line for the garbage collector, twice the line work of an export.
+ */
 export function csvLine(cells: readonly unknown[], delimiter = ','): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    if (i > 0) line += delimiter;
-    line += csvField(cells[i], delimiter);
-  }
-  return line;
+  const fields = new Array<string>(cells.length);
+  for (let i = 0; i < cells.length; i++) fields[i] = csvField(cells[i], delimiter);
+  return fields.join(delimiter);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
