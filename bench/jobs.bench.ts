@@ -67,7 +67,7 @@ export async function runJobsBench(opts: { rows: number; dir: string; repeats?: 
         unit: 'MB',
         baseline: round(start, 1),
         ratio: round(peak / start),
-        notes: `peak RSS (maxRSS) of the exporting process, worst of ${repeats}; baseline = its RSS just before the export began (database open, code loaded): the export holds one 5,000-row page of rows and one 64 KB chunk of CSV at a time; SQLite's page cache (64 MB, set by openDatabase) fills as the table is read`,
+        notes: `peak RSS (maxRSS) of the exporting process, worst of ${repeats}; baseline = its RSS just before the export began (database open, code loaded): the export holds one 2,000-row page of rows and one 64 KB chunk of CSV at a time; SQLite's page cache is 4 MB while it reads (useScanCache)`,
       },
     ];
   } finally {
