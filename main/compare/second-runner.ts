@@ -1,8 +1,7 @@
-import type { NewPrediction } from '../../shared/domain/prediction';
 import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from '../engine';
 import { isPlexeError, PlexeError } from '../plexe/errors';
-import { flattenKeys } from '../sheets/csv-writer';
-import { answerOf, FLUSH_MS, FLUSH_ROWS } from '../jobs/runner';
+import { OutcomeBuffer } from '../jobs/outcome-buffer';
+import { answerOf, historyEntry } from '../jobs/runner';
 import { createJobRowMapper } from '../jobs/row-input';
 import type { JobRecord, JobStore } from '../jobs/store';
 import type { ComparisonRecord, ComparisonStore, SecondOutcomeWrite } from './store';
@@ -34,33 +33,13 @@ export async function runSecondModel(deps: { jobs: JobStore; comparisons: Compar
   const mapper = createJobRowMapper(deps.jobs, job);
   const ref = comparison.modelRef;
   const names = ref.kind === 'model' ? { modelName: ref.name, modelVersion: ref.version } : { modelName: ref.deploymentId, modelVersion: 'deployment' };
-  const resultFields = [...comparison.resultFields];
-  const known = new Set(resultFields);
-  let fieldsChanged = false;
   const inputs = new Map<number, Record<string, unknown>>();
-  let buffer: SecondOutcomeWrite[] = [];
-  let history: NewPrediction[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let writeError: unknown = null;
-
-  const flush = () => {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (buffer.length === 0 && !fieldsChanged) return;
-    const writes = buffer;
-    const entries = history;
-    buffer = [];
-    history = [];
-    comparisons.writeOutcomes(job.id, writes, entries, fieldsChanged ? [...resultFields] : null);
-    fieldsChanged = false;
-  };
+  const answers = new OutcomeBuffer<SecondOutcomeWrite>(comparison.resultFields, (writes, history, newResultFields) => comparisons.writeOutcomes(job.id, writes, history, newResultFields));
 
   async function* pending(): AsyncGenerator<ScoreRow> {
     let after = 0;
     for (;;) {
-      if (writeError) throw writeError;
+      answers.check();
       const page = comparisons.pendingRows(job.id, after, PAGE_ROWS);
       if (page.length === 0) return;
       after = page[page.length - 1]!.rowNumber;
@@ -75,50 +54,11 @@ export async function runSecondModel(deps: { jobs: JobStore; comparisons: Compar
   }
 
   const onOutcome = (o: RowOutcome) => {
-    if (writeError) throw writeError;
+    answers.check();
     const input = inputs.get(o.id) ?? {};
     inputs.delete(o.id);
     const w: SecondOutcomeWrite = answerOf(o);
-    buffer.push(w);
-    if (w.result) {
-      for (const key of flattenKeys(w.result)) {
-        if (!known.has(key)) {
-          known.add(key);
-          resultFields.push(key);
-          fieldsChanged = true;
-        }
-      }
-    }
-    history.push({
-      createdAt: new Date(now()).toISOString(),
-      profileId: opts.profile.id,
-      profileName: opts.profile.name,
-      ...names,
-      source: opts.source,
-      input,
-      result: w.result,
-      status: o.ok ? 'ok' : (w.errorCode ?? 'failed'),
-      errorMessage: w.errorMessage,
-      errorDetails: o.error?.details ?? null,
-      httpStatus: w.httpStatus,
-      requestId: w.requestId,
-      roundTripMs: w.roundTripMs,
-      processingTimeMs: w.processingTimeMs,
-      attempts: w.attempts,
-      jobId: String(job.id),
-      rowNumber: o.id,
-    });
-    if (buffer.length >= FLUSH_ROWS) flush();
-    else if (!timer) {
-      timer = setTimeout(() => {
-        timer = null;
-        try {
-          flush();
-        } catch (err) {
-          writeError = err;
-        }
-      }, FLUSH_MS);
-    }
+    answers.add(w, historyEntry({ ...w, input, errorDetails: o.error?.details ?? null }, { createdAt: new Date(now()).toISOString(), profile: opts.profile, ...names, source: opts.source, jobId: job.id, rowLabel: null }));
   };
 
   try {
@@ -132,9 +72,8 @@ export async function runSecondModel(deps: { jobs: JobStore; comparisons: Compar
     if (isPlexeError(e)) throw new PlexeError({ ...e.info, message: `${comparison.modelLabel} (the model compared with): ${e.info.message}` });
     throw e;
   } finally {
-    if (timer) clearTimeout(timer);
     // Whatever happened, the answers received so far are kept.
-    flush();
+    answers.flush();
   }
-  if (writeError) throw writeError;
+  answers.check();
 }

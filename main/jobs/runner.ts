@@ -2,7 +2,7 @@ import type { NewPrediction } from '../../shared/domain/prediction';
 import type { JobCounts, JobProgress } from '../../shared/ipc/jobs';
 import type { Engine, EngineProfile, EngineSettings, RowOutcome, ScoreRow } from '../engine';
 import { isPlexeError } from '../plexe/errors';
-import { flattenKeys } from '../sheets/csv-writer';
+import { OutcomeBuffer } from './outcome-buffer';
 import { RateMeter, Throttle } from './progress';
 import { createJobRowMapper } from './row-input';
 import { identifyingColumns, rowLabeller } from './row-label';
@@ -13,15 +13,13 @@ import type { JobRecord, JobStore, RowOutcomeWrite } from './store';
  *
  * Durability: rows are read from SQLite in keyset pages of pending rows (never all at once), and
  * answers are written back in batched transactions — every FLUSH_ROWS answers or FLUSH_MS
- * milliseconds, whichever comes first — together with their history entries. A row that has an
+ * milliseconds, whichever comes first (outcome-buffer.ts) — together with their history entries. A row that has an
  * answer in the database is never read by a run again, so never sent again. What a crash can cost:
  * rows sent whose answers were not yet committed (at most FLUSH_MS worth of answers, plus the
  * requests in flight) are still `pending` and are sent once more on resume. No row is ever written
  * twice: the write only changes rows that are still pending.
  */
 
-export const FLUSH_ROWS = 500;
-export const FLUSH_MS = 200;
 const PAGE_ROWS = 500;
 const PROGRESS_MS = 250;
 /** A finished job that ran longer than this (a minute) gets an OS notification. */
@@ -79,6 +77,34 @@ export function answerOf(o: RowOutcome) {
   };
 }
 
+/** What the history keeps of one answer of a run: the job's own, or a comparison's second model's. */
+export function historyEntry(
+  a: Omit<ReturnType<typeof answerOf>, 'status' | 'retryable'> & { status: string; input: Record<string, unknown> | null; errorDetails: unknown },
+  run: { createdAt: string; profile: { id: string; name: string }; modelName: string; modelVersion: string; source: NewPrediction['source']; jobId: number; rowLabel: Record<string, string> | null },
+): NewPrediction {
+  return {
+    createdAt: run.createdAt,
+    profileId: run.profile.id,
+    profileName: run.profile.name,
+    modelName: run.modelName,
+    modelVersion: run.modelVersion,
+    source: run.source,
+    input: a.input ?? {},
+    result: a.result,
+    status: a.status === 'ok' ? 'ok' : (a.errorCode ?? 'failed'),
+    errorMessage: a.errorMessage,
+    errorDetails: a.errorDetails ?? null,
+    httpStatus: a.httpStatus,
+    requestId: a.requestId,
+    roundTripMs: a.roundTripMs,
+    processingTimeMs: a.processingTimeMs,
+    attempts: a.attempts,
+    jobId: String(run.jobId),
+    rowNumber: a.rowNumber,
+    rowLabel: run.rowLabel,
+  };
+}
+
 export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptions): Promise<RunEnd> {
   const { store, engine } = deps;
   const now = opts.now ?? Date.now;
@@ -90,18 +116,12 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
 
   const counts: JobCounts = store.counts(job.id);
   const meter = new RateMeter(now);
-  const resultFields = [...job.resultFields];
-  const knownFields = new Set(resultFields);
-  let fieldsChanged = false;
 
   const inputs = new Map<number, Record<string, unknown>>();
   // Each history entry keeps its row's identifying columns (e.g. customer id and name).
   const labelOf = rowLabeller(job.columns, identifyingColumns(job));
   const labels = new Map<number, Record<string, string>>();
-  let buffer: RowOutcomeWrite[] = [];
-  let history: NewPrediction[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let writeError: unknown = null;
+  const answers = new OutcomeBuffer<RowOutcomeWrite>(job.resultFields, (writes, history, newResultFields) => store.writeOutcomes(job.id, writes, { history, newResultFields }));
 
   const progress = (state: JobProgress['state'], error: JobProgress['error'] = null): JobProgress => ({
     jobId: job.id,
@@ -116,74 +136,19 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   });
   const throttle = new Throttle(now, PROGRESS_MS, () => opts.onProgress?.(progress('running')));
 
-  const flush = () => {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (buffer.length === 0 && !fieldsChanged) return;
-    const writes = buffer;
-    const entries = history;
-    buffer = [];
-    history = [];
-    store.writeOutcomes(job.id, writes, { history: entries, newResultFields: fieldsChanged ? [...resultFields] : null });
-    fieldsChanged = false;
-  };
-
   const record = (w: RowOutcomeWrite) => {
-    buffer.push(w);
     counts.pending--;
     counts[w.status]++;
     meter.add();
-    if (w.result) {
-      for (const key of flattenKeys(w.result)) {
-        if (!knownFields.has(key)) {
-          knownFields.add(key);
-          resultFields.push(key);
-          fieldsChanged = true;
-        }
-      }
-    }
-    if (w.status === 'ok' || w.status === 'failed') {
-      history.push({
-        createdAt: new Date(now()).toISOString(),
-        profileId: opts.profile.id,
-        profileName: opts.profile.name,
-        ...names,
-        source,
-        input: w.input ?? {},
-        result: w.result,
-        status: w.ok ? 'ok' : (w.errorCode ?? 'failed'),
-        errorMessage: w.errorMessage,
-        errorDetails: w.errorDetails ?? null,
-        httpStatus: w.httpStatus,
-        requestId: w.requestId,
-        roundTripMs: w.roundTripMs,
-        processingTimeMs: w.processingTimeMs,
-        attempts: w.attempts,
-        jobId: String(job.id),
-        rowNumber: w.rowNumber,
-        rowLabel: labels.get(w.rowNumber) ?? null,
-      });
-    }
-    if (buffer.length >= FLUSH_ROWS) flush();
-    else if (!timer) {
-      timer = setTimeout(() => {
-        timer = null;
-        try {
-          flush();
-        } catch (e) {
-          writeError = e;
-        }
-      }, FLUSH_MS);
-    }
+    const answered = w.status === 'ok' || w.status === 'failed';
+    answers.add(w, answered ? historyEntry(w, { createdAt: new Date(now()).toISOString(), profile: opts.profile, ...names, source, jobId: job.id, rowLabel: labels.get(w.rowNumber) ?? null }) : null);
     throttle.poke();
   };
 
   async function* pending(): AsyncGenerator<ScoreRow> {
     let after = 0;
     for (;;) {
-      if (writeError) throw writeError;
+      answers.check();
       const page = store.pendingRows(job.id, after, PAGE_ROWS);
       if (page.length === 0) return;
       after = page[page.length - 1]!.rowNumber;
@@ -207,7 +172,7 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
   }
 
   const onOutcome = (o: RowOutcome) => {
-    if (writeError) throw writeError;
+    answers.check();
     const input = inputs.get(o.id) ?? null;
     inputs.delete(o.id);
     record({ ...answerOf(o), input, ok: o.ok, errorDetails: o.error?.details ?? null });
@@ -229,13 +194,13 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     });
     if (both && opts.alongside) await together(scoring, opts.alongside(both.signal), both);
     else await scoring;
-    flush();
-    if (writeError) throw writeError;
+    answers.flush();
+    answers.check();
     end = { state: 'done' };
   } catch (e) {
     let flushError: unknown = null;
     try {
-      flush();
+      answers.flush();
     } catch (fe) {
       flushError = fe;
     }
@@ -245,9 +210,9 @@ export async function runJob(deps: RunJobDeps, job: JobRecord, opts: RunJobOptio
     else if (reason === 'pause' || (opts.signal?.aborted && reason !== 'cancel')) end = { state: 'paused' };
     else if (isPlexeError(e) && e.info.code === 'come_back_later') end = { state: 'paused', error: { code: e.info.code, message: [e.info.message, e.info.action].filter(Boolean).join(' '), httpStatus: e.info.httpStatus } };
     else if (isPlexeError(e)) end = { state: 'failed', error: { code: e.info.code, message: [e.info.message, e.info.action].filter(Boolean).join(' '), httpStatus: e.info.httpStatus } };
-    else end = { state: 'failed', error: { code: 'job_failed', message: `The job stopped: ${errorText(writeError ?? e)}. Resume it to carry on where it stopped.`, httpStatus: null } };
+    else end = { state: 'failed', error: { code: 'job_failed', message: `The job stopped: ${errorText(answers.error ?? e)}. Resume it to carry on where it stopped.`, httpStatus: null } };
   } finally {
-    if (timer) clearTimeout(timer);
+    answers.stop();
   }
 
   const elapsed = now() - started;
