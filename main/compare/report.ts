@@ -1,5 +1,5 @@
 import type { ComparisonSummary } from '../../shared/ipc/compare';
-import { barsSvg, esc, H, PAD, svg, W } from '../evaluate/report';
+import { barsSvg, esc, H, PAD, reportPage, svg, W } from '../evaluate/report';
 
 /**
  * A comparison as a one-page HTML report: the two models, the rows compared, the change matrix (classes)
@@ -80,19 +80,5 @@ export function comparisonHtml(s: ComparisonSummary, now: Date = new Date()): st
   } else if (s.differences) {
     body += differencesHtml(s, s.differences);
   }
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(s.title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:900px}
-h1{font-size:20px}h2{font-size:15px;margin-top:20px}
-table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:13px}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.matrix td{text-align:right;min-width:60px}
-.charts{display:flex;gap:16px;flex-wrap:wrap}figure{margin:0}figcaption{font-size:12px;color:#555;max-width:360px}
-.note{color:#555;font-size:13px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
-@media print{body{margin:0}}
-</style></head><body>
-<h1>${esc(s.title)}</h1>
-${body}
-</body></html>
-`;
+  return reportPage(s.title, body);
 }

@@ -135,22 +135,30 @@ export function evaluationHtml(e: Evaluation): string {
       'rows',
     )}</div>`;
   }
+  return reportPage(
+    e.title,
+    `<p class="note">Model ${esc(e.modelLabel)}, file ${esc(e.fileName)}, known outcome in column “${esc(e.outcome.column)}” compared with the answer ${esc(e.outcome.resultField)}. Computed ${esc(e.computedAt.slice(0, 16).replace('T', ' '))} UTC from ${f.rows.toLocaleString('en-US')} rows.</p>
+<table><tr><th>figure</th><th>on your data</th><th>in Plexe's tests</th><th>what it means</th></tr>${figureRows}</table>
+<p class="note">${esc(leftText)}</p>
+${charts}`,
+  );
+}
+
+/** A one-page, self-contained report (evaluations, comparisons): the title as heading, `body` as given (its text already escaped), print-friendly. */
+export function reportPage(title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(e.title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:900px}
 h1{font-size:20px}h2{font-size:15px;margin-top:20px}
 table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;font-size:13px}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.matrix td{text-align:right;min-width:60px}
 .charts{display:flex;gap:16px;flex-wrap:wrap}figure{margin:0}figcaption{font-size:12px;color:#555;max-width:360px}
-.note{color:#555;font-size:13px}
+.note{color:#555;font-size:13px}.key i{display:inline-block;width:10px;height:10px;margin-right:4px}
 @media print{body{margin:0}}
 </style></head><body>
-<h1>${esc(e.title)}</h1>
-<p class="note">Model ${esc(e.modelLabel)}, file ${esc(e.fileName)}, known outcome in column “${esc(e.outcome.column)}” compared with the answer ${esc(e.outcome.resultField)}. Computed ${esc(e.computedAt.slice(0, 16).replace('T', ' '))} UTC from ${f.rows.toLocaleString('en-US')} rows.</p>
-<table><tr><th>figure</th><th>on your data</th><th>in Plexe's tests</th><th>what it means</th></tr>${figureRows}</table>
-<p class="note">${esc(leftText)}</p>
-${charts}
+<h1>${esc(title)}</h1>
+${body}
 </body></html>
 `;
 }
