@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { addModel, createAccount, openDemo, restoreDemo, useAccount } from './helpers/app';
+import { addModel, createAccount, nav, openDemo, restoreDemo, themeShots, useAccount } from './helpers/app';
 
 /**
  * A job never goes out of sight, and paused means paused: a slow job (an account paced at two
@@ -28,22 +27,7 @@ test.afterAll(async ({ browser, harness }) => {
   await restoreDemo(browser, harness.pageUrl);
 });
 
-/** Full-page screenshots at 900×600 in both themes, when PLEXE_SHOTS_DIR is set. */
-async function shots(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: join(SHOTS, `${name}-900x600-${colorScheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+const shots = (page: Page, name: string) => (SHOTS ? themeShots(page, name, { dir: SHOTS }) : Promise.resolve());
 
 /** "656 of 4,484 done · 3,828 to go · 12 failed" → numbers; done and to go add up. */
 async function counts(page: Page): Promise<{ done: number; of: number; toGo: number; failed: number }> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
@@ -7,7 +7,7 @@ import type { SavedModel } from '../shared/domain/model';
 import { predictFor } from '../sandbox/models';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { addModel, call, createAccount, openDemo, restoreDemo, useAccount } from './helpers/app';
+import { addModel, call, createAccount, nav, openDemo, restoreDemo, themeShots, useAccount } from './helpers/app';
 
 /**
  * Comparing two versions of a model on one spreadsheet, end to end in the page: the option before
@@ -28,21 +28,7 @@ test.afterAll(async ({ browser, harness }) => {
   await restoreDemo(browser, harness.pageUrl);
 });
 
-/** Full-page screenshots at 900×600 in both themes. */
-async function shots(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `compare19-${name}-${colorScheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+const shots = (page: Page, name: string) => themeShots(page, `compare19-${name}`);
 
 /** From the Spreadsheet screen's first step to a finished comparison of `first` with `second`. */
 async function runComparison(page: Page, first: SavedModel, second: SavedModel): Promise<void> {

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { predictFor } from '../sandbox/models';
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { openDemo } from './helpers/app';
+import { nav, openDemo, themeShots } from './helpers/app';
 
 /**
  * Evaluating a model on known outcomes, end to end in the demo workspace: the demo spreadsheet with
@@ -16,25 +16,10 @@ import { openDemo } from './helpers/app';
 const ROOT = resolve(import.meta.dirname, '..');
 const CHURN = join(ROOT, 'sandbox/demo/churn-outcomes.csv');
 const SALES = join(ROOT, 'sandbox/demo/house-sales.csv');
-const SHOTS = join(ROOT, 'test-results/screens');
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
-/** Full-page screenshots at 900×600 in both themes. */
-async function shots(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `evaluate-${name}-900x600-${colorScheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+const shots = (page: Page, name: string) => themeShots(page, `evaluate-${name}`);
 
 /** Accuracy of customer-churn v1 on the demo outcomes, counted the slow way from the file. */
 function expectedChurn(): { known: number; accuracy: string } {

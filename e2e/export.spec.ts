@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { test, expect, seriousA11yViolations, type Harness } from './fixtures';
-import { openDemo } from './helpers/app';
+import { nav, openDemo, themeShots } from './helpers/app';
 
 /**
  * After a bulk run: the results exported as CSV for Excel (byte-order mark) and as .xlsx (read back
@@ -14,31 +14,15 @@ import { openDemo } from './helpers/app';
  */
 const ROOT = resolve(import.meta.dirname, '..');
 const DEMO = join(ROOT, 'sandbox/demo/house-prices.csv');
-const SHOTS = join(ROOT, 'test-results/screens');
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
-/** Screenshots of one part of the page at 900×600 in both themes. */
-async function shots(page: Page, part: Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await part.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `${name}-900x600-${colorScheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
+const shots = (page: Page, part: Locator, name: string) => themeShots(page, name, { part });
 
 async function recorded(h: Harness): Promise<{ opened: string[]; shown: string[] }> {
   const res = await fetch(`${h.url}__harness/recorded?token=${h.token}`);
   return (await res.json()) as { opened: string[]; shown: string[] };
 }
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 async function scoreFile(page: Page, file: string): Promise<void> {
   await nav(page, 'Spreadsheet');

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { call, openDemo } from './helpers/app';
+import { call, nav, openDemo, themeShots } from './helpers/app';
 import { expectColumnsAligned } from './helpers/grid';
 import type { Account } from '../shared/ipc/accounts';
 import type { SavedModel } from '../shared/domain/model';
@@ -13,7 +13,6 @@ import type { SavedModel } from '../shared/domain/model';
  * is scored; History shows each entry with its customer, finds it by name or id, narrows to the job,
  * and leads from an entry back to its row in the job.
  */
-const SHOTS = resolve(import.meta.dirname, '../test-results/screens');
 const CUSTOMERS = [
   ['C-1001', 'Ana Núñez'],
   ['C-1002', 'Emeka Okafor'],
@@ -25,20 +24,7 @@ const CUSTOMERS = [
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
-async function shots(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.waitForTimeout(150);
-    await page.screenshot({ path: join(SHOTS, `history17-${name}-900x600-${colorScheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
+const shots = (page: Page, name: string) => themeShots(page, `history17-${name}`);
 
 test('history entries of a spreadsheet job show, find and lead back to their row', async ({ page, harness, consoleErrors }) => {
   const dir = mkdtempSync(join(tmpdir(), 'plexe-e2e-rows-'));

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../sandbox/server';
 import { test, expect, seriousA11yViolations } from './fixtures';
-import { addModel, call, createAccount, openApp, restoreDemo, useAccount } from './helpers/app';
+import { addModel, call, createAccount, openApp, restoreDemo, themeShots, useAccount } from './helpers/app';
 import type { JobDetail, ResultRow } from '../shared/ipc/jobs';
 import { fieldsFromAnySchema } from '../shared/domain/schema-convert';
 import { describeInputSchema, findModel } from '../sandbox/models';
@@ -19,7 +19,6 @@ import { parseMappingFile } from '../main/sheets/mapping-memory';
 const ROOT = resolve(import.meta.dirname, '..');
 const FILE = join(ROOT, 'e2e/fixtures-data/messy/churn-titled-units.csv');
 const KEY = 'pk_live_messy_0123456789abcdef';
-const SHOTS = join(ROOT, 'test-results/screens');
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
@@ -35,19 +34,7 @@ test.afterAll(async ({ browser, harness }) => {
   await restoreDemo(browser, harness.pageUrl);
 });
 
-/** Full-page screenshots at 900×600 in both themes. */
-async function shots(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const before = page.viewportSize();
-  await page.setViewportSize({ width: 900, height: 600 });
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.waitForTimeout(100);
-    await page.screenshot({ path: join(SHOTS, `sheets16-${name}-900x600-${colorScheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  if (before) await page.setViewportSize(before);
-}
+const shots = (page: Page, name: string) => themeShots(page, `sheets16-${name}`);
 
 test('a messy sheet: header row found, reasons shown, a value mapped, every row ok', async ({ page, harness, consoleErrors }) => {
   await openApp(page, harness.pageUrl);

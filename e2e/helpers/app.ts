@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { expect } from '../fixtures';
 import type { Account } from '../../shared/ipc/accounts';
 import type { SavedModel } from '../../shared/domain/model';
@@ -12,6 +12,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
+
+/**
+ * Screenshots at 900×600 in the light and dark theme: `<name>-900x600-<theme>.png` in
+ * test-results/screens/ (or `dir`), the whole page, or the window with `part` scrolled into view.
+ * The viewport and theme are put back afterwards.
+ */
+export async function themeShots(page: Page, name: string, opts: { dir?: string; part?: Locator } = {}): Promise<void> {
+  const dir = opts.dir ?? SCREENS;
+  mkdirSync(dir, { recursive: true });
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 900, height: 600 });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    if (opts.part) await opts.part.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(dir, `${name}-900x600-${colorScheme}.png`), fullPage: !opts.part });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (before) await page.setViewportSize(before);
+}
+
+/** Goes to a screen through the main navigation. */
+export const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click();
 
 /** Opens the app and waits until the Predict screen has its models. */
 export async function openApp(page: Page, pageUrl: string): Promise<void> {
