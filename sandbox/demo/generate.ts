@@ -76,17 +76,23 @@ export function houseRows(seed = HOUSE_SEED, count = HOUSE_ROWS): Record<string,
   return rows;
 }
 
+/** One customer as both churn sheets draw them; `monthToMonth` of them are on a month-to-month contract. */
+function drawCustomer(rng: Rng, monthToMonth: number) {
+  const c = rng();
+  const contract = c < monthToMonth ? 'month-to-month' : c < 0.76 ? 'one-year' : 'two-year';
+  const tenureMean = contract === 'month-to-month' ? 14 : contract === 'one-year' ? 34 : 52;
+  const tenure = Math.round(clamp(tenureMean + gauss(rng) * 14, 0, 72));
+  const monthly = Math.round(clamp(68 + gauss(rng) * 28, 18.25, 118.75) * 100) / 100;
+  const calls = clamp(Math.round(Math.abs(gauss(rng)) * 2.2 + (contract === 'month-to-month' ? 0.8 : 0)), 0, 12);
+  const paperless = rng() < (contract === 'month-to-month' ? 0.7 : 0.45);
+  return { contract, tenure, monthly, calls, paperless };
+}
+
 export function churnRows(seed = CHURN_SEED, count = CHURN_ROWS): Record<string, string>[] {
   const rng = createRng(seed);
   const rows: Record<string, string>[] = [];
   for (let i = 0; i < count; i++) {
-    const c = rng();
-    const contract = c < 0.52 ? 'month-to-month' : c < 0.76 ? 'one-year' : 'two-year';
-    const tenureMean = contract === 'month-to-month' ? 14 : contract === 'one-year' ? 34 : 52;
-    const tenure = Math.round(clamp(tenureMean + gauss(rng) * 14, 0, 72));
-    const monthly = Math.round(clamp(68 + gauss(rng) * 28, 18.25, 118.75) * 100) / 100;
-    const calls = clamp(Math.round(Math.abs(gauss(rng)) * 2.2 + (contract === 'month-to-month' ? 0.8 : 0)), 0, 12);
-    const paperless = rng() < (contract === 'month-to-month' ? 0.7 : 0.45);
+    const { contract, tenure, monthly, calls, paperless } = drawCustomer(rng, 0.52);
     const total = Math.round(monthly * Math.max(1, tenure) * (0.97 + rng() * 0.06) * 100) / 100;
 
     let contractText: string = contract;
@@ -138,13 +144,7 @@ export function churnOutcomeRows(seed = CHURN_OUTCOME_SEED, count = CHURN_OUTCOM
   const rng = createRng(seed);
   const rows: Record<string, string>[] = [];
   for (let i = 0; i < count; i++) {
-    const c = rng();
-    const contract = c < 0.5 ? 'month-to-month' : c < 0.76 ? 'one-year' : 'two-year';
-    const tenureMean = contract === 'month-to-month' ? 14 : contract === 'one-year' ? 34 : 52;
-    const tenure = Math.round(clamp(tenureMean + gauss(rng) * 14, 0, 72));
-    const monthly = Math.round(clamp(68 + gauss(rng) * 28, 18.25, 118.75) * 100) / 100;
-    const calls = clamp(Math.round(Math.abs(gauss(rng)) * 2.2 + (contract === 'month-to-month' ? 0.8 : 0)), 0, 12);
-    const paperless = rng() < (contract === 'month-to-month' ? 0.7 : 0.45);
+    const { contract, tenure, monthly, calls, paperless } = drawCustomer(rng, 0.5);
     const hidden =
       -0.5 - 0.055 * Math.min(tenure, 50) + 0.006 * (monthly - 65) + (contract === 'month-to-month' ? 0.85 : contract === 'one-year' ? 0 : -1.7) + 0.75 * calls + (paperless ? 0.1 : 0);
     const churned = rng() < 1 / (1 + Math.exp(-hidden * 0.9));
