@@ -3,6 +3,7 @@ import { PlexeClient } from '../plexe/client';
 import { VirtualClock, type Clock } from './clock';
 import { createEngine, type EngineProfile, type PaceMemory } from './index';
 import { fakePlexe, okInfer, type FakeAnswer } from './test-fakes';
+import { seededRandom } from '../../shared/seeded-random';
 
 /**
  * The engine against an in-process server with a given limiter, on the virtual clock (tests).
@@ -45,21 +46,10 @@ export interface PacingResult {
   learned: number | null;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function runPacing(s: PacingScenario): Promise<PacingResult> {
   const clock = new VirtualClock();
   const t0 = clock.now();
-  const random = mulberry(s.seed ?? 1);
+  const random = seededRandom(s.seed ?? 1);
   const server = new KeyRateLimiter();
   const accepted: number[] = [];
   const starts: number[] = [];
@@ -84,7 +74,7 @@ export async function runPacing(s: PacingScenario): Promise<PacingResult> {
     return { ...okInfer(), headers, latencyMs: latency };
   });
   const client = new PlexeClient({ fetch: fake.fetch, now: () => clock.now() });
-  const late = mulberry((s.seed ?? 1) + 7919);
+  const late = seededRandom((s.seed ?? 1) + 7919);
   const lateMs = s.lateMs ?? 0;
   const engineClock: Clock = lateMs > 0 ? { now: () => clock.now(), sleep: (ms, signal) => clock.sleep(ms + late() * lateMs, signal) } : clock;
   const engine = createEngine({ client, clock: engineClock, random, settings: () => ({ attempts: 50, backoffBaseMs: 100, backoffCapMs: 5000 }), ...(s.paceMemory ? { paceMemory: s.paceMemory } : s.remembered ? { paceMemory: { get: () => s.remembered!, set: () => {} } } : {}) });
