@@ -22,6 +22,8 @@ export interface ComparisonLayout {
   secondFields: string[];
   /** The compared field and whether `difference` (numbers) or `changed` (classes) is written for it. */
   field: string | null;
+  /** The compared field as the one name to pick from each answer (the same list for every row). */
+  fieldList: readonly string[];
   numeric: boolean;
 }
 
@@ -57,7 +59,7 @@ export function comparisonLayout(store: ComparisonStore, job: JobRecord, compari
     ],
     taken,
   );
-  return { header: [...job.columns, ...rest], inputs: job.columns.length, firstFields: job.resultFields, secondFields: comparison.resultFields, field, numeric };
+  return { header: [...job.columns, ...rest], inputs: job.columns.length, firstFields: job.resultFields, secondFields: comparison.resultFields, field, fieldList: field === null ? [] : [field], numeric };
 }
 
 /** One row's cells under comparisonLayout's header. */
@@ -86,7 +88,7 @@ function pairDifference(a: Record<string, unknown> | null, b: Record<string, unk
   if (!a || !b || layout.field === null) return undefined;
   const pick = (o: Record<string, unknown>) => {
     const v = new Array<unknown>(1);
-    pickFlattened(o, [layout.field!], v, 0);
+    pickFlattened(o, layout.fieldList, v, 0);
     return v[0];
   };
   const x = pick(a);
