@@ -15,6 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-empty-pattern': 'off',
+      // No code held in a string and run: no eval, no Function constructor, no worker started from a code string.
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-syntax': ['error', { selector: "Property[key.name='eval'][value.value=true]", message: 'Start worker threads from their .ts module with spawnWorker (main/workers/spawn.ts), not from a code string.' }],
     },
   },
   {
