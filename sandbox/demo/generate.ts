@@ -30,15 +30,21 @@ function thousands(n: number, decimals = 0): string {
   return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
+/** One house as both house sheets draw them: kind of area, size, bedrooms and bathrooms. */
+function drawHouse(rng: Rng) {
+  const location = rng() < 0.3 ? 'urban' : rng() < 0.7 ? 'suburban' : 'rural';
+  const mean = location === 'urban' ? 1250 : location === 'suburban' ? 1900 : 2300;
+  const sqft = Math.round(clamp(mean + gauss(rng) * 520, 420, 6200) / 10) * 10;
+  const bedrooms = clamp(Math.round(sqft / 600 + gauss(rng) * 0.7), 0, 7);
+  const bathrooms = clamp(Math.round((bedrooms * 0.6 + 0.5 + gauss(rng) * 0.4) * 2) / 2, 1, 5);
+  return { location, sqft, bedrooms, bathrooms };
+}
+
 export function houseRows(seed = HOUSE_SEED, count = HOUSE_ROWS): Record<string, string>[] {
   const rng = createRng(seed);
   const rows: Record<string, string>[] = [];
   for (let i = 0; i < count; i++) {
-    const location = rng() < 0.3 ? 'urban' : rng() < 0.7 ? 'suburban' : 'rural';
-    const mean = location === 'urban' ? 1250 : location === 'suburban' ? 1900 : 2300;
-    const sqft = Math.round(clamp(mean + gauss(rng) * 520, 420, 6200) / 10) * 10;
-    const bedrooms = clamp(Math.round(sqft / 600 + gauss(rng) * 0.7), 0, 7);
-    const bathrooms = clamp(Math.round((bedrooms * 0.6 + 0.5 + gauss(rng) * 0.4) * 2) / 2, 1, 5);
+    const { location, sqft, bedrooms, bathrooms } = drawHouse(rng);
 
     let sqftText = String(sqft);
     const s = rng();
@@ -166,11 +172,7 @@ export function houseSaleRows(seed = HOUSE_SALES_SEED, count = HOUSE_SALES_ROWS)
   const rng = createRng(seed);
   const rows: Record<string, string>[] = [];
   for (let i = 0; i < count; i++) {
-    const location = rng() < 0.3 ? 'urban' : rng() < 0.7 ? 'suburban' : 'rural';
-    const mean = location === 'urban' ? 1250 : location === 'suburban' ? 1900 : 2300;
-    const sqft = Math.round(clamp(mean + gauss(rng) * 520, 420, 6200) / 10) * 10;
-    const bedrooms = clamp(Math.round(sqft / 600 + gauss(rng) * 0.7), 0, 7);
-    const bathrooms = clamp(Math.round((bedrooms * 0.6 + 0.5 + gauss(rng) * 0.4) * 2) / 2, 1, 5);
+    const { location, sqft, bedrooms, bathrooms } = drawHouse(rng);
     const perSqft = location === 'urban' ? 295 : location === 'suburban' ? 220 : 135;
     const price = Math.max(25000, 60000 + sqft * perSqft + bedrooms * 9000 + bathrooms * 21000 + gauss(rng) * 38000);
     const blank = chance(rng, 0.02);
